@@ -1,0 +1,51 @@
+package dev.sandboxagent.api;
+
+import java.util.List;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * The entry point of an agent plugin: one {@code @Extension} per agent.
+ *
+ * <p>The host creates one instance per loaded plugin and calls it from request threads
+ * concurrently, so implementations keep no per-session state (that lives in the {@link
+ * AgentSession} each {@link #open} returns).
+ */
+public interface AgentAdapter extends ExtensionPoint {
+
+  /**
+   * Describes the agent. Called once when the plugin is loaded; the result must not change.
+   */
+  AgentDescriptor descriptor();
+
+  /**
+   * Opens a session: does whatever the agent needs before the first message (a native session on
+   * a shared server, for instance) and returns the handle the host drives. Called on a request
+   * thread once per created session, after the host has validated modes and made sure the agent is
+   * installed. The session's {@code session.started} event is recorded by the host after this
+   * returns.
+   *
+   * @throws AgentException when the session cannot be opened; nothing is recorded then
+   */
+  AgentSession open(SessionContext context);
+
+  /**
+   * Lists the agent modes for {@code GET /v1/agents/{agent}/modes}. Called on a request thread;
+   * must not fail (fall back to {@link AgentDescriptor#modes()}). The default returns the
+   * descriptor's modes.
+   */
+  default List<AgentMode> listModes(InstallContext context) {
+    return descriptor().modes();
+  }
+
+  /**
+   * Installs the agent's program into {@link InstallContext#installDir()}. Called on a request or
+   * CLI thread, at most once at a time per agent. The default reports that the plugin cannot
+   * install its agent.
+   *
+   * @throws AgentException of kind {@link AgentException.Kind#INSTALL_FAILED} on failure
+   */
+  default void install(InstallContext context) {
+    throw new AgentException(
+        AgentException.Kind.INSTALL_FAILED, "no install source for " + descriptor().id());
+  }
+}

@@ -1,0 +1,44 @@
+package dev.sandboxagent.api;
+
+import java.util.List;
+
+/**
+ * A live session of one agent, driven by the host. Methods are called on request threads; the host
+ * never calls two of them at once for the same session.
+ *
+ * <p>Replies to questions and permissions are called only for ids the host has seen requested and
+ * not yet resolved; when they return normally the host records the resolution event, and when they
+ * throw, the request stays pending so that the client can retry.
+ */
+public interface AgentSession {
+
+  /**
+   * Returns the agent's own session id if it is known when the session is opened (it is then
+   * recorded on {@code session.started}), or null.
+   */
+  String nativeSessionId();
+
+  /**
+   * Hands a message to the agent and returns once it has been handed over; the agent's output
+   * arrives later through the session's {@link EventSink}.
+   *
+   * @throws AgentException when the message cannot be handed over
+   */
+  void send(String message);
+
+  /** Forwards answers to a pending question. The default forwards nothing. */
+  default void replyQuestion(PendingQuestion question, List<List<String>> answers) {}
+
+  /** Forwards the rejection of a pending question. The default forwards nothing. */
+  default void rejectQuestion(PendingQuestion question) {}
+
+  /** Forwards a reply to a pending permission request. The default forwards nothing. */
+  default void replyPermission(PendingPermission permission, PermissionReply reply) {}
+
+  /**
+   * Stops everything the session runs: its processes, its queued work. Called once, when the session
+   * is terminated or the daemon shuts down; after it returns nothing the session emits is recorded.
+   * Must not throw and must not block for long.
+   */
+  void close();
+}

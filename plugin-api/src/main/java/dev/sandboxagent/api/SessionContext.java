@@ -1,0 +1,58 @@
+package dev.sandboxagent.api;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What the host gives a session: its settings, its event sink and the host-owned resources a
+ * plugin may use. Implemented by the host; plugins never implement it, so methods may be added.
+ */
+public interface SessionContext {
+
+  /** The client's session id. */
+  String sessionId();
+
+  /** The normalized agent mode. */
+  String agentMode();
+
+  /** The normalized permission mode. */
+  PermissionMode permissionMode();
+
+  /** The model requested by the client, or null. */
+  String model();
+
+  /** The model variant requested by the client, or null. */
+  String variant();
+
+  /** Where the session's events go. */
+  EventSink events();
+
+  /**
+   * Runs {@code task} on a host-owned thread. The host interrupts it when the session is closed or
+   * the daemon stops, so tasks must end promptly when interrupted (sleeping and blocking calls throw
+   * {@link InterruptedException}). An exception escaping the task is logged and recorded as an
+   * {@code error} event.
+   */
+  void runInBackground(String name, Runnable task);
+
+  /** The resolved path of the agent's program, or null when it is not installed or builtin. */
+  Path binary();
+
+  /** The working directory for the agent. */
+  Path workingDirectory();
+
+  /** Extra environment for agent processes (discovered credentials, tenant settings). */
+  Map<String, String> environment();
+
+  /** The clock to use for anything time-related. */
+  Clock clock();
+
+  /** A logger for the plugin; never log secrets. */
+  System.Logger logger();
+
+  /** The SPI version of the running host. */
+  default String spiVersion() {
+    return Spi.version();
+  }
+}
