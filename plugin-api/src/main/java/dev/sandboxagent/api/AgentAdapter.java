@@ -38,6 +38,15 @@ public interface AgentAdapter extends ExtensionPoint {
   }
 
   /**
+   * Whether an assistant message's {@code item.completed} ends a one-turn stream
+   * ({@code POST …/messages/stream}). Agents that send several assistant messages per turn and
+   * close it with a {@code turn.completed} status item return false. The default is true.
+   */
+  default boolean assistantMessageEndsTurn() {
+    return true;
+  }
+
+  /**
    * Installs the agent's program into {@link InstallContext#installDir()}. Called on a request or
    * CLI thread, at most once at a time per agent. The default reports that the plugin cannot
    * install its agent.

@@ -1,0 +1,122 @@
+package dev.sandboxagent.host;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A failure that reaches the client as a problem-details body. The factories produce exactly the
+ * {@code detail} texts and extension members of the API.
+ */
+public final class ApiException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorType type;
+  private final String agent;
+  private final String sessionId;
+  private final transient Map<String, Object> details;
+
+  private ApiException(
+      ErrorType type, String detail, String agent, String sessionId, Map<String, Object> details, Throwable cause) {
+    super(detail, cause);
+    this.type = requireNonNull(type, "type is null");
+    this.agent = agent;
+    this.sessionId = sessionId;
+    this.details = details == null ? Map.of() : details;
+  }
+
+  public ErrorType type() {
+    return type;
+  }
+
+  /** The {@code detail} text. */
+  public String detail() {
+    return getMessage();
+  }
+
+  /** The {@code agent} extension, or null. */
+  public String agent() {
+    return agent;
+  }
+
+  /** The {@code sessionId} extension, or null. */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** The {@code details} extension; empty means absent. */
+  public Map<String, Object> details() {
+    return details;
+  }
+
+  public static ApiException invalidRequest(String message) {
+    return new ApiException(ErrorType.INVALID_REQUEST, "invalid request: " + message, null, null, null, null);
+  }
+
+  public static ApiException unsupportedAgent(String agent) {
+    return new ApiException(ErrorType.UNSUPPORTED_AGENT, "unsupported agent: " + agent, agent, null, null, null);
+  }
+
+  public static ApiException agentNotInstalled(String agent) {
+    return new ApiException(
+        ErrorType.AGENT_NOT_INSTALLED, "agent not installed: " + agent, agent, null, null, null);
+  }
+
+  public static ApiException installFailed(String agent, String stderr, Throwable cause) {
+    return new ApiException(
+        ErrorType.INSTALL_FAILED, "install failed: " + agent, agent, null, stderrDetails(null, stderr), cause);
+  }
+
+  public static ApiException agentProcessExited(String agent, Integer exitCode, String stderr) {
+    return new ApiException(
+        ErrorType.AGENT_PROCESS_EXITED,
+        "agent process exited: " + agent,
+        agent,
+        null,
+        stderrDetails(exitCode, stderr),
+        null);
+  }
+
+  public static ApiException tokenInvalid() {
+    return new ApiException(
+        ErrorType.TOKEN_INVALID, "token invalid", null, null, Map.of("message", "missing or invalid token"), null);
+  }
+
+  public static ApiException sessionNotFound(String sessionId) {
+    return new ApiException(
+        ErrorType.SESSION_NOT_FOUND, "session not found: " + sessionId, null, sessionId, null, null);
+  }
+
+  public static ApiException sessionAlreadyExists(String sessionId) {
+    return new ApiException(
+        ErrorType.SESSION_ALREADY_EXISTS, "session already exists: " + sessionId, null, sessionId, null, null);
+  }
+
+  public static ApiException modeNotSupported(String agent, String mode) {
+    return new ApiException(
+        ErrorType.MODE_NOT_SUPPORTED,
+        "mode not supported: " + agent + " " + mode,
+        agent,
+        null,
+        Map.of("mode", mode),
+        null);
+  }
+
+  public static ApiException streamError(String message) {
+    return new ApiException(
+        ErrorType.STREAM_ERROR, "stream error: " + message, null, null, Map.of("message", message), null);
+  }
+
+  private static Map<String, Object> stderrDetails(Integer exitCode, String stderr) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    if (exitCode != null) {
+      map.put("exitCode", exitCode);
+    }
+    if (stderr != null) {
+      map.put("stderr", stderr);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.sandboxagent.host;
+
+/** The error types of the v1 API, with their HTTP status and title. */
+public enum ErrorType {
+  INVALID_REQUEST(400, "Invalid Request"),
+  UNSUPPORTED_AGENT(400, "Unsupported Agent"),
+  AGENT_NOT_INSTALLED(404, "Agent Not Installed"),
+  INSTALL_FAILED(500, "Install Failed"),
+  AGENT_PROCESS_EXITED(500, "Agent Process Exited"),
+  TOKEN_INVALID(401, "Token Invalid"),
+  PERMISSION_DENIED(403, "Permission Denied"),
+  SESSION_NOT_FOUND(404, "Session Not Found"),
+  SESSION_ALREADY_EXISTS(409, "Session Already Exists"),
+  MODE_NOT_SUPPORTED(400, "Mode Not Supported"),
+  STREAM_ERROR(502, "Stream Error"),
+  TIMEOUT(504, "Timeout");
+
+  private final int status;
+  private final String title;
+
+  ErrorType(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The URN suffix, e.g. {@code session_not_found}. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sandboxagent.host;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The daemon's configuration.
+ *
+ * @param host bind address
+ * @param port TCP port (0 picks a free one)
+ * @param token the bearer token, or null when authentication is off
+ * @param cors CORS settings
+ * @param pluginsDir where plugin JARs are loaded from
+ * @param installDir where agent programs are installed
+ * @param defaultInstallDir the last-resort place agent programs are looked for
+ * @param maxBodyBytes the largest accepted request body
+ * @param keepAlive the interval of SSE keep-alive comments
+ * @param workingDirectory the agents' working directory
+ */
+public record HostConfig(
+    String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
+    long maxBodyBytes, Duration keepAlive, Path workingDirectory) {
+
+  /** The default body limit: 10 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+  /** The default keep-alive interval: 15 s. */
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+
+  public HostConfig {
+    requireNonNull(host, "host is null");
+    requireNonNull(cors, "cors is null");
+    requireNonNull(pluginsDir, "pluginsDir is null");
+    requireNonNull(installDir, "installDir is null");
+    requireNonNull(defaultInstallDir, "defaultInstallDir is null");
+    requireNonNull(keepAlive, "keepAlive is null");
+    requireNonNull(workingDirectory, "workingDirectory is null");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive");
+    }
+  }
+
+  /** The default install directory: {@code <data dir>/sandbox-agent/bin}. */
+  public static Path defaultInstallDirectory() {
+    return dataDirectory().resolve("bin");
+  }
+
+  /**
+   * {@code $XDG_DATA_HOME/sandbox-agent} or {@code ~/.local/share/sandbox-agent} (macOS: {@code
+   * ~/Library/Application Support/sandbox-agent}); {@code ./.sandbox-agent} when none is known.
+   */
+  public static Path dataDirectory() {
+    String xdg = System.getenv("XDG_DATA_HOME");
+    String home = System.getProperty("user.home");
+    boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
+    if (!mac && xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "sandbox-agent");
+    }
+    if (home == null || home.isBlank() || home.equals("?")) {
+      return Path.of(".sandbox-agent").toAbsolutePath();
+    }
+    return mac
+        ? Path.of(home, "Library", "Application Support", "sandbox-agent")
+        : Path.of(home, ".local", "share", "sandbox-agent");
+  }
+}

@@ -1,0 +1,255 @@
+package dev.sandboxagent.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * {@code sandbox-agent}: the command line of the reference daemon. {@code server} runs the HTTP
+ * daemon until SIGINT or SIGTERM.
+ */
+public final class Main {
+
+  static {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    }
+  }
+
+  private static final String USAGE = """
+      Usage: sandbox-agent [-t|--token <TOKEN>] [-n|--no-token] <COMMAND>
+
+      Commands:
+        server    run the HTTP daemon
+
+      Options:
+        -t, --token <TOKEN>  require this bearer token
+        -n, --no-token       disable authentication
+        -h, --help           print help
+        -V, --version        print version
+
+      server options:
+        -H, --host <HOST>                  bind address [default: 127.0.0.1]
+        -p, --port <PORT>                  TCP port [default: 2468]
+        -O, --cors-allow-origin <ORIGIN>   allowed CORS origin (repeatable)
+        -M, --cors-allow-method <METHOD>   allowed CORS method (repeatable)
+        -A, --cors-allow-header <HEADER>   allowed CORS request header (repeatable)
+        -C, --cors-allow-credentials       send Access-Control-Allow-Credentials
+            --no-telemetry                 accepted for compatibility; no telemetry is ever sent
+            --plugins-dir <DIR>            plugin JARs [env SANDBOX_AGENT_PLUGINS_DIR; default: plugins/ of the installation]
+            --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
+            --max-body-size <BYTES>        largest request body [default: 10485760]
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    ParsedArgs parsed;
+    try {
+      parsed = ParsedArgs.parse(args);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println();
+      err.print(USAGE);
+      return 2;
+    }
+    if (parsed.help) {
+      out.print(USAGE);
+      return 0;
+    }
+    if (parsed.version) {
+      out.println("sandbox-agent " + version());
+      return 0;
+    }
+    if (parsed.command == null) {
+      err.println("error=\"missing command: run `sandbox-agent server` to start the server\"");
+      return 1;
+    }
+    return switch (parsed.command) {
+      case "server" -> server(parsed, err);
+      default -> {
+        err.println("error=\"unknown command: " + parsed.command + "\"");
+        yield 2;
+      }
+    };
+  }
+
+  private static int server(ParsedArgs a, PrintStream err) {
+    HostConfig config;
+    try {
+      config = a.toConfig();
+      config.cors().validate();
+    } catch (IllegalArgumentException e) {
+      err.println("error=\"" + e.getMessage() + "\"");
+      return 1;
+    }
+    Daemon daemon;
+    try {
+      daemon = Daemon.start(config);
+    } catch (RuntimeException e) {
+      err.println("error=\"failed to start server on " + config.host() + ":" + config.port() + ": " + e.getMessage() + "\"");
+      return 1;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      daemon.close();
+      stop.countDown();
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    for (String signal : List.of("INT", "TERM")) {
+      Signal.handle(new Signal(signal), s -> stop.countDown());
+    }
+    String shown = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+    System.getLogger("dev.sandboxagent").log(System.Logger.Level.INFO,
+        "server listening on {0}:{1,number,#} (auth {2}); inspector not embedded in this build; http://{3}:{1,number,#}/v1/health",
+        config.host(), daemon.port(), config.token() == null ? "off" : "on", shown);
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    daemon.close();
+    return 0;
+  }
+
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The parsed command line. */
+  static final class ParsedArgs {
+    String command;
+    boolean help;
+    boolean version;
+    String token;
+    boolean noToken;
+    String host = "127.0.0.1";
+    int port = 2468;
+    final List<String> origins = new ArrayList<>();
+    final List<String> methods = new ArrayList<>();
+    final List<String> headers = new ArrayList<>();
+    boolean credentials;
+    String pluginsDir;
+    String installDir;
+    long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
+
+    static ParsedArgs parse(String[] args) {
+      ParsedArgs a = new ParsedArgs();
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String inline = null;
+        if (arg.startsWith("--") && arg.contains("=")) {
+          inline = arg.substring(arg.indexOf('=') + 1);
+          arg = arg.substring(0, arg.indexOf('='));
+        }
+        switch (arg) {
+          case "-h", "--help" -> a.help = true;
+          case "-V", "--version" -> a.version = true;
+          case "-n", "--no-token" -> a.noToken = true;
+          case "-C", "--cors-allow-credentials" -> a.credentials = true;
+          case "--no-telemetry" -> { }
+          case "-t", "--token" -> a.token = value(args, ++i, arg, inline);
+          case "-H", "--host" -> a.host = value(args, ++i, arg, inline);
+          case "-p", "--port" -> a.port = port(value(args, ++i, arg, inline));
+          case "-O", "--cors-allow-origin" -> a.origins.add(value(args, ++i, arg, inline));
+          case "-M", "--cors-allow-method" -> a.methods.add(value(args, ++i, arg, inline));
+          case "-A", "--cors-allow-header" -> a.headers.add(value(args, ++i, arg, inline));
+          case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
+          case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
+          case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
+          default -> {
+            if (arg.startsWith("-")) {
+              throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            if (a.command != null) {
+              throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            a.command = arg;
+          }
+        }
+        if (inline != null && (arg.equals("--no-token") || arg.equals("--help"))) {
+          throw new UsageException("unexpected value for '" + arg + "'");
+        }
+        if (inline != null) {
+          i--;
+        }
+      }
+      return a;
+    }
+
+    private static String value(String[] args, int i, String flag, String inline) {
+      if (inline != null) {
+        return inline;
+      }
+      if (i >= args.length) {
+        throw new UsageException("a value is required for '" + flag + "'");
+      }
+      return args[i];
+    }
+
+    private static int port(String value) {
+      try {
+        int port = Integer.parseInt(value);
+        if (port < 0 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return port;
+      } catch (NumberFormatException e) {
+        throw new UsageException("invalid value '" + value + "' for '--port <PORT>': not a port number");
+      }
+    }
+
+    private static long positiveLong(String value, String flag) {
+      try {
+        long v = Long.parseLong(value);
+        if (v < 1) {
+          throw new NumberFormatException();
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        throw new UsageException("invalid value '" + value + "' for '" + flag + "'");
+      }
+    }
+
+    HostConfig toConfig() {
+      String effectiveToken;
+      if (noToken) {
+        effectiveToken = null;
+      } else if (token != null) {
+        effectiveToken = token;
+      } else {
+        throw new IllegalArgumentException("missing --token or --no-token for server mode");
+      }
+      String home = System.getProperty("sandbox.agent.home");
+      String plugins = pluginsDir != null ? pluginsDir : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
+      Path pluginsPath = plugins != null && !plugins.isBlank()
+          ? Path.of(plugins)
+          : (home != null ? Path.of(home, "plugins") : Path.of("plugins"));
+      String install = installDir != null ? installDir : System.getenv("SANDBOX_AGENT_INSTALL_DIR");
+      Path defaultInstall = HostConfig.defaultInstallDirectory();
+      Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;
+      CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
+      return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
+          defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath());
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package dev.sandboxagent.host;
+
+/** A command-line syntax error (exit status 2). */
+final class UsageException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  UsageException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.sandboxagent.host.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandboxagent.api.AgentDescriptor;
+import dev.sandboxagent.api.AgentMode;
+import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.host.plugin.PluginFailure;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+
+/** {@code /v1/agents}: listing, install, modes. */
+final class AgentsService {
+
+  private static final System.Logger LOG = System.getLogger(AgentsService.class.getName());
+
+  private final AdapterRegistry registry;
+  private final AgentCatalog catalog;
+  private final RequestBodies bodies;
+  private final Responses responses;
+
+  AgentsService(AdapterRegistry registry, AgentCatalog catalog, RequestBodies bodies, Responses responses) {
+    this.registry = registry;
+    this.catalog = catalog;
+    this.bodies = bodies;
+    this.responses = responses;
+  }
+
+  void list(ServerRequest req, ServerResponse res) {
+    ObjectNode body = responses.mapper().createObjectNode();
+    ArrayNode agents = body.putArray("agents");
+    for (LoadedAgent agent : registry.agents()) {
+      agents.add(info(agent));
+    }
+    if (!registry.failures().isEmpty()) {
+      ArrayNode errors = body.putArray("pluginErrors");
+      for (PluginFailure failure : registry.failures()) {
+        errors.addObject()
+            .put("plugin", failure.pluginId())
+            .put("file", failure.file())
+            .put("message", failure.message());
+      }
+    }
+    responses.json(res, body);
+  }
+
+  private ObjectNode info(LoadedAgent agent) {
+    AgentDescriptor d = agent.descriptor();
+    ObjectNode info = responses.mapper().createObjectNode();
+    info.put("id", d.id());
+    info.put("installed", catalog.installed(d));
+    catalog.version(d).ifPresent(v -> info.put("version", v));
+    catalog.resolve(d).ifPresent(p -> info.put("path", p.toString()));
+    ObjectNode caps = info.putObject("capabilities");
+    for (Capability capability : Capability.values()) {
+      caps.put(capability.wireName(), d.has(capability));
+    }
+    if (d.has(Capability.SHARED_PROCESS)) {
+      info.putObject("serverStatus").put("status", "stopped").put("restartCount", 0);
+    }
+    return info;
+  }
+
+  void install(ServerRequest req, ServerResponse res) {
+    LoadedAgent agent = agent(req);
+    boolean reinstall = bodies.reinstall(req);
+    catalog.install(agent, reinstall, null);
+    Responses.noContent(res);
+  }
+
+  void modes(ServerRequest req, ServerResponse res) {
+    LoadedAgent agent = agent(req);
+    List<AgentMode> modes;
+    try {
+      modes = agent.adapter().listModes(catalog.context());
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "listing modes of " + agent.id() + " failed; using its defaults", e);
+      modes = agent.descriptor().modes();
+    }
+    ObjectNode body = responses.mapper().createObjectNode();
+    ArrayNode list = body.putArray("modes");
+    for (AgentMode mode : modes) {
+      list.addObject().put("id", mode.id()).put("name", mode.name()).put("description", mode.description());
+    }
+    responses.json(res, body);
+  }
+
+  private LoadedAgent agent(ServerRequest req) {
+    String id = req.path().pathParameters().get("agent");
+    return registry.find(id).orElseThrow(() -> ApiException.unsupportedAgent(id));
+  }
+}

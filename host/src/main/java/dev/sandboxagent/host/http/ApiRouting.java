@@ -1,0 +1,125 @@
+package dev.sandboxagent.host.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.CorsConfig;
+import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.session.SessionManager;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Wires the v1 API into a Helidon routing: filters, routes, 405s, 404s and error mapping. */
+public final class ApiRouting {
+
+  private static final System.Logger LOG = System.getLogger(ApiRouting.class.getName());
+
+  /** Raw-path patterns of every API route, for authentication and 405 answers. */
+  private static final List<Pattern> API_ROUTES = List.of(
+      Pattern.compile("/v1/health"),
+      Pattern.compile("/v1/agents"),
+      Pattern.compile("/v1/agents/[^/]+/(install|modes)"),
+      Pattern.compile("/v1/sessions"),
+      Pattern.compile("/v1/sessions/[^/]+"),
+      Pattern.compile("/v1/sessions/[^/]+/(messages|messages/stream|terminate|events|events/sse)"),
+      Pattern.compile("/v1/sessions/[^/]+/questions/[^/]+/(reply|reject)"),
+      Pattern.compile("/v1/sessions/[^/]+/permissions/[^/]+/reply"));
+
+  /**
+   * What the API needs.
+   *
+   * @param registry loaded agents
+   * @param catalog agent programs on disk
+   * @param sessions the session manager
+   * @param mapper the JSON mapper
+   * @param token the bearer token, or null for no authentication
+   * @param cors CORS settings
+   * @param maxBodyBytes the largest accepted request body
+   * @param keepAlive the interval of SSE keep-alive comments
+   */
+  public record Services(
+      AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, String token,
+      CorsConfig cors, long maxBodyBytes, Duration keepAlive) {}
+
+  private ApiRouting() {}
+
+  static boolean isApiRoute(String rawPath) {
+    for (Pattern p : API_ROUTES) {
+      if (p.matcher(rawPath).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Registers the whole API on {@code routing}. */
+  public static void configure(HttpRouting.Builder routing, Services s) {
+    Responses responses = new Responses(s.mapper());
+    RequestBodies bodies = new RequestBodies(s.mapper(), s.maxBodyBytes());
+    AgentsService agents = new AgentsService(s.registry(), s.catalog(), bodies, responses);
+    SessionsService sessions = new SessionsService(s.sessions(), bodies, responses, new SseWriter(s.keepAlive()));
+
+    if (s.cors().enabled()) {
+      routing.addFilter(new CorsFilter(s.cors()));
+    }
+    if (s.token() != null) {
+      routing.addFilter(new AuthFilter(s.token(), responses));
+    }
+    routing.error(ApiException.class, (req, res, e) -> responses.problem(res, e));
+    routing.error(BadRequestBody.class, (req, res, e) -> Responses.plain(res, e.status(), e.getMessage()));
+    routing.error(Exception.class, (req, res, e) -> {
+      LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method() + " " + req.path().rawPath() + " failed", e);
+      responses.internalError(res);
+    });
+
+    Map<String, List<Method>> methods = new LinkedHashMap<>();
+    Routes r = new Routes(routing, methods);
+    r.get("/v1/health", (req, res) -> Responses.json(res, "{\"status\":\"ok\"}".getBytes()));
+    r.get("/v1/agents", agents::list);
+    r.post("/v1/agents/{agent}/install", agents::install);
+    r.get("/v1/agents/{agent}/modes", agents::modes);
+    r.get("/v1/sessions", sessions::list);
+    r.post("/v1/sessions/{sessionId}", sessions::create);
+    r.post("/v1/sessions/{sessionId}/messages", sessions::message);
+    r.post("/v1/sessions/{sessionId}/messages/stream", sessions::messageStream);
+    r.post("/v1/sessions/{sessionId}/terminate", sessions::terminate);
+    r.get("/v1/sessions/{sessionId}/events", sessions::events);
+    r.get("/v1/sessions/{sessionId}/events/sse", sessions::eventsSse);
+    r.post("/v1/sessions/{sessionId}/questions/{questionId}/reply", sessions::replyQuestion);
+    r.post("/v1/sessions/{sessionId}/questions/{questionId}/reject", sessions::rejectQuestion);
+    r.post("/v1/sessions/{sessionId}/permissions/{permissionId}/reply", sessions::replyPermission);
+
+    // A known path called with another method: 405 with Allow; anything else: 404, empty.
+    methods.forEach((path, allowed) -> routing.any(path, (req, res) -> {
+      res.status(Status.METHOD_NOT_ALLOWED_405);
+      res.header(HeaderNames.ALLOW, String.join(", ", allowed.stream().map(Method::text).toList()));
+      res.send();
+    }));
+    routing.any((req, res) -> {
+      res.status(Status.NOT_FOUND_404);
+      res.send();
+    });
+  }
+
+  private record Routes(HttpRouting.Builder routing, Map<String, List<Method>> methods) {
+    void get(String path, Handler handler) {
+      routing.get(path, handler);
+      routing.head(path, handler);
+      methods.computeIfAbsent(path, k -> new ArrayList<>()).addAll(List.of(Method.GET, Method.HEAD));
+    }
+
+    void post(String path, Handler handler) {
+      routing.post(path, handler);
+      methods.computeIfAbsent(path, k -> new ArrayList<>()).add(Method.POST);
+    }
+  }
+}

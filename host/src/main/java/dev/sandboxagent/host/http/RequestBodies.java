@@ -1,0 +1,195 @@
+package dev.sandboxagent.host.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandboxagent.api.PermissionReply;
+import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.session.CreateSessionRequest;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads and validates JSON request bodies. Types are checked strictly (a number is not a string),
+ * unknown fields are ignored, and an optional field sent as {@code null} counts as absent.
+ */
+final class RequestBodies {
+
+  private final ObjectMapper mapper;
+  private final long maxBytes;
+
+  RequestBodies(ObjectMapper mapper, long maxBytes) {
+    this.mapper = mapper;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Reads a required JSON object body. */
+  ObjectNode object(ServerRequest req) {
+    String type = req.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
+    if (!isJson(type)) {
+      throw new BadRequestBody(415, "Expected request with `Content-Type: application/json`");
+    }
+    byte[] body = readLimited(req);
+    if (body.length == 0) {
+      throw new BadRequestBody(400, "Failed to parse the request body as JSON: empty body");
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new BadRequestBody(400, "Failed to parse the request body as JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new BadRequestBody(400, "Failed to parse the request body as JSON: empty body");
+    }
+    if (!node.isObject()) {
+      throw new BadRequestBody(422, "Failed to deserialize the JSON body: expected an object");
+    }
+    return (ObjectNode) node;
+  }
+
+  static boolean isJson(String contentType) {
+    String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+  }
+
+  private byte[] readLimited(ServerRequest req) {
+    long declared = req.headers().contentLength().orElse(-1);
+    if (declared > maxBytes) {
+      throw new BadRequestBody(413, "request body larger than " + maxBytes + " bytes");
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (bytes.length > maxBytes) {
+        throw new BadRequestBody(413, "request body larger than " + maxBytes + " bytes");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  CreateSessionRequest createSession(ServerRequest req) {
+    ObjectNode body = object(req);
+    return new CreateSessionRequest(
+        requiredString(body, "agent"),
+        optionalString(body, "agentMode"),
+        optionalString(body, "permissionMode"),
+        optionalString(body, "model"),
+        optionalString(body, "variant"),
+        optionalString(body, "agentVersion"));
+  }
+
+  boolean reinstall(ServerRequest req) {
+    JsonNode value = object(req).get("reinstall");
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw wrongType("reinstall", "a boolean");
+    }
+    return value.booleanValue();
+  }
+
+  String message(ServerRequest req) {
+    return requiredString(object(req), "message");
+  }
+
+  List<List<String>> answers(ServerRequest req) {
+    JsonNode answers = object(req).get("answers");
+    if (answers == null || answers.isNull()) {
+      throw missing("answers");
+    }
+    if (!answers.isArray()) {
+      throw wrongType("answers", "an array of arrays of strings");
+    }
+    List<List<String>> result = new ArrayList<>();
+    for (JsonNode group : answers) {
+      if (!group.isArray()) {
+        throw wrongType("answers", "an array of arrays of strings");
+      }
+      List<String> labels = new ArrayList<>();
+      for (JsonNode label : group) {
+        if (!label.isTextual()) {
+          throw wrongType("answers", "an array of arrays of strings");
+        }
+        labels.add(label.textValue());
+      }
+      result.add(List.copyOf(labels));
+    }
+    return List.copyOf(result);
+  }
+
+  PermissionReply permissionReply(ServerRequest req) {
+    String reply = requiredString(object(req), "reply");
+    return switch (reply) {
+      case "once" -> PermissionReply.ONCE;
+      case "always" -> PermissionReply.ALWAYS;
+      case "reject" -> PermissionReply.REJECT;
+      default -> throw new BadRequestBody(
+          422, "Failed to deserialize the JSON body: reply: unknown variant `" + reply
+              + "`, expected one of `once`, `always`, `reject`");
+    };
+  }
+
+  private static String requiredString(ObjectNode body, String field) {
+    String value = optionalString(body, field);
+    if (value == null) {
+      throw missing(field);
+    }
+    return value;
+  }
+
+  private static String optionalString(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw wrongType(field, "a string");
+    }
+    return value.textValue();
+  }
+
+  private static BadRequestBody missing(String field) {
+    return new BadRequestBody(422, "Failed to deserialize the JSON body: missing field `" + field + "`");
+  }
+
+  private static BadRequestBody wrongType(String field, String expected) {
+    return new BadRequestBody(422, "Failed to deserialize the JSON body: " + field + ": expected " + expected);
+  }
+
+  /** Parses an unsigned integer query value ({@code 400} when it is not one). */
+  static long unsignedQuery(String name, String value) {
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < 0 || value.startsWith("+")) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw ApiException.invalidRequest("invalid query parameter " + name + ": " + value);
+    }
+  }
+
+  /** Parses a boolean query value, exactly {@code true} or {@code false}. */
+  static boolean booleanQuery(String name, String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiException.invalidRequest("invalid query parameter " + name + ": " + value);
+    };
+  }
+}

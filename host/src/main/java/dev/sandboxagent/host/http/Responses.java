@@ -1,0 +1,85 @@
+package dev.sandboxagent.host.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandboxagent.host.ApiException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Writes JSON bodies and problem details. */
+final class Responses {
+
+  private static final String ERROR_URN = "urn:sandbox-agent:error:";
+
+  private final ObjectMapper mapper;
+
+  Responses(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
+  void json(ServerResponse res, Object body) {
+    try {
+      json(res, mapper.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void json(ServerResponse res, byte[] body) {
+    res.header(HeaderValues.CONTENT_TYPE_JSON);
+    res.send(body);
+  }
+
+  static void noContent(ServerResponse res) {
+    res.status(Status.NO_CONTENT_204);
+    res.send();
+  }
+
+  static void plain(ServerResponse res, int status, String text) {
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.send(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The problem-details body of an API error (sent as {@code application/json}). */
+  ObjectNode problem(ApiException e) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("type", ERROR_URN + e.type().code());
+    body.put("title", e.type().title());
+    body.put("status", e.type().status());
+    body.put("detail", e.detail());
+    if (e.agent() != null) {
+      body.put("agent", e.agent());
+    }
+    if (e.sessionId() != null) {
+      body.put("sessionId", e.sessionId());
+    }
+    if (!e.details().isEmpty()) {
+      body.set("details", mapper.valueToTree(e.details()));
+    }
+    return body;
+  }
+
+  void problem(ServerResponse res, ApiException e) {
+    res.status(e.type().status());
+    json(res, problem(e));
+  }
+
+  /** A 500 for a bug of the daemon itself; carries no internals. */
+  void internalError(ServerResponse res) {
+    res.status(Status.INTERNAL_SERVER_ERROR_500);
+    json(res, Map.of(
+        "type", ERROR_URN + "internal_error", "title", "Internal Error", "status", 500,
+        "detail", "internal error: see the daemon log"));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.sandboxagent.host.http;
+
+import dev.sandboxagent.host.session.EventLog;
+import dev.sandboxagent.host.session.RecordedEvent;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Streams a session's log as Server-Sent Events on the request's own (virtual) thread. Each frame
+ * carries {@code id:} (the sequence), {@code event:} (the type) and one {@code data:} line; a
+ * comment keep-alive goes out when nothing else has for a while. The reader is served from the
+ * log, so it never loses events however slow it is.
+ */
+final class SseWriter {
+
+  private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
+  private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final Duration keepAlive;
+
+  SseWriter(Duration keepAlive) {
+    this.keepAlive = keepAlive;
+  }
+
+  /**
+   * Writes events after {@code after} until {@code last} matches one (inclusive), the session has
+   * ended and everything was delivered, the daemon stops, or the client goes away.
+   */
+  void stream(ServerResponse res, EventLog log, long after, boolean includeRaw, Predicate<RecordedEvent> last) {
+    res.status(Status.OK_200);
+    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+    long cursor = after;
+    try (OutputStream out = res.outputStream()) {
+      out.flush();
+      while (true) {
+        EventLog.Read read = log.await(cursor, keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+        if (read.events().isEmpty()) {
+          if (read.closed() || read.sealed()) {
+            return;
+          }
+          out.write(KEEP_ALIVE);
+          out.flush();
+          continue;
+        }
+        for (RecordedEvent event : read.events()) {
+          writeFrame(out, event, includeRaw);
+          cursor = event.sequence();
+          if (last.test(event)) {
+            out.flush();
+            return;
+          }
+        }
+        out.flush();
+      }
+    } catch (UncheckedIOException | IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "SSE client went away: {0}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void writeFrame(OutputStream out, RecordedEvent event, boolean includeRaw) throws IOException {
+    StringBuilder head = new StringBuilder(48)
+        .append("id: ").append(event.sequence()).append('\n')
+        .append("event: ").append(event.type().wireName()).append('\n')
+        .append("data: ");
+    out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+    out.write(event.json(includeRaw));
+    out.write('\n');
+    out.write('\n');
+  }
+}

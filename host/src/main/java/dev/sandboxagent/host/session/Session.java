@@ -1,0 +1,304 @@
+package dev.sandboxagent.host.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.EventSink;
+import dev.sandboxagent.api.PendingPermission;
+import dev.sandboxagent.api.PendingQuestion;
+import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventSource;
+import dev.sandboxagent.api.event.UniversalEvent;
+import dev.sandboxagent.host.plugin.LoadedAgent;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One session: its settings, its agent handle, its normalizer and event log, and whether (and why)
+ * it has ended. Recording is serialized by the session's lock; commands (messages, replies) by a
+ * second lock so that a slow agent call never blocks recording.
+ */
+public final class Session {
+
+  private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+  private final String id;
+  private final LoadedAgent agent;
+  private final SessionSettings settings;
+  private final EventCodec codec;
+  private final Clock clock;
+  private final EventLog log = new EventLog();
+  private final Normalizer normalizer;
+  private final ReentrantLock recordLock = new ReentrantLock();
+  private final ReentrantLock commandLock = new ReentrantLock();
+  private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
+  private final Context context;
+  private long lastSequence;
+  private volatile Ending ending;
+  private volatile boolean closed;
+  private AgentSession handle;
+
+  Session(
+      String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
+      Path workingDirectory, Map<String, String> environment) {
+    this.id = requireNonNull(id, "id is null");
+    this.agent = requireNonNull(agent, "agent is null");
+    this.settings = requireNonNull(settings, "settings is null");
+    this.codec = codec;
+    this.clock = clock;
+    this.normalizer = new Normalizer(
+        !agent.descriptor().has(dev.sandboxagent.api.Capability.ITEM_STARTED),
+        agent.descriptor().resumable(),
+        null);
+    this.context = new Context(binary, workingDirectory, Map.copyOf(environment));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public LoadedAgent agent() {
+    return agent;
+  }
+
+  public SessionSettings settings() {
+    return settings;
+  }
+
+  public EventLog log() {
+    return log;
+  }
+
+  SessionContext context() {
+    return context;
+  }
+
+  void attach(AgentSession agentSession) {
+    this.handle = agentSession;
+  }
+
+  AgentSession handle() {
+    return handle;
+  }
+
+  ReentrantLock commandLock() {
+    return commandLock;
+  }
+
+  /** The agent's session id as currently known, or null. */
+  public String nativeSessionId() {
+    recordLock.lock();
+    try {
+      return normalizer.nativeSessionId();
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  /** How the session ended, if it has. */
+  public Optional<Ending> ending() {
+    return Optional.ofNullable(ending);
+  }
+
+  Optional<PendingQuestion> pendingQuestion(String questionId) {
+    recordLock.lock();
+    try {
+      return normalizer.question(questionId);
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  Optional<PendingPermission> pendingPermission(String permissionId) {
+    recordLock.lock();
+    try {
+      return normalizer.permission(permissionId);
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  /** Normalizes and records a batch; nothing is recorded once the session has ended. */
+  void record(List<AgentEvent> batch) {
+    recordLock.lock();
+    try {
+      if (ending != null) {
+        return;
+      }
+      log.append(normalize(batch));
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  /**
+   * Ends the session: records {@code lastEvents} as the final batch and seals the log. Returns false
+   * (recording nothing) if it had already ended.
+   */
+  boolean end(Ending why, List<AgentEvent> lastEvents) {
+    recordLock.lock();
+    try {
+      if (ending != null) {
+        return false;
+      }
+      ending = why;
+      log.appendAndSeal(normalize(lastEvents));
+      return true;
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  private List<RecordedEvent> normalize(List<AgentEvent> batch) {
+    List<Normalizer.Accepted> accepted = new ArrayList<>(batch.size() + 2);
+    for (AgentEvent candidate : batch) {
+      normalizer.process(candidate, accepted);
+    }
+    if (accepted.isEmpty()) {
+      return List.of();
+    }
+    String time = EventCodec.formatTime(clock.instant());
+    List<RecordedEvent> recorded = new ArrayList<>(accepted.size());
+    for (Normalizer.Accepted a : accepted) {
+      long sequence = ++lastSequence;
+      UniversalEvent event = new UniversalEvent(
+          "evt_" + sequence, sequence, time, id, a.nativeSessionId(), a.synthetic(),
+          a.synthetic() ? EventSource.DAEMON : EventSource.AGENT, a.data(), a.raw());
+      recorded.add(codec.encode(event));
+    }
+    return recorded;
+  }
+
+  /** Stops the agent: interrupts background tasks, closes the handle. Idempotent. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Thread task : tasks) {
+      task.interrupt();
+    }
+    AgentSession h = handle;
+    if (h != null) {
+      try {
+        h.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "closing session " + id + " failed", e);
+      }
+    }
+  }
+
+  /** Wakes every reader for good (daemon shutdown). */
+  void closeLog() {
+    log.close();
+  }
+
+  private final class Context implements SessionContext, EventSink {
+    private final Path binary;
+    private final Path workingDirectory;
+    private final Map<String, String> environment;
+
+    Context(Path binary, Path workingDirectory, Map<String, String> environment) {
+      this.binary = binary;
+      this.workingDirectory = workingDirectory;
+      this.environment = environment;
+    }
+
+    @Override
+    public String sessionId() {
+      return id;
+    }
+
+    @Override
+    public String agentMode() {
+      return settings.agentMode();
+    }
+
+    @Override
+    public PermissionMode permissionMode() {
+      return settings.permissionMode();
+    }
+
+    @Override
+    public String model() {
+      return settings.model();
+    }
+
+    @Override
+    public String variant() {
+      return settings.variant();
+    }
+
+    @Override
+    public EventSink events() {
+      return this;
+    }
+
+    @Override
+    public void emit(List<AgentEvent> batch) {
+      if (!closed) {
+        record(batch);
+      }
+    }
+
+    @Override
+    public void runInBackground(String name, Runnable task) {
+      if (closed) {
+        return;
+      }
+      Thread thread = Thread.ofVirtual().name("session-" + id + "-" + name).unstarted(() -> runTask(name, task));
+      tasks.add(thread);
+      thread.start();
+    }
+
+    private void runTask(String name, Runnable task) {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        if (!closed) {
+          LOG.log(Level.ERROR, "task " + name + " of session " + id + " failed", e);
+          record(List.of(AgentEvent.synthetic(new EventData.Error(
+              "agent task failed: " + e, "task_failed", null))));
+        }
+      } finally {
+        tasks.remove(Thread.currentThread());
+      }
+    }
+
+    @Override
+    public Path binary() {
+      return binary;
+    }
+
+    @Override
+    public Path workingDirectory() {
+      return workingDirectory;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return environment;
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public System.Logger logger() {
+      return System.getLogger("dev.sandboxagent.plugins." + agent.id());
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.sandboxagent.host.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sandboxagent.api.AgentDescriptor;
+import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.PendingPermission;
+import dev.sandboxagent.api.PendingQuestion;
+import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.api.PermissionReply;
+import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.PermissionStatus;
+import dev.sandboxagent.api.event.QuestionStatus;
+import dev.sandboxagent.api.event.TerminatedBy;
+import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.LoadedAgent;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Supplier;
+
+/** Owns every session of the daemon: creation, commands, termination and shutdown. */
+public final class SessionManager {
+
+  private static final System.Logger LOG = System.getLogger(SessionManager.class.getName());
+  private static final int MAX_SESSION_ID_LENGTH = 512;
+
+  private final AdapterRegistry registry;
+  private final AgentCatalog catalog;
+  private final EventCodec codec;
+  private final Clock clock;
+  private final Path workingDirectory;
+  private final Map<String, String> environment;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedDeque<Session> newestFirst = new ConcurrentLinkedDeque<>();
+  private volatile boolean shuttingDown;
+
+  public SessionManager(
+      AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
+      Map<String, String> environment) {
+    this.registry = requireNonNull(registry, "registry is null");
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.codec = requireNonNull(codec, "codec is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** Rejects ids that could not round-trip through a URL path or a log line. */
+  public static void validateSessionId(String id) {
+    if (id.isEmpty() || id.length() > MAX_SESSION_ID_LENGTH) {
+      throw ApiException.invalidRequest("session id must be 1 to " + MAX_SESSION_ID_LENGTH + " characters");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '/' || c == '\\') {
+        throw ApiException.invalidRequest("session id must not contain path separators");
+      }
+      if (Character.isISOControl(c)) {
+        throw ApiException.invalidRequest("session id must not contain control characters");
+      }
+    }
+  }
+
+  /** Creates a session, in the order of checks the API specifies. Returns it once registered. */
+  public Session create(String id, CreateSessionRequest request) {
+    validateSessionId(id);
+    LoadedAgent agent = registry.find(request.agent()).orElseThrow(() -> ApiException.unsupportedAgent(request.agent()));
+    if (shuttingDown) {
+      throw ApiException.streamError("daemon is shutting down");
+    }
+    if (sessions.containsKey(id) || reserved.putIfAbsent(id, Boolean.TRUE) != null) {
+      throw ApiException.sessionAlreadyExists(id);
+    }
+    try {
+      return createReserved(id, agent, request);
+    } finally {
+      reserved.remove(id);
+    }
+  }
+
+  private Session createReserved(String id, LoadedAgent agent, CreateSessionRequest request) {
+    AgentDescriptor descriptor = agent.descriptor();
+    if (!descriptor.builtin()) {
+      catalog.install(agent, false, request.agentVersion());
+    }
+    SessionSettings settings = normalizeModes(descriptor, request);
+    Path binary = descriptor.builtin() ? null : catalog.resolve(descriptor).orElse(null);
+    Session session = new Session(id, agent, settings, codec, clock, binary, workingDirectory, environment);
+    AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    session.attach(handle);
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("agent", request.agent());
+    metadata.put("agentMode", settings.agentMode());
+    metadata.put("permissionMode", settings.permissionMode().wireName());
+    metadata.put("model", settings.model());
+    metadata.put("variant", settings.variant());
+    session.record(List.of(
+        AgentEvent.synthetic(new EventData.SessionStarted(metadata)).withNativeSessionId(handle.nativeSessionId())));
+    sessions.put(id, session);
+    newestFirst.addFirst(session);
+    if (shuttingDown) {
+      session.close();
+    }
+    return session;
+  }
+
+  private static SessionSettings normalizeModes(AgentDescriptor descriptor, CreateSessionRequest request) {
+    String agentMode = request.agentMode() == null ? "build" : request.agentMode();
+    if (!descriptor.acceptsAgentMode(agentMode)) {
+      throw ApiException.modeNotSupported(descriptor.id(), agentMode);
+    }
+    String permissionValue = request.permissionMode() == null ? "default" : request.permissionMode();
+    PermissionMode permissionMode = PermissionMode.parse(permissionValue)
+        .orElseThrow(() -> ApiException.invalidRequest("invalid permission mode: " + permissionValue));
+    if (!descriptor.permissionModes().contains(permissionMode)) {
+      throw ApiException.modeNotSupported(descriptor.id(), permissionValue);
+    }
+    return new SessionSettings(descriptor.id(), agentMode, permissionMode, request.model(), request.variant());
+  }
+
+  /** Sessions, newest first. */
+  public List<Session> list() {
+    return new ArrayList<>(newestFirst);
+  }
+
+  /** The session with this id. */
+  public Session get(String id) {
+    Session session = sessions.get(id);
+    if (session == null) {
+      throw ApiException.sessionNotFound(id);
+    }
+    return session;
+  }
+
+  /** Hands a message to the session's agent. */
+  public void send(String id, String message) {
+    Session session = get(id);
+    session.commandLock().lock();
+    try {
+      checkAccepting(session);
+      callAgent(session.agent(), () -> {
+        session.handle().send(message);
+        return null;
+      });
+    } finally {
+      session.commandLock().unlock();
+    }
+  }
+
+  /**
+   * Starts a one-turn stream: checks the session, notes the log position, sends the message, and
+   * returns the sequence after which the turn's events start.
+   */
+  public long startTurn(String id, String message) {
+    Session session = get(id);
+    checkAccepting(session);
+    long from = session.log().size();
+    send(id, message);
+    return from;
+  }
+
+  /** Terminates a session: stops its agent and records {@code session.ended} as its last event. */
+  public void terminate(String id) {
+    Session session = get(id);
+    if (session.ending().isPresent()) {
+      return;
+    }
+    session.close();
+    session.end(Ending.terminatedByDaemon(), List.of(AgentEvent.synthetic(new EventData.SessionEnded(
+        dev.sandboxagent.api.event.SessionEndReason.TERMINATED, TerminatedBy.DAEMON))));
+  }
+
+  /** Answers a pending question; it stays pending if forwarding fails. */
+  public void replyQuestion(String id, String questionId, List<List<String>> answers) {
+    Session session = get(id);
+    session.commandLock().lock();
+    try {
+      PendingQuestion question = session.pendingQuestion(questionId)
+          .orElseThrow(() -> ApiException.invalidRequest("unknown question id: " + questionId));
+      checkAccepting(session);
+      callAgent(session.agent(), () -> {
+        session.handle().replyQuestion(question, answers);
+        return null;
+      });
+      String response = !answers.isEmpty() && !answers.get(0).isEmpty() ? answers.get(0).get(0) : null;
+      session.record(List.of(AgentEvent.synthetic(new EventData.QuestionResolved(
+          questionId, question.prompt(), question.options(), response, QuestionStatus.ANSWERED))));
+    } finally {
+      session.commandLock().unlock();
+    }
+  }
+
+  /** Rejects a pending question; it stays pending if forwarding fails. */
+  public void rejectQuestion(String id, String questionId) {
+    Session session = get(id);
+    session.commandLock().lock();
+    try {
+      PendingQuestion question = session.pendingQuestion(questionId)
+          .orElseThrow(() -> ApiException.invalidRequest("unknown question id: " + questionId));
+      checkAccepting(session);
+      callAgent(session.agent(), () -> {
+        session.handle().rejectQuestion(question);
+        return null;
+      });
+      session.record(List.of(AgentEvent.synthetic(new EventData.QuestionResolved(
+          questionId, question.prompt(), question.options(), null, QuestionStatus.REJECTED))));
+    } finally {
+      session.commandLock().unlock();
+    }
+  }
+
+  /** Answers a pending permission request; it stays pending if forwarding fails. */
+  public void replyPermission(String id, String permissionId, PermissionReply reply) {
+    Session session = get(id);
+    session.commandLock().lock();
+    try {
+      PendingPermission permission = session.pendingPermission(permissionId)
+          .orElseThrow(() -> ApiException.invalidRequest("unknown permission id: " + permissionId));
+      checkAccepting(session);
+      callAgent(session.agent(), () -> {
+        session.handle().replyPermission(permission, reply);
+        return null;
+      });
+      PermissionStatus status = reply == PermissionReply.REJECT ? PermissionStatus.DENIED : PermissionStatus.APPROVED;
+      session.record(List.of(AgentEvent.synthetic(new EventData.PermissionResolved(
+          permissionId, permission.action(), status, permission.metadata()))));
+    } finally {
+      session.commandLock().unlock();
+    }
+  }
+
+  /** The message-acceptance rule. */
+  static void checkAccepting(Session session) {
+    Ending ending = session.ending().orElse(null);
+    if (ending == null) {
+      return;
+    }
+    if (ending.terminatedBy() == TerminatedBy.DAEMON) {
+      throw ApiException.invalidRequest("session terminated");
+    }
+    throw ApiException.agentProcessExited(session.agent().id(), ending.exitCode(), ending.message());
+  }
+
+  private static <T> T callAgent(LoadedAgent agent, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ApiException e) {
+      throw e;
+    } catch (AgentException e) {
+      throw switch (e.kind()) {
+        case NOT_INSTALLED -> ApiException.agentNotInstalled(agent.id());
+        case INSTALL_FAILED -> ApiException.installFailed(agent.id(), e.getMessage(), e);
+        case UNSUPPORTED -> ApiException.invalidRequest(e.getMessage());
+        case PROCESS_EXITED -> ApiException.agentProcessExited(agent.id(), null, e.getMessage());
+        case STREAM_ERROR, BAD_OUTPUT -> ApiException.streamError(e.getMessage());
+      };
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.ERROR, "agent " + agent.id() + " failed", e);
+      throw ApiException.streamError("agent " + agent.id() + " failed: " + e);
+    }
+  }
+
+  /** Stops every session's agent and wakes every reader. Called once at daemon shutdown. */
+  public void shutdown() {
+    shuttingDown = true;
+    for (Session session : sessions.values()) {
+      session.close();
+      session.closeLog();
+    }
+  }
+}
