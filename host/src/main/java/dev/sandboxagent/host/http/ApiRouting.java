@@ -105,6 +105,10 @@ public final class ApiRouting {
       res.send();
     }));
     routing.any((req, res) -> {
+      if (isApiRoute(req.path().rawPath())) {
+        // Only an encoded '/' inside a path parameter makes a raw API path miss its route.
+        throw ApiException.invalidRequest("path parameters must not contain path separators");
+      }
       res.status(Status.NOT_FOUND_404);
       res.send();
     });
