@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -24,10 +25,17 @@ final class SseWriter {
   private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
+  private static final AtomicInteger OPEN = new AtomicInteger();
+
   private final Duration keepAlive;
 
   SseWriter(Duration keepAlive) {
     this.keepAlive = keepAlive;
+  }
+
+  /** The number of SSE responses being written right now, in this JVM. */
+  static int openStreams() {
+    return OPEN.get();
   }
 
   /**
@@ -39,6 +47,7 @@ final class SseWriter {
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     long cursor = after;
+    OPEN.incrementAndGet();
     try (OutputStream out = res.outputStream()) {
       out.flush();
       while (true) {
@@ -65,6 +74,8 @@ final class SseWriter {
       LOG.log(System.Logger.Level.DEBUG, "SSE client went away: {0}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      OPEN.decrementAndGet();
     }
   }
 

@@ -72,7 +72,7 @@ final class ScriptAdapter implements AgentAdapter {
       switch (words[0]) {
         case "fail" -> throw new AgentException(AgentException.Kind.STREAM_ERROR, "scripted failure");
         case "reply" -> ctx.runInBackground("reply", () -> ctx.events().emit(List.of(
-            AgentEvent.of(new EventData.ItemCompleted(message("t" + k, rest))))));
+            AgentEvent.of(new EventData.ItemCompleted(message("t" + k, rest))).withRaw(Map.of("native", rest)))));
         case "burst" -> ctx.runInBackground("burst", () -> {
           int n = Integer.parseInt(rest);
           ctx.events().emit(List.of(AgentEvent.of(new EventData.ItemStarted(
