@@ -1,0 +1,143 @@
+package dev.sandboxagent.distribution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shipped launcher run as a separate process, the way an existing client spawns the daemon:
+ * {@code sandbox-agent server --host 127.0.0.1 --port N --token T}, then polls {@code /v1/health}.
+ */
+final class Launcher implements AutoCloseable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final Process process;
+  final String base;
+  final String token;
+  final Path log;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Launcher(Process process, int port, String token, Path log) {
+    this.process = process;
+    this.base = "http://127.0.0.1:" + port;
+    this.token = token;
+    this.log = log;
+  }
+
+  static Launcher start(Path workDir, String token) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path log = workDir.resolve("daemon.log");
+    ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "server",
+        "--host", "127.0.0.1", "--port", String.valueOf(port), "--token", token,
+        "--install-dir", workDir.resolve("install").toString())
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
+    Launcher launcher = new Launcher(pb.start(), port, token, log);
+    launcher.awaitHealthy(Duration.ofSeconds(30));
+    return launcher;
+  }
+
+  void awaitHealthy(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("daemon exited with " + process.exitValue() + ": " + java.nio.file.Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/health"))
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("daemon not healthy in " + timeout);
+  }
+
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        .header("Authorization", "Bearer " + token);
+  }
+
+  HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  HttpResponse<String> post(String path, String json) {
+    return send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Polls until the session holds at least {@code count} events (15 s at most). */
+  JsonNode awaitEvents(String session, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    JsonNode events;
+    do {
+      events = json(get("/v1/sessions/" + session + "/events?include_raw=true")).get("events");
+      if (events.size() >= count) {
+        return events;
+      }
+      Thread.sleep(25);
+    } while (System.nanoTime() < deadline);
+    return events;
+  }
+
+  static List<String> types(JsonNode events) {
+    return java.util.stream.StreamSupport.stream(events.spliterator(), false).map(e -> e.get("type").asText()).toList();
+  }
+
+  /** Sends SIGTERM and waits; returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.sandboxagent.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runnable layout and its archive: launcher, JDK finder, and the same files in both. */
+class LayoutIT {
+
+  @Test
+  void launcherIsExecutable() throws IOException {
+    Path launcher = Dist.dir().resolve("bin/sandbox-agent");
+    assertThat(launcher).isRegularFile().isExecutable();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(launcher))).isEqualTo("rwxr-xr-x");
+  }
+
+  @Test
+  void findJavaIsTheBuildsJdkFinder() {
+    assertThat(Dist.dir().resolve("bin/find-java.sh")).hasSameTextualContentAs(Dist.findJdkScript());
+  }
+
+  @Test
+  void archiveHoldsTheLayoutUnderItsVersionedDirectory() throws IOException {
+    Map<String, Integer> modes = archiveFileModes();
+    String root = Dist.archiveRoot() + "/";
+
+    assertThat(root).isEqualTo("sandbox-agent-" + Dist.version() + "/");
+    assertThat(modes).containsEntry(root + "bin/sandbox-agent", 0755);
+    assertThat(modes.keySet()).containsExactlyInAnyOrderElementsOf(layoutFiles().stream().map(f -> root + f).toList());
+  }
+
+  @Test
+  void launcherRunsTheHostMain() throws Exception {
+    Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).isEqualTo("sandbox-agent " + Dist.version() + "\n");
+  }
+
+  @Test
+  void launcherFindsItsInstallationThroughSymlinks(@TempDir Path temp) throws Exception {
+    Path direct = Files.createSymbolicLink(temp.resolve("direct"), Dist.dir().resolve("bin/sandbox-agent"));
+    Files.createDirectory(temp.resolve("bin"));
+    Path relative = Files.createSymbolicLink(temp.resolve("bin/sandbox-agent"), Path.of("../direct"));
+
+    Run run;
+    try {
+      run = launch(relative, "-XshowSettings:properties");
+    } finally {
+      // Removed here so that JUnit does not warn about links leaving the temporary directory.
+      Files.delete(relative);
+      Files.delete(direct);
+    }
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).isEqualTo("sandbox-agent " + Dist.version() + "\n");
+    assertThat(run.stderr()).contains("sandbox.agent.home = " + Dist.dir().toRealPath());
+  }
+
+  @Test
+  void launcherLeavesOutItsCollectorWhenJavaOptsChooseOne() throws Exception {
+    Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-XX:+UseParallelGC");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).isEqualTo("sandbox-agent " + Dist.version() + "\n");
+  }
+
+  private static Map<String, Integer> archiveFileModes() throws IOException {
+    Map<String, Integer> modes = new HashMap<>();
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(Dist.archive()));
+        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+      for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        assertThat(entry.getName()).startsWith(Dist.archiveRoot() + "/");
+        if (entry.isFile()) {
+          modes.put(entry.getName(), entry.getMode() & 07777);
+        }
+      }
+    }
+    return modes;
+  }
+
+  private static List<String> layoutFiles() throws IOException {
+    List<String> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(Dist.dir())) {
+      walk.filter(Files::isRegularFile).forEach(f -> files.add(Dist.dir().relativize(f).toString()));
+    }
+    return files;
+  }
+
+  /** Runs {@code <launcher> --version} on the JDK running this test, with {@code JAVA_OPTS}. */
+  private static Run launch(Path launcher, String javaOpts) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--version");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("JAVA_OPTS", javaOpts);
+    builder.environment().remove("SANDBOX_AGENT_JAVA_OPTS");
+    Path stderr = Files.createTempFile("launcher", ".stderr");
+    try {
+      Process process = builder.redirectError(stderr.toFile()).start();
+      process.getOutputStream().close();
+      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+      return new Run(process.exitValue(), stdout, Files.readString(stderr));
+    } finally {
+      Files.deleteIfExists(stderr);
+    }
+  }
+
+  private record Run(int exitCode, String stdout, String stderr) {}
+}
