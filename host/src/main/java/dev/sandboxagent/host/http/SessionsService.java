@@ -13,6 +13,7 @@ import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.session.SessionSettings;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
@@ -80,7 +81,7 @@ final class SessionsService {
     Session session = sessions.get(sessionId(req));
     long from = sessions.startTurn(session.id(), message);
     boolean assistantEnds = session.agent().adapter().assistantMessageEndsTurn();
-    sse.stream(res, session.log(), from, includeRaw, e -> endsTurn(e, assistantEnds));
+    sse.stream(res, false, session.log(), from, includeRaw, e -> endsTurn(e, assistantEnds));
   }
 
   /** The terminal-event rule of the one-turn stream. */
@@ -142,7 +143,7 @@ final class SessionsService {
     if (lastEventId.isPresent() && !lastEventId.get().isEmpty()) {
       offset = Math.max(offset, RequestBodies.unsignedQuery("Last-Event-ID", lastEventId.get()));
     }
-    sse.stream(res, session.log(), offset, includeRaw, e -> false);
+    sse.stream(res, req.prologue().method().equals(Method.HEAD), session.log(), offset, includeRaw, e -> false);
   }
 
   void replyQuestion(ServerRequest req, ServerResponse res) {

@@ -40,12 +40,18 @@ final class SseWriter {
 
   /**
    * Writes events after {@code after} until {@code last} matches one (inclusive), the session has
-   * ended and everything was delivered, the daemon stops, or the client goes away.
+   * ended and everything was delivered, the daemon stops, or the client goes away. A {@code HEAD}
+   * request gets the headers only.
    */
-  void stream(ServerResponse res, EventLog log, long after, boolean includeRaw, Predicate<RecordedEvent> last) {
+  void stream(
+      ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw, Predicate<RecordedEvent> last) {
     res.status(Status.OK_200);
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+    if (head) {
+      res.send();
+      return;
+    }
     long cursor = after;
     OPEN.incrementAndGet();
     try (OutputStream out = res.outputStream()) {
