@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * {@code sandbox-agent}: the command line of the reference daemon. {@code server} runs the HTTP
@@ -101,21 +100,18 @@ public final class Main {
       err.println("error=\"failed to start server on " + config.host() + ":" + config.port() + ": " + e.getMessage() + "\"");
       return 1;
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
+    // SIGINT and SIGTERM run the shutdown hooks: stop every agent and stream, then end with status 0
+    // as the reference does on Ctrl-C (the JVM's own status for a signal would be 130 or 143).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();
-      stop.countDown();
-    }, "shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    for (String signal : List.of("INT", "TERM")) {
-      Signal.handle(new Signal(signal), s -> stop.countDown());
-    }
+      Runtime.getRuntime().halt(0);
+    }, "shutdown"));
     String shown = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
     System.getLogger("dev.sandboxagent").log(System.Logger.Level.INFO,
         "server listening on {0}:{1,number,#} (auth {2}); inspector not embedded in this build; http://{3}:{1,number,#}/v1/health",
         config.host(), daemon.port(), config.token() == null ? "off" : "on", shown);
     try {
-      stop.await();
+      new CountDownLatch(1).await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
