@@ -6,8 +6,6 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
-import dev.sandboxagent.api.PendingPermission;
-import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.event.EventData;
@@ -27,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Owns every session of the daemon: creation, commands, termination and shutdown. */
@@ -184,58 +185,46 @@ public final class SessionManager {
 
   /** Answers a pending question; it stays pending if forwarding fails. */
   public void replyQuestion(String id, String questionId, List<List<String>> answers) {
-    Session session = get(id);
-    session.commandLock().lock();
-    try {
-      PendingQuestion question = session.pendingQuestion(questionId)
-          .orElseThrow(() -> ApiException.invalidRequest("unknown question id: " + questionId));
-      checkAccepting(session);
-      callAgent(session.agent(), () -> {
-        session.handle().replyQuestion(question, answers);
-        return null;
-      });
-      String response = !answers.isEmpty() && !answers.get(0).isEmpty() ? answers.get(0).get(0) : null;
-      session.record(List.of(AgentEvent.synthetic(new EventData.QuestionResolved(
-          questionId, question.prompt(), question.options(), response, QuestionStatus.ANSWERED))));
-    } finally {
-      session.commandLock().unlock();
-    }
+    String response = !answers.isEmpty() && !answers.get(0).isEmpty() ? answers.get(0).get(0) : null;
+    resolve(id, s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
+        (handle, question) -> handle.replyQuestion(question, answers),
+        question -> new EventData.QuestionResolved(
+            questionId, question.prompt(), question.options(), response, QuestionStatus.ANSWERED));
   }
 
   /** Rejects a pending question; it stays pending if forwarding fails. */
   public void rejectQuestion(String id, String questionId) {
-    Session session = get(id);
-    session.commandLock().lock();
-    try {
-      PendingQuestion question = session.pendingQuestion(questionId)
-          .orElseThrow(() -> ApiException.invalidRequest("unknown question id: " + questionId));
-      checkAccepting(session);
-      callAgent(session.agent(), () -> {
-        session.handle().rejectQuestion(question);
-        return null;
-      });
-      session.record(List.of(AgentEvent.synthetic(new EventData.QuestionResolved(
-          questionId, question.prompt(), question.options(), null, QuestionStatus.REJECTED))));
-    } finally {
-      session.commandLock().unlock();
-    }
+    resolve(id, s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
+        AgentSession::rejectQuestion,
+        question -> new EventData.QuestionResolved(
+            questionId, question.prompt(), question.options(), null, QuestionStatus.REJECTED));
   }
 
   /** Answers a pending permission request; it stays pending if forwarding fails. */
   public void replyPermission(String id, String permissionId, PermissionReply reply) {
+    PermissionStatus status = reply == PermissionReply.REJECT ? PermissionStatus.DENIED : PermissionStatus.APPROVED;
+    resolve(id, s -> s.pendingPermission(permissionId), "unknown permission id: " + permissionId,
+        (handle, permission) -> handle.replyPermission(permission, reply),
+        permission -> new EventData.PermissionResolved(permissionId, permission.action(), status, permission.metadata()));
+  }
+
+  /**
+   * Resolves a pending request: looks it up, applies the acceptance rule, forwards it to the agent,
+   * and only then records the resolution, so that a failed forward leaves it pending for a retry.
+   */
+  private <P> void resolve(
+      String id, Function<Session, Optional<P>> lookup, String unknownMessage, BiConsumer<AgentSession, P> forward,
+      Function<P, EventData> resolution) {
     Session session = get(id);
     session.commandLock().lock();
     try {
-      PendingPermission permission = session.pendingPermission(permissionId)
-          .orElseThrow(() -> ApiException.invalidRequest("unknown permission id: " + permissionId));
+      P pending = lookup.apply(session).orElseThrow(() -> ApiException.invalidRequest(unknownMessage));
       checkAccepting(session);
       callAgent(session.agent(), () -> {
-        session.handle().replyPermission(permission, reply);
+        forward.accept(session.handle(), pending);
         return null;
       });
-      PermissionStatus status = reply == PermissionReply.REJECT ? PermissionStatus.DENIED : PermissionStatus.APPROVED;
-      session.record(List.of(AgentEvent.synthetic(new EventData.PermissionResolved(
-          permissionId, permission.action(), status, permission.metadata()))));
+      session.record(List.of(AgentEvent.synthetic(resolution.apply(pending))));
     } finally {
       session.commandLock().unlock();
     }
