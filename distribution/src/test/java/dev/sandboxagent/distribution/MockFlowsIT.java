@@ -93,6 +93,35 @@ class MockFlowsIT {
   }
 
   @Test
+  void everyAgentAdvertisesTheCapabilitiesOfTheSpecTable() {
+    java.util.Map<String, String> trueFlags = java.util.Map.of(
+        "claude", "textMessages",
+        "codex", "planMode permissions toolCalls toolResults textMessages images fileAttachments sessionLifecycle "
+            + "errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas itemStarted "
+            + "sharedProcess",
+        "opencode", "toolCalls toolResults textMessages images fileAttachments sessionLifecycle errorEvents status "
+            + "streamingDeltas itemStarted sharedProcess",
+        "amp", "toolCalls toolResults textMessages errorEvents",
+        "mock", "planMode permissions questions toolCalls toolResults textMessages images fileAttachments "
+            + "sessionLifecycle errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas "
+            + "itemStarted");
+    for (JsonNode agent : json(daemon.get("/v1/agents")).get("agents")) {
+      java.util.List<String> enabled = new ArrayList<>();
+      agent.get("capabilities").fields().forEachRemaining(f -> {
+        if (f.getValue().asBoolean()) {
+          enabled.add(f.getKey());
+        }
+      });
+      assertThat(agent.get("capabilities").size()).isEqualTo(18);
+      assertThat(String.join(" ", enabled)).as(agent.get("id").asText())
+          .isEqualTo(trueFlags.get(agent.get("id").asText()));
+    }
+    assertThat(json(daemon.get("/v1/agents/opencode/modes")).get("modes")).extracting(m -> m.get("id").asText())
+        .containsExactly("build", "plan", "custom");
+    assertThat(json(daemon.get("/v1/agents/amp/modes")).get("modes")).hasSize(1);
+  }
+
+  @Test
   void installWritesTheMockPlaceholderOnce() throws Exception {
     assertThat(daemon.post("/v1/agents/mock/install", "{}").statusCode()).isEqualTo(204);
     Path placeholder = work.resolve("install/mock");
