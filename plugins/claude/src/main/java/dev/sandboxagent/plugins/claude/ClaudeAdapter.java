@@ -10,28 +10,37 @@ import dev.sandboxagent.api.SessionContext;
 import org.pf4j.Extension;
 
 /**
- * The Claude Code adapter. It describes the agent (capabilities, modes, permission modes); running
- * sessions of the real program is not part of this build yet, so {@link #open} refuses clearly.
+ * The Claude Code adapter. For now it only describes the
+ * agent: capabilities, agent modes and permission modes.
+ * Unlike the reference, which stored every Claude session as {@code bypass},
+ * it accepts {@code default}, {@code plan} and {@code bypass} as given (Claude gets real
+ * human-in-the-loop). Running sessions of the real program is not part of this build, so {@link
+ * #open} refuses clearly; installing keeps the SPI default.
  */
 @Extension
 public class ClaudeAdapter implements AgentAdapter {
 
-  private static final AgentDescriptor DESCRIPTOR = AgentDescriptor.builder("claude")
-      .displayName("Claude Code")
-      .capabilities(Capability.TEXT_MESSAGES)
-      .mode("build", "Build", "Default build mode")
-      .mode("plan", "Plan", "Plan mode (prompt-only)")
-      .anyAgentMode(false)
-      .permissionModes(PermissionMode.DEFAULT, PermissionMode.PLAN, PermissionMode.BYPASS)
-      .build();
+  private static final AgentDescriptor DESCRIPTOR =
+      AgentDescriptor.builder("claude")
+          .displayName("Claude Code")
+          .capabilities(Capability.TEXT_MESSAGES)
+          .mode("build", "Build", "Default build mode")
+          .mode("plan", "Plan", "Plan mode (prompt-only)")
+          .permissionModes(PermissionMode.DEFAULT, PermissionMode.PLAN, PermissionMode.BYPASS)
+          .binaryName("claude")
+          .builtin(false)
+          .resumable(true)
+          .build();
 
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
   }
 
+  /** Refuses: sessions of this agent are not available in this build. */
   @Override
   public AgentSession open(SessionContext context) {
-    throw new AgentException(AgentException.Kind.UNSUPPORTED, "Claude Code sessions are not available in this build");
+    throw new AgentException(
+        AgentException.Kind.UNSUPPORTED, "Claude Code sessions are not available in this build");
   }
 }

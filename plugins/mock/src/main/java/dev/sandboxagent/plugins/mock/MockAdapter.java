@@ -1,5 +1,7 @@
 package dev.sandboxagent.plugins.mock;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
@@ -13,47 +15,62 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import org.pf4j.Extension;
 
 /**
- * The scripted mock agent: no program, no credentials, a fixed script per message. It is what every
- * offline test and demo runs against, so its texts, ids, order and timing follow the contract exactly.
+ * The scripted mock agent: no program, no credentials, a fixed script per message.
+ * Every offline test and the inspector's demo mode run against it, so its texts, ids, order and
+ * timing follow the contract exactly. Agent and permission modes are accepted and ignored.
  */
 @Extension
 public class MockAdapter implements AgentAdapter {
 
-  private static final AgentDescriptor DESCRIPTOR = AgentDescriptor.builder("mock")
-      .displayName("Mock")
-      .capabilities(EnumSet.complementOf(EnumSet.of(Capability.SHARED_PROCESS)))
-      .mode("build", "Build", "Mock agent for UI testing")
-      .mode("plan", "Plan", "Plan-only mock mode")
-      .permissionModes(PermissionMode.DEFAULT, PermissionMode.PLAN, PermissionMode.BYPASS)
-      .binaryName("mock")
-      .builtin(true)
-      .resumable(false)
-      .build();
+  /** The placeholder file {@link #install} writes. */
+  static final String PLACEHOLDER = "mock";
+
+  private static final AgentDescriptor DESCRIPTOR =
+      AgentDescriptor.builder("mock")
+          .displayName("Mock")
+          .capabilities(EnumSet.complementOf(EnumSet.of(Capability.SHARED_PROCESS)))
+          .mode("build", "Build", "Mock agent for UI testing")
+          .mode("plan", "Plan", "Plan-only mock mode")
+          .permissionModes(PermissionMode.DEFAULT, PermissionMode.PLAN, PermissionMode.BYPASS)
+          .binaryName(PLACEHOLDER)
+          .builtin(true)
+          .resumable(false)
+          .build();
 
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
   }
 
+  /**
+   * Returns a session whose native id is {@code mock-<session id>}. Emits nothing: the host records
+   * {@code session.started} itself (the mock's own one would be discarded anyway).
+   */
   @Override
   public AgentSession open(SessionContext context) {
     return new MockSession(context, MockSession.THREAD_SLEEP);
   }
 
-  /** Writes the 4-byte placeholder file {@code mock} unless it exists. */
+  /**
+   * Writes the 4-byte placeholder file {@code mock} containing {@code mock} unless it already
+   * exists, whatever {@link InstallContext#reinstall()} says.
+   */
   @Override
   public void install(InstallContext context) {
-    Path file = context.installDir().resolve("mock");
+    requireNonNull(context, "context is null");
+    Path file = context.installDir().resolve(PLACEHOLDER);
     try {
-      Files.write(file, "mock".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.CREATE_NEW);
+      Files.write(file, PLACEHOLDER.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE_NEW);
     } catch (FileAlreadyExistsException e) {
-      // already installed
+      // Already installed; an existing file is never replaced.
     } catch (IOException e) {
-      throw new AgentException(AgentException.Kind.INSTALL_FAILED, "io error: " + e.getMessage(), e);
+      throw new AgentException(
+          AgentException.Kind.INSTALL_FAILED, "cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,33 +1,46 @@
 package dev.sandboxagent.plugins.mock;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A mock session: each message gets the next counter value and its scripted steps, recorded one
- * step at a time on a host-owned thread with 200 ms after each step. Terminating the session
- * interrupts that thread, which cancels the steps still queued.
+ * A mock session. Every accepted message, even a blank one, takes the next
+ * counter value {@code k}; its steps are recorded one batch at a time by a host-owned background
+ * task that sleeps 200 ms after each step, so steps of concurrent messages interleave. Closing the
+ * session makes the host interrupt that task, which cancels the steps still queued (the reference
+ * left them running after a terminate).
  */
 final class MockSession implements AgentSession {
 
-  /** How the session waits between steps; tests substitute one that does not sleep. */
+  /** How the background task waits after a step; tests substitute one that does not sleep. */
+  @FunctionalInterface
   interface Sleeper {
+    /** Waits {@code millis} milliseconds; throws when the waiting thread is interrupted. */
     void sleep(long millis) throws InterruptedException;
   }
 
+  /** The production sleeper. */
   static final Sleeper THREAD_SLEEP = Thread::sleep;
-  static final long STEP_DELAY_MS = 200;
+
+  /** The pause after every step. */
+  static final long STEP_DELAY_MILLIS = 200;
+
+  /** The name under which turns run in the background. */
+  static final String TASK_NAME = "mock-turn";
 
   private final SessionContext context;
   private final Sleeper sleeper;
-  private int counter;
+  private final AtomicInteger counter = new AtomicInteger();
   private volatile boolean closed;
 
   MockSession(SessionContext context, Sleeper sleeper) {
-    this.context = context;
-    this.sleeper = sleeper;
+    this.context = requireNonNull(context, "context is null");
+    this.sleeper = requireNonNull(sleeper, "sleeper is null");
   }
 
   @Override
@@ -35,17 +48,18 @@ final class MockSession implements AgentSession {
     return "mock-" + context.sessionId();
   }
 
+  /** Schedules the message's steps and returns at once; does nothing once the session is closed. */
   @Override
   public void send(String message) {
+    requireNonNull(message, "message is null");
     if (closed) {
       return;
     }
-    int k = ++counter;
+    int k = counter.incrementAndGet();
     List<List<AgentEvent>> steps = MockScript.steps(k, message);
-    if (steps.isEmpty()) {
-      return;
+    if (!steps.isEmpty()) {
+      context.runInBackground(TASK_NAME, () -> play(steps));
     }
-    context.runInBackground("mock-turn-" + k, () -> play(steps));
   }
 
   private void play(List<List<AgentEvent>> steps) {
@@ -55,13 +69,15 @@ final class MockSession implements AgentSession {
           return;
         }
         context.events().emit(step);
-        sleeper.sleep(STEP_DELAY_MS);
+        sleeper.sleep(STEP_DELAY_MILLIS);
       }
     } catch (InterruptedException e) {
+      // The session was closed: the remaining steps are cancelled. Keep the flag for the host.
       Thread.currentThread().interrupt();
     }
   }
 
+  /** Stops scheduling; the host interrupts the background tasks still running. */
   @Override
   public void close() {
     closed = true;

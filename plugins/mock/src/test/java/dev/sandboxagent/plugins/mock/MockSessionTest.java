@@ -3,94 +3,131 @@ package dev.sandboxagent.plugins.mock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.EventSink;
-import dev.sandboxagent.api.InstallContext;
-import dev.sandboxagent.api.PermissionMode;
-import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MockSessionTest {
 
-  /** A host stand-in: records batches, runs tasks on threads it can interrupt. */
-  static final class FakeContext implements SessionContext, EventSink {
-    final List<List<AgentEvent>> batches = new CopyOnWriteArrayList<>();
-    final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private static final MockSession.Sleeper NO_SLEEP = millis -> {};
 
-    @Override public String sessionId() { return "s"; }
-    @Override public String agentMode() { return "build"; }
-    @Override public PermissionMode permissionMode() { return PermissionMode.DEFAULT; }
-    @Override public String model() { return null; }
-    @Override public String variant() { return null; }
-    @Override public EventSink events() { return this; }
-    @Override public void emit(List<AgentEvent> batch) { batches.add(batch); }
-    @Override public void runInBackground(String name, Runnable task) { threads.add(Thread.ofVirtual().start(task)); }
-    @Override public Path binary() { return null; }
-    @Override public Path workingDirectory() { return Path.of("."); }
-    @Override public Map<String, String> environment() { return Map.of(); }
-    @Override public Clock clock() { return Clock.systemUTC(); }
-    @Override public System.Logger logger() { return System.getLogger("test"); }
-
-    void join() throws InterruptedException {
-      for (Thread t : threads) {
-        assertThat(t.join(java.time.Duration.ofSeconds(5))).isTrue();
-      }
-    }
+  private static String firstNativeId(List<AgentEvent> batch) {
+    return switch (batch.get(0).data()) {
+      case EventData.ItemStarted s -> s.item().nativeItemId();
+      case EventData.ItemCompleted c -> c.item().nativeItemId();
+      default -> batch.get(0).type().wireName();
+    };
   }
 
   @Test
-  void countsEveryMessageAndSleepsAfterEachStep() throws Exception {
-    FakeContext ctx = new FakeContext();
+  void theNativeSessionIdDerivesFromTheSessionId() {
+    FakeSessionContext context = FakeSessionContext.inline();
+    assertThat(new MockSession(context, NO_SLEEP).nativeSessionId()).isEqualTo("mock-s");
+    assertThat(context.batches).isEmpty();
+  }
+
+  @Test
+  void emitsEachStepAsOneBatchInOrderFromOneBackgroundTask() {
+    FakeSessionContext context = FakeSessionContext.inline();
+    MockSession session = new MockSession(context, NO_SLEEP);
+    session.send("tool");
+    assertThat(context.taskNames).containsExactly("mock-turn");
+    assertThat(context.batches).isEqualTo(MockScript.steps(1, "tool"));
+    assertThat(context.batches).extracting(MockSessionTest::firstNativeId).containsExactly(
+        "mock_1_user", "mock_1_user", "mock_1_tool_call", "mock_1_tool_call", "mock_1_tool_result",
+        "mock_1_tool_result");
+  }
+
+  @Test
+  void sleepsTwoHundredMillisecondsAfterEveryStep() {
+    FakeSessionContext context = FakeSessionContext.inline();
     List<Long> sleeps = new CopyOnWriteArrayList<>();
-    MockSession session = new MockSession(ctx, sleeps::add);
-    assertThat(session.nativeSessionId()).isEqualTo("mock-s");
-    session.send("   ");
+    MockSession session = new MockSession(context, sleeps::add);
     session.send("hello");
-    ctx.join();
-    assertThat(ctx.batches).hasSize(4);
-    assertThat(((EventData.ItemStarted) ctx.batches.get(2).get(0).data()).item().nativeItemId()).isEqualTo("mock_2_reply");
+    assertThat(context.batches).hasSize(4);
     assertThat(sleeps).containsExactly(200L, 200L, 200L, 200L);
   }
 
   @Test
-  void anInterruptCancelsTheRemainingSteps() throws Exception {
-    FakeContext ctx = new FakeContext();
-    CountDownLatch firstSleep = new CountDownLatch(1);
-    MockSession session = new MockSession(ctx, ms -> {
-      firstSleep.countDown();
-      Thread.sleep(ms);
-    });
-    session.send("demo");
-    assertThat(firstSleep.await(5, TimeUnit.SECONDS)).isTrue();
-    ctx.threads.forEach(Thread::interrupt);
-    ctx.join();
-    assertThat(ctx.batches).hasSize(1);
-    session.close();
-    session.send("hello");
-    assertThat(ctx.threads).hasSize(1);
+  void stepOneIsEmittedBeforeAnySleep() throws Exception {
+    FakeSessionContext context = FakeSessionContext.threaded();
+    List<Integer> batchesAtSleep = new CopyOnWriteArrayList<>();
+    MockSession session = new MockSession(context, millis -> batchesAtSleep.add(context.batches.size()));
+    session.send("status");
+    context.joinAll();
+    assertThat(batchesAtSleep).containsExactly(1, 2, 3, 4);
   }
 
   @Test
-  void installWritesThePlaceholderOnce(@TempDir Path dir) throws Exception {
-    InstallContext ctx = new InstallContext() {
-      @Override public Path installDir() { return dir; }
-      @Override public boolean reinstall() { return false; }
-      @Override public String version() { return null; }
-      @Override public System.Logger logger() { return System.getLogger("test"); }
-    };
-    new MockAdapter().install(ctx);
-    assertThat(Files.readString(dir.resolve("mock"))).isEqualTo("mock");
-    Files.writeString(dir.resolve("mock"), "mine");
-    new MockAdapter().install(ctx);
-    assertThat(Files.readString(dir.resolve("mock"))).isEqualTo("mine");
+  void everyMessageCountsEvenBlankOnes() {
+    FakeSessionContext context = FakeSessionContext.inline();
+    MockSession session = new MockSession(context, NO_SLEEP);
+    session.send("");
+    session.send(" \u00A0\u3000\n");
+    assertThat(context.batches).isEmpty();
+    assertThat(context.taskNames).isEmpty();
+    session.send("hello");
+    session.send("permission");
+    assertThat(context.batches).extracting(MockSessionTest::firstNativeId).containsExactly(
+        "mock_3_user", "mock_3_user", "mock_3_reply", "mock_3_reply",
+        "mock_4_user", "mock_4_user", "permission.requested", "permission.requested");
+    assertThat(((EventData.PermissionRequested) context.batches.get(7).get(0).data()).permissionId())
+        .isEqualTo("mock_4_permission_denied");
+  }
+
+  @Test
+  void anInterruptCancelsTheRemainingSteps() throws Exception {
+    FakeSessionContext context = FakeSessionContext.threaded();
+    CountDownLatch sleeping = new CountDownLatch(1);
+    MockSession session = new MockSession(context, millis -> {
+      sleeping.countDown();
+      Thread.sleep(millis * 1000);
+    });
+    session.send("demo");
+    assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+    context.interruptAll();
+    context.joinAll();
+    assertThat(context.batches).hasSize(1);
+    assertThat(firstNativeId(context.batches.get(0))).isEqualTo("mock_1_user");
+  }
+
+  @Test
+  void closingCancelsQueuedStepsAndIgnoresLaterMessages() throws Exception {
+    FakeSessionContext context = FakeSessionContext.threaded();
+    CountDownLatch sleeping = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    MockSession session = new MockSession(context, millis -> {
+      sleeping.countDown();
+      assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+    });
+    session.send("markdown");
+    assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+    session.close();
+    closed.countDown();
+    context.joinAll();
+    assertThat(context.batches).hasSize(1);
+    session.send("hello");
+    assertThat(context.taskNames).hasSize(1);
+    assertThat(context.batches).hasSize(1);
+  }
+
+  @Test
+  void concurrentMessagesInterleaveWithRealSleeps() throws Exception {
+    FakeSessionContext context = FakeSessionContext.threaded();
+    MockSession session = new MockSession(context, MockSession.THREAD_SLEEP);
+    session.send("hello");
+    session.send("status");
+    context.joinAll();
+    assertThat(context.batches).hasSize(8);
+    assertThat(context.batches).filteredOn(b -> firstNativeId(b).startsWith("mock_1_"))
+        .isEqualTo(MockScript.steps(1, "hello"));
+    assertThat(context.batches).filteredOn(b -> firstNativeId(b).startsWith("mock_2_"))
+        .isEqualTo(MockScript.steps(2, "status"));
+    // Each turn takes 4 x 200 ms; the second one starts long before the first one has finished.
+    assertThat(context.batches.subList(0, 2)).extracting(MockSessionTest::firstNativeId)
+        .containsExactlyInAnyOrder("mock_1_user", "mock_2_user");
   }
 }
