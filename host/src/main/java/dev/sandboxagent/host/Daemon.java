@@ -4,7 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.http.ApiRouting;
+import dev.sandboxagent.host.install.ArchiveExtractor;
+import dev.sandboxagent.host.install.Downloader;
+import dev.sandboxagent.host.install.Installer;
+import dev.sandboxagent.host.install.NpmRegistry;
+import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
@@ -17,6 +23,8 @@ import java.util.Map;
 public final class Daemon implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+  /** How long an install waits for another install of the same agent (a large download) to finish. */
+  private static final Duration INSTALL_LOCK_TIMEOUT = Duration.ofMinutes(15);
 
   private final AdapterRegistry registry;
   private final SessionManager sessions;
@@ -38,8 +46,7 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(HostConfig config, AdapterRegistry registry) {
     requireNonNull(config, "config is null");
     ObjectMapper mapper = new ObjectMapper();
-    AgentCatalog catalog =
-        new AgentCatalog(config.installDir(), config.defaultInstallDir(), System.getenv("PATH"));
+    AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(), Map.of());
     ApiRouting.Services services = new ApiRouting.Services(
@@ -55,6 +62,19 @@ public final class Daemon implements AutoCloseable {
         .build()
         .start();
     return new Daemon(registry, sessions, server);
+  }
+
+  /**
+   * The agents' programs as configured: where they are looked for and how they are installed.
+   *
+   * @throws IllegalArgumentException for an unsupported platform
+   */
+  static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper) {
+    Downloader downloader = Downloader.standard();
+    NpmRegistry npm = new NpmRegistry(config.install().npmRegistry(), downloader, mapper, null);
+    Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
+        new ArchiveExtractor(), INSTALL_LOCK_TIMEOUT);
+    return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries());
   }
 
   /** The port the server listens on. */

@@ -2,6 +2,7 @@ package dev.sandboxagent.host;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sandboxagent.host.install.InstallSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -18,10 +19,11 @@ import java.time.Duration;
  * @param maxBodyBytes the largest accepted request body
  * @param keepAlive the interval of SSE keep-alive comments
  * @param workingDirectory the agents' working directory
+ * @param install install sources and their settings
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
-    long maxBodyBytes, Duration keepAlive, Path workingDirectory) {
+    long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -37,12 +39,20 @@ public record HostConfig(
     requireNonNull(defaultInstallDir, "defaultInstallDir is null");
     requireNonNull(keepAlive, "keepAlive is null");
     requireNonNull(workingDirectory, "workingDirectory is null");
+    requireNonNull(install, "install is null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
     }
+  }
+
+  /** A configuration with the default install settings. */
+  public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
+      Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory) {
+    this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
+        InstallSettings.defaults());
   }
 
   /** The default install directory: {@code <data dir>/sandbox-agent/bin}. */

@@ -1,12 +1,17 @@
 package dev.sandboxagent.host;
 
+import dev.sandboxagent.host.install.InstallSettings;
+import dev.sandboxagent.host.install.NpmRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,7 +31,10 @@ public final class Main {
       Usage: sandbox-agent [-t|--token <TOKEN>] [-n|--no-token] <COMMAND>
 
       Commands:
-        server    run the HTTP daemon
+        server          run the HTTP daemon
+        install-agent   install or reinstall an agent's program (no daemon needed)
+        api             HTTP client for a running daemon (api agents|sessions …, see api --help)
+        credentials     show locally discovered agent credentials (extract | extract-env)
 
       Options:
         -t, --token <TOKEN>  require this bearer token
@@ -45,6 +53,20 @@ public final class Main {
             --plugins-dir <DIR>            plugin JARs [env SANDBOX_AGENT_PLUGINS_DIR; default: plugins/ of the installation]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --max-body-size <BYTES>        largest request body [default: 10485760]
+
+      install options (server and install-agent):
+            --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
+            --install-sources <LIST>       sources to try, in order [env SANDBOX_AGENT_INSTALL_SOURCES; default: local,npm,vendor]
+            --agent-archive <AGENT>=<PATH> install AGENT from this archive, directory or program (offline; repeatable)
+                                           [env SANDBOX_AGENT_ARCHIVE_<AGENT>]
+            --agent-bin <AGENT>=<PATH>     run this program for AGENT instead of looking for one (repeatable)
+                                           [env SANDBOX_AGENT_BIN_<AGENT>]
+            --npm-registry <URL>           npm registry [env SANDBOX_AGENT_NPM_REGISTRY, npm_config_registry, ~/.npmrc;
+                                           default: https://registry.npmjs.org/]
+
+      install-agent <AGENT> [options]:
+        -r, --reinstall                    download even if the program is already there
+        -A, --agent-version <VERSION>      version or npm dist-tag to install [default: latest]
       """;
 
   private Main() {}
@@ -54,6 +76,10 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    String client = clientCommand(args);
+    if (client != null) {
+      return runClient(client, args, out, err);
+    }
     ParsedArgs parsed;
     try {
       parsed = ParsedArgs.parse(args);
@@ -77,6 +103,7 @@ public final class Main {
     }
     return switch (parsed.command) {
       case "server" -> server(parsed, err);
+      case "install-agent" -> InstallAgentCommand.run(parsed, err);
       default -> {
         err.println("error=\"unknown command: " + parsed.command + "\"");
         yield 2;
@@ -84,10 +111,54 @@ public final class Main {
     };
   }
 
+  /** {@code api} and {@code credentials} have their own flags: only the global token flags are shared. */
+  private static String clientCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-t") || arg.equals("--token")) {
+        i++;
+      } else if (!arg.startsWith("-")) {
+        return arg.equals("api") || arg.equals("credentials") ? arg : null;
+      }
+    }
+    return null;
+  }
+
+  private static int runClient(String command, String[] args, PrintStream out, PrintStream err) {
+    List<String> rest = new ArrayList<>();
+    String token = null;
+    boolean noToken = false;
+    boolean seenCommand = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-t") || arg.equals("--token")) {
+        if (i + 1 >= args.length) {
+          err.println("error: a value is required for '" + arg + "'");
+          return 2;
+        }
+        token = args[++i];
+      } else if (arg.startsWith("--token=")) {
+        token = arg.substring("--token=".length());
+      } else if (arg.equals("-n") || arg.equals("--no-token")) {
+        noToken = true;
+      } else if (!seenCommand && arg.equals(command)) {
+        seenCommand = true;
+      } else {
+        rest.add(arg);
+      }
+    }
+    err.println("error=\"" + command + " is not available in this build\" args=" + rest.size() + (token != null || noToken ? "" : ""));
+    return 1; // CLIENT-DISPATCH
+  }
+
   private static int server(ParsedArgs a, PrintStream err) {
+    if (!a.positionals.isEmpty()) {
+      err.println("error: unexpected argument '" + a.positionals.get(0) + "'");
+      return 2;
+    }
     HostConfig config;
     try {
-      config = a.toConfig();
+      config = a.toConfig(true);
       config.cors().validate();
     } catch (IllegalArgumentException e) {
       err.println("error=\"" + e.getMessage() + "\"");
@@ -147,6 +218,13 @@ public final class Main {
     String pluginsDir;
     String installDir;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
+    final List<String> positionals = new ArrayList<>();
+    boolean reinstall;
+    String agentVersion;
+    String installSources;
+    String npmRegistry;
+    final Map<String, Path> archives = new LinkedHashMap<>();
+    final Map<String, Path> binaries = new LinkedHashMap<>();
 
     static ParsedArgs parse(String[] args) {
       ParsedArgs a = new ParsedArgs();
@@ -168,21 +246,35 @@ public final class Main {
           case "-p", "--port" -> a.port = port(value(args, ++i, arg, inline));
           case "-O", "--cors-allow-origin" -> a.origins.add(value(args, ++i, arg, inline));
           case "-M", "--cors-allow-method" -> a.methods.add(value(args, ++i, arg, inline));
-          case "-A", "--cors-allow-header" -> a.headers.add(value(args, ++i, arg, inline));
           case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
+          case "-r", "--reinstall" -> a.reinstall = true;
+          case "-A", "--agent-version", "--cors-allow-header" -> {
+            // -A is --cors-allow-header for server and --agent-version for install-agent
+            String v = value(args, ++i, arg, inline);
+            if (arg.equals("--agent-version") || (arg.equals("-A") && "install-agent".equals(a.command))) {
+              a.agentVersion = v;
+            } else {
+              a.headers.add(v);
+            }
+          }
+          case "--install-sources" -> a.installSources = value(args, ++i, arg, inline);
+          case "--npm-registry" -> a.npmRegistry = value(args, ++i, arg, inline);
+          case "--agent-archive" -> agentPath(value(args, ++i, arg, inline), a.archives, arg);
+          case "--agent-bin" -> agentPath(value(args, ++i, arg, inline), a.binaries, arg);
           default -> {
             if (arg.startsWith("-")) {
               throw new UsageException("unexpected argument '" + arg + "'");
             }
-            if (a.command != null) {
-              throw new UsageException("unexpected argument '" + arg + "'");
+            if (a.command == null) {
+              a.command = arg;
+            } else {
+              a.positionals.add(arg);
             }
-            a.command = arg;
           }
         }
-        if (inline != null && (arg.equals("--no-token") || arg.equals("--help"))) {
+        if (inline != null && (arg.equals("--no-token") || arg.equals("--help") || arg.equals("--reinstall"))) {
           throw new UsageException("unexpected value for '" + arg + "'");
         }
         if (inline != null) {
@@ -200,6 +292,14 @@ public final class Main {
         throw new UsageException("a value is required for '" + flag + "'");
       }
       return args[i];
+    }
+
+    private static void agentPath(String value, Map<String, Path> into, String flag) {
+      try {
+        InstallSettings.parseAgentPath(value, into, flag);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
 
     private static int port(String value) {
@@ -226,14 +326,17 @@ public final class Main {
       }
     }
 
-    HostConfig toConfig() {
+    /** The configuration; {@code server} requires a token decision. */
+    HostConfig toConfig(boolean server) {
       String effectiveToken;
       if (noToken) {
         effectiveToken = null;
       } else if (token != null) {
         effectiveToken = token;
-      } else {
+      } else if (server) {
         throw new IllegalArgumentException("missing --token or --no-token for server mode");
+      } else {
+        effectiveToken = null;
       }
       String home = System.getProperty("sandbox.agent.home");
       String plugins = pluginsDir != null ? pluginsDir : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
@@ -245,7 +348,28 @@ public final class Main {
       Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;
       CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
-          defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath());
+          defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
+          installSettings(System.getenv()));
+    }
+
+    /** Flags win over environment variables; the npm registry falls back to the user's npm configuration. */
+    InstallSettings installSettings(Map<String, String> env) {
+      String sources = installSources != null ? installSources : env.get("SANDBOX_AGENT_INSTALL_SOURCES");
+      List<InstallSettings.SourceKind> order =
+          sources == null || sources.isBlank() ? InstallSettings.DEFAULT_ORDER : InstallSettings.parseSources(sources);
+      Map<String, Path> allArchives = new LinkedHashMap<>(InstallSettings.fromEnvironment(env, "ARCHIVE"));
+      allArchives.putAll(archives);
+      Map<String, Path> allBinaries = new LinkedHashMap<>(InstallSettings.fromEnvironment(env, "BIN"));
+      allBinaries.putAll(binaries);
+      String registry = npmRegistry != null ? npmRegistry : env.get("SANDBOX_AGENT_NPM_REGISTRY");
+      String home = System.getProperty("user.home");
+      URI uri;
+      try {
+        uri = NpmRegistry.configured(registry, env, home == null ? null : Path.of(home));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid npm registry URL: " + registry);
+      }
+      return new InstallSettings(order, allArchives, allBinaries, uri);
     }
   }
 }

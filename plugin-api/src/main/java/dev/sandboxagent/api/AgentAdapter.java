@@ -47,9 +47,19 @@ public interface AgentAdapter extends ExtensionPoint {
   }
 
   /**
-   * Installs the agent's program into {@link InstallContext#installDir()}. Called on a request or
-   * CLI thread, at most once at a time per agent. The default reports that the plugin cannot
-   * install its agent.
+   * Where the agent's program can be installed from on {@code platform}, in the adapter's order of
+   * preference (the user's configuration may reorder or disable kinds of sources). When this is not
+   * empty the host installs from these sources and {@link #install} is not called. The default is
+   * empty.
+   */
+  default List<InstallSource> installSources(Platform platform) {
+    return List.of();
+  }
+
+  /**
+   * Installs the agent's program into {@link InstallContext#installDir()} when the adapter lists no
+   * {@link #installSources}. Called on a request or CLI thread, at most once at a time per agent.
+   * The default reports that the plugin cannot install its agent.
    *
    * @throws AgentException of kind {@link AgentException.Kind#INSTALL_FAILED} on failure
    */

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.InstallContext;
+import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.install.InstallException;
+import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.File;
 import java.io.IOException;
@@ -17,9 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** Finds, probes and installs agent programs. */
 public final class AgentCatalog {
@@ -31,26 +32,37 @@ public final class AgentCatalog {
   private final Path installDir;
   private final Path defaultInstallDir;
   private final String path;
-  private final Map<String, ReentrantLock> installLocks = new ConcurrentHashMap<>();
+  private final Map<String, Path> explicitBinaries;
+  private final Installer installer;
 
   /**
-   * @param installDir where installs go and the first place binaries are looked for
+   * @param installer installs agents into its install directory, the first place binaries are looked for
    * @param defaultInstallDir the last-resort place binaries are looked for
    * @param path the {@code PATH} value to search, or null
+   * @param explicitBinaries per agent id, a program to use before any other
    */
-  public AgentCatalog(Path installDir, Path defaultInstallDir, String path) {
-    this.installDir = requireNonNull(installDir, "installDir is null");
+  public AgentCatalog(Installer installer, Path defaultInstallDir, String path, Map<String, Path> explicitBinaries) {
+    this.installer = requireNonNull(installer, "installer is null");
+    this.installDir = installer.installDir();
     this.defaultInstallDir = requireNonNull(defaultInstallDir, "defaultInstallDir is null");
     this.path = path == null ? "" : path;
+    this.explicitBinaries = Map.copyOf(explicitBinaries);
   }
 
   public Path installDir() {
     return installDir;
   }
 
-  /** The first existing file named after the agent's binary: install dir, PATH, default dir. */
+  /**
+   * The agent's program: the explicitly configured one if set, else the first existing file named
+   * after it in the install dir, on PATH, in the default install dir.
+   */
   public Optional<Path> resolve(AgentDescriptor descriptor) {
     List<Path> candidates = new ArrayList<>();
+    Path explicit = explicitBinaries.get(descriptor.id());
+    if (explicit != null) {
+      candidates.add(explicit);
+    }
     candidates.add(installDir.resolve(descriptor.binaryName()));
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
@@ -139,34 +151,47 @@ public final class AgentCatalog {
   }
 
   /**
-   * Installs the agent unless it is already resolvable and {@code reinstall} is false. One install
-   * per agent at a time within this daemon.
+   * Installs the agent unless it is already resolvable and {@code reinstall} is false: from the
+   * sources its adapter lists, or through the adapter itself when it lists none. One install per
+   * agent at a time, across processes.
    *
+   * @return what was installed, or empty when nothing had to be done
    * @throws ApiException {@code install_failed} on failure
    */
-  public void install(LoadedAgent agent, boolean reinstall, String version) {
+  public Optional<Installer.Result> install(LoadedAgent agent, boolean reinstall, String version,
+      Installer.Listener listener) {
     AgentDescriptor descriptor = agent.descriptor();
     if (!reinstall && resolve(descriptor).isPresent()) {
-      return;
+      return Optional.empty();
     }
-    ReentrantLock lock = installLocks.computeIfAbsent(descriptor.id(), k -> new ReentrantLock());
-    lock.lock();
     try {
-      if (!reinstall && resolve(descriptor).isPresent()) {
-        return;
+      List<InstallSource> sources = agent.adapter().installSources(installer.platform());
+      if (!sources.isEmpty()) {
+        return installer.install(descriptor.id(), descriptor.binaryName(), sources, version, reinstall,
+            () -> resolve(descriptor).isPresent(), listener);
       }
-      Files.createDirectories(installDir);
-      agent.adapter().install(new Context(installDir, reinstall, version));
+      return installer.withLock(descriptor.id(), () -> {
+        if (!reinstall && resolve(descriptor).isPresent()) {
+          return Optional.<Installer.Result>empty();
+        }
+        Files.createDirectories(installDir);
+        agent.adapter().install(new Context(installDir, reinstall, version));
+        return Optional.of(new Installer.Result(version == null ? "latest" : version,
+            installDir.resolve(descriptor.binaryName()), "plugin " + agent.pluginId()));
+      });
+    } catch (InstallException e) {
+      throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
     } catch (AgentException e) {
       throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
-    } catch (IOException e) {
-      throw ApiException.installFailed(descriptor.id(), "io error: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "install of " + descriptor.id() + " failed", e);
       throw ApiException.installFailed(descriptor.id(), e.toString(), e);
-    } finally {
-      lock.unlock();
     }
+  }
+
+  /** {@link #install(LoadedAgent, boolean, String, Installer.Listener)} without progress. */
+  public Optional<Installer.Result> install(LoadedAgent agent, boolean reinstall, String version) {
+    return install(agent, reinstall, version, Installer.Listener.NONE);
   }
 
   /** An install context for listing modes and similar calls that install nothing. */

@@ -18,6 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Extracts {@code .tgz}/{@code .tar.gz}, {@code .tar} and {@code .zip} archives into a directory,
@@ -55,6 +56,10 @@ public final class ArchiveExtractor {
       extractZip(archive, root, budget);
     } else if (name.endsWith(".tgz") || name.endsWith(".tar.gz")) {
       try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+        extractTar(in, root, budget);
+      }
+    } else if (name.endsWith(".txz") || name.endsWith(".tar.xz")) {
+      try (InputStream in = new XZCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
         extractTar(in, root, budget);
       }
     } else if (name.endsWith(".tar")) {

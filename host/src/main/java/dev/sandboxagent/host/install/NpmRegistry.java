@@ -29,8 +29,15 @@ public final class NpmRegistry {
    * @param version the exact version
    * @param tarball the tarball URL
    * @param integrity its expected digests
+   * @param optionalDependencies the version's {@code optionalDependencies} (name to version spec)
    */
-  public record Resolved(String name, String version, URI tarball, Integrity integrity) {}
+  public record Resolved(
+      String name, String version, URI tarball, Integrity integrity, Map<String, String> optionalDependencies) {
+    /** Copies the map. */
+    public Resolved {
+      optionalDependencies = Map.copyOf(optionalDependencies);
+    }
+  }
 
   private final URI registry;
   private final Downloader downloader;
@@ -112,7 +119,19 @@ public final class NpmRegistry {
     if (integrity.isEmpty()) {
       throw new DownloadException("npm package " + name + "@" + version + " has no integrity or shasum to verify");
     }
-    return new Resolved(name, version, URI.create(tarball), integrity);
+    Map<String, String> optional = new LinkedHashMap<>();
+    manifest.path("optionalDependencies").properties().forEach(e -> {
+      if (e.getValue().isTextual()) {
+        optional.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    URI tarballUri;
+    try {
+      tarballUri = URI.create(tarball);
+    } catch (IllegalArgumentException e) {
+      throw new DownloadException("npm package " + name + "@" + version + " has an invalid tarball URL: " + tarball, e);
+    }
+    return new Resolved(name, version, tarballUri, integrity, optional);
   }
 
   /** Downloads and verifies the tarball into {@code dir}; returns the file. */

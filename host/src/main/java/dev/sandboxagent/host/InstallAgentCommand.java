@@ -1,0 +1,120 @@
+package dev.sandboxagent.host;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.install.Installer;
+import dev.sandboxagent.host.install.PlatformDetector;
+import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.LoadedAgent;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code sandbox-agent install-agent <AGENT> [-r] [-A VERSION]}: installs an agent's program exactly
+ * as the daemon would, with progress on stderr. Nothing is printed on stdout; the last stderr line
+ * says what was installed where. Exit 0 on success, 1 on failure, 2 for a usage error.
+ */
+final class InstallAgentCommand {
+
+  private InstallAgentCommand() {}
+
+  static int run(Main.ParsedArgs args, PrintStream err) {
+    if (args.positionals.size() != 1) {
+      err.println(args.positionals.isEmpty()
+          ? "error: the agent to install is required: sandbox-agent install-agent <AGENT>"
+          : "error: unexpected argument '" + args.positionals.get(1) + "'");
+      return 2;
+    }
+    String id = args.positionals.get(0);
+    HostConfig config;
+    Platform platform;
+    try {
+      config = args.toConfig(false);
+      platform = PlatformDetector.current();
+    } catch (IllegalArgumentException e) {
+      err.println("error=\"" + e.getMessage() + "\"");
+      return 1;
+    }
+    AdapterRegistry registry = AdapterRegistry.load(config.pluginsDir());
+    try {
+      Optional<LoadedAgent> agent = registry.find(id);
+      if (agent.isEmpty()) {
+        err.println("error=\"unsupported agent: " + id + "\"");
+        return 1;
+      }
+      AgentCatalog catalog = Daemon.catalog(config, platform, new ObjectMapper());
+      long start = System.nanoTime();
+      Optional<Installer.Result> result;
+      try {
+        result = catalog.install(agent.get(), args.reinstall, args.agentVersion, new ConsoleProgress(err));
+      } catch (ApiException e) {
+        err.println();
+        err.println("error=\"install failed: " + id + ": " + String.valueOf(e.details().getOrDefault("stderr", e.detail())) + "\"");
+        return 1;
+      }
+      if (result.isEmpty()) {
+        err.println(id + " is already installed at " + catalog.resolve(agent.get().descriptor()).map(Object::toString)
+            .orElse("(builtin)") + "; use --reinstall to replace it");
+      } else {
+        Installer.Result r = result.get();
+        err.printf(Locale.ROOT, "installed %s %s at %s from %s in %.1f s%n", id, r.version(), r.binary(), r.source(),
+            (System.nanoTime() - start) / 1e9);
+      }
+      return 0;
+    } finally {
+      registry.close();
+    }
+  }
+
+  /** Steps as lines; download figures at most every half second, in place on a terminal. */
+  static final class ConsoleProgress implements Installer.Listener {
+    private final PrintStream err;
+    private final boolean terminal = System.console() != null;
+    private long lastPrint;
+    private boolean midLine;
+
+    ConsoleProgress(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void step(String message) {
+      if (midLine) {
+        err.println();
+        midLine = false;
+      }
+      err.println(message);
+    }
+
+    @Override
+    public synchronized void update(long bytes, long total) {
+      long now = System.nanoTime();
+      boolean done = total > 0 && bytes >= total;
+      if (!done && now - lastPrint < 500_000_000L) {
+        return;
+      }
+      lastPrint = now;
+      String figures = total > 0
+          ? String.format(Locale.ROOT, "  %s / %s (%d%%)", size(bytes), size(total), bytes * 100 / total)
+          : "  " + size(bytes);
+      if (terminal) {
+        err.print("\r" + figures);
+        midLine = !done;
+        if (done) {
+          err.println();
+        }
+      } else {
+        err.println(figures);
+      }
+    }
+
+    static String size(long bytes) {
+      if (bytes < 1024 * 1024) {
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+      }
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+  }
+}
