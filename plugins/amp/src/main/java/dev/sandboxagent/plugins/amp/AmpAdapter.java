@@ -5,14 +5,17 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.SessionContext;
+import java.util.List;
 import org.pf4j.Extension;
 
 /**
  * The Amp adapter (a new {@code amp} process per turn). For now it only describes the agent:
  * capabilities, agent modes and permission modes. Running sessions of the real program is not part of this build, so {@link #open} refuses
- * clearly; installing keeps the SPI default.
+ * clearly; it installs from npm or the vendor's bucket.
  */
 @Extension
 public class AmpAdapter implements AgentAdapter {
@@ -35,6 +38,20 @@ public class AmpAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /**
+   * The native program from the npm platform package ({@code @ampcode/cli-<os>-<arch>}; the x64 build
+   * serves musl systems too), else the vendor's bucket (raw program).
+   */
+  @Override
+  public List<InstallSource> installSources(Platform platform) {
+    String bucket = "https://storage.googleapis.com/amp-public-assets-prod-0/cli/";
+    String segment = platform.os() + "-" + platform.arch();
+    return List.of(
+        new InstallSource.Npm("@ampcode/cli", "@ampcode/cli-" + segment, "amp"),
+        new InstallSource.Download(bucket + "{version}/amp-" + segment, null, bucket + "cli-version.txt",
+            InstallSource.Format.RAW, null));
   }
 
   /** Refuses: sessions of this agent are not available in this build. */

@@ -5,8 +5,11 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.SessionContext;
+import java.util.List;
 import org.pf4j.Extension;
 
 /**
@@ -15,7 +18,7 @@ import org.pf4j.Extension;
  * Unlike the reference, which stored every Claude session as {@code bypass},
  * it accepts {@code default}, {@code plan} and {@code bypass} as given (Claude gets real
  * human-in-the-loop). Running sessions of the real program is not part of this build, so {@link
- * #open} refuses clearly; installing keeps the SPI default.
+ * #open} refuses clearly; it installs from npm or the vendor's bucket.
  */
 @Extension
 public class ClaudeAdapter implements AgentAdapter {
@@ -35,6 +38,21 @@ public class ClaudeAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /**
+   * The native program from the npm platform package ({@code @anthropic-ai/claude-code-<platform>},
+   * with its musl builds), else the vendor's release bucket (raw program; musl only for x64).
+   */
+  @Override
+  public List<InstallSource> installSources(Platform platform) {
+    String bucket = "https://storage.googleapis.com/claude-code-dist-86c565f3-f756-42ad-8dfa-d59b1c096819/"
+        + "claude-code-releases/";
+    String segment = platform.os() + "-" + platform.arch() + (platform.musl() && platform.arch().equals("x64") ? "-musl" : "");
+    return List.of(
+        new InstallSource.Npm("@anthropic-ai/claude-code", "@anthropic-ai/claude-code-" + platform.id(), "claude"),
+        new InstallSource.Download(bucket + "{version}/" + segment + "/claude", null, bucket + "latest",
+            InstallSource.Format.RAW, null));
   }
 
   /** Refuses: sessions of this agent are not available in this build. */

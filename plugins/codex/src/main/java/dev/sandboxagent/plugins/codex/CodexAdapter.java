@@ -5,15 +5,18 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.SessionContext;
+import java.util.List;
 import org.pf4j.Extension;
 
 /**
  * The Codex adapter (one shared {@code codex app-server} for all sessions). For now it only
  * describes the agent: capabilities, agent modes and permission
  * modes. Running sessions of the real program is not part of this build, so
- * {@link #open} refuses clearly; installing keeps the SPI default.
+ * {@link #open} refuses clearly; it installs from npm or the vendor's releases.
  */
 @Extension
 public class CodexAdapter implements AgentAdapter {
@@ -50,6 +53,23 @@ public class CodexAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /**
+   * The native program from the npm platform package ({@code @openai/codex-<os>-<arch>}, statically
+   * linked with musl on Linux, so one build serves glibc and musl; its helper programs come along),
+   * else the vendor's release archive.
+   */
+  @Override
+  public List<InstallSource> installSources(Platform platform) {
+    String target = platform.rustTarget(true);
+    String releases = "https://github.com/openai/codex/releases/";
+    String archive = "codex-" + target + ".tar.gz";
+    return List.of(
+        new InstallSource.Npm("@openai/codex", "@openai/codex-" + platform.os() + "-" + platform.arch(),
+            "vendor/" + target + "/bin/codex"),
+        new InstallSource.Download(releases + "download/{version}/" + archive, releases + "latest/download/" + archive,
+            null, InstallSource.Format.TAR_GZ, "codex-" + target));
   }
 
   /**

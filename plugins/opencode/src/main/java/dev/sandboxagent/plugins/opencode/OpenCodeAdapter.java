@@ -5,8 +5,11 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.SessionContext;
+import java.util.List;
 import org.pf4j.Extension;
 
 /**
@@ -14,7 +17,7 @@ import org.pf4j.Extension;
  * describes the agent: capabilities, the static fallback list of agent modes
  * (any OpenCode agent name is accepted as agent mode) and its only permission
  * mode, {@code default}. Running sessions of the real program is not part of
- * this build, so {@link #open} refuses clearly; installing keeps the SPI default.
+ * this build, so {@link #open} refuses clearly; it installs from npm or the vendor's releases.
  */
 @Extension
 public class OpenCodeAdapter implements AgentAdapter {
@@ -47,6 +50,21 @@ public class OpenCodeAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /**
+   * The native program from the npm platform package ({@code opencode-<platform>}, with its musl
+   * builds), else the vendor's release archive (tar.gz on Linux, zip on macOS).
+   */
+  @Override
+  public List<InstallSource> installSources(Platform platform) {
+    String releases = "https://github.com/anomalyco/opencode/releases/";
+    boolean linux = platform.os().equals("linux");
+    String archive = "opencode-" + (linux ? platform.id() + ".tar.gz" : platform.id() + ".zip");
+    return List.of(
+        new InstallSource.Npm("opencode-ai", "opencode-" + platform.id(), "bin/opencode"),
+        new InstallSource.Download(releases + "download/{version}/" + archive, releases + "latest/download/" + archive,
+            null, linux ? InstallSource.Format.TAR_GZ : InstallSource.Format.ZIP, "opencode"));
   }
 
   /** Refuses: sessions of this agent are not available in this build. */
