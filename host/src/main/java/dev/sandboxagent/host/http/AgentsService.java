@@ -9,6 +9,10 @@ import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.host.install.Installer;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import java.util.Optional;
 import dev.sandboxagent.host.plugin.PluginFailure;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,6 +24,9 @@ final class AgentsService {
   private static final System.Logger LOG = System.getLogger(AgentsService.class.getName());
 
   private final AdapterRegistry registry;
+  private static final HeaderName PREFER = HeaderNames.create("Prefer");
+  private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
+
   private final AgentCatalog catalog;
   private final RequestBodies bodies;
   private final Responses responses;
@@ -69,8 +76,28 @@ final class AgentsService {
   void install(ServerRequest req, ServerResponse res) {
     LoadedAgent agent = agent(req);
     boolean reinstall = bodies.reinstall(req);
-    catalog.install(agent, reinstall, null);
-    Responses.noContent(res);
+    Optional<Installer.Result> result = catalog.install(agent, reinstall, null);
+    // The reply stays 204 for existing clients; "Prefer: return=representation" (RFC 7240) asks for
+    // what was installed, where, and from which source.
+    boolean representation = req.headers().value(PREFER).map(v -> v.contains("return=representation")).orElse(false);
+    if (!representation) {
+      Responses.noContent(res);
+      return;
+    }
+    AgentDescriptor d = agent.descriptor();
+    ObjectNode body = responses.mapper().createObjectNode();
+    body.put("agent", d.id());
+    body.put("downloaded", result.isPresent());
+    if (result.isPresent()) {
+      body.put("version", result.get().version());
+      body.put("path", result.get().binary().toString());
+      body.put("source", result.get().source());
+    } else {
+      catalog.version(d).ifPresent(v -> body.put("version", v));
+      catalog.resolve(d).ifPresent(p -> body.put("path", p.toString()));
+    }
+    res.header(PREFERENCE_APPLIED, "return=representation");
+    responses.json(res, body);
   }
 
   void modes(ServerRequest req, ServerResponse res) {

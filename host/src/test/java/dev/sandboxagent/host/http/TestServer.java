@@ -45,6 +45,10 @@ final class TestServer implements AutoCloseable {
     return new TestServer(Daemon.start(config, AdapterRegistry.of(adapters)), token);
   }
 
+  static TestServer start(HostConfig config, List<AgentAdapter> adapters) {
+    return new TestServer(Daemon.start(config, AdapterRegistry.of(adapters)), config.token());
+  }
+
   static TestServer start(Path tmp) {
     return start(tmp, null, CorsConfig.disabled(), HostConfig.DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(15),
         List.of(new ScriptAdapter()));

@@ -1,0 +1,144 @@
+package dev.sandboxagent.host.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandboxagent.api.AgentAdapter;
+import dev.sandboxagent.api.AgentDescriptor;
+import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.InstallSource;
+import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.host.CorsConfig;
+import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.install.InstallSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Explicit and lazy installs through the HTTP API, with the failure surfaced as a problem body. */
+@Timeout(60)
+class InstallApiTest {
+
+  @TempDir Path tmp;
+
+  /** An agent with a program to install; its sessions do nothing. */
+  static final class InstallableAdapter implements AgentAdapter {
+    @Override
+    public AgentDescriptor descriptor() {
+      return AgentDescriptor.builder("fakeagent")
+          .capabilities(Capability.TEXT_MESSAGES, Capability.ITEM_STARTED)
+          .mode("build", "Build", "Build")
+          .permissionModes(dev.sandboxagent.api.PermissionMode.DEFAULT)
+          .binaryName("fakeagent")
+          .build();
+    }
+
+    @Override
+    public List<InstallSource> installSources(Platform platform) {
+      return List.of(new InstallSource.Npm("@fake/agent", "@fake/agent-" + platform.id(), "bin/fakeagent"));
+    }
+
+    @Override
+    public AgentSession open(SessionContext context) {
+      return new AgentSession() {
+        @Override
+        public String nativeSessionId() {
+          return null;
+        }
+
+        @Override
+        public void send(String message) {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  private TestServer server(Map<String, Path> archives) throws IOException {
+    int deadPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    // Nothing listens there: the npm source fails at once, as it does without a network.
+    InstallSettings install = new InstallSettings(InstallSettings.DEFAULT_ORDER, archives, Map.of(),
+        URI.create("http://127.0.0.1:" + deadPort + "/"));
+    HostConfig config = new HostConfig("127.0.0.1", 0, null, CorsConfig.disabled(), tmp.resolve("plugins"),
+        tmp.resolve("install"), tmp.resolve("default-install"), HostConfig.DEFAULT_MAX_BODY_BYTES,
+        Duration.ofSeconds(15), tmp, install);
+    return TestServer.start(config, List.of(new InstallableAdapter()));
+  }
+
+  @Test
+  void failedInstallsAreProblemBodies() throws Exception {
+    try (TestServer server = server(Map.of())) {
+      HttpResponse<String> install = server.post("/v1/agents/fakeagent/install", "{}");
+      assertThat(install.statusCode()).isEqualTo(500);
+      JsonNode problem = TestServer.json(install);
+      assertThat(problem.path("type").asText()).isEqualTo("urn:sandbox-agent:error:install_failed");
+      assertThat(problem.path("detail").asText()).isEqualTo("install failed: fakeagent");
+      assertThat(problem.path("details").path("stderr").asText()).startsWith("npm @fake/agent: download failed: http://127.0.0.1:");
+
+      HttpResponse<String> create = server.post("/v1/sessions/s1", "{\"agent\":\"fakeagent\"}");
+      assertThat(create.statusCode()).isEqualTo(500);
+      assertThat(TestServer.json(create).path("type").asText()).isEqualTo("urn:sandbox-agent:error:install_failed");
+      assertThat(TestServer.json(server.get("/v1/sessions")).path("sessions")).isEmpty();
+    }
+  }
+
+  @Test
+  void installReportsVersionAndPathWhenAskedAndSessionsInstallLazily() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("offline/package/bin"));
+    Path program = dir.resolve("fakeagent");
+    Files.writeString(program, "#!/bin/sh\necho 'fakeagent 3.1.4'\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(tmp.resolve("offline/package/package.json"), "{\"version\":\"3.1.4\"}");
+
+    try (TestServer server = server(Map.of("fakeagent", tmp.resolve("offline")))) {
+      HttpResponse<String> plain = server.post("/v1/agents/fakeagent/install", "{}");
+      assertThat(plain.statusCode()).isEqualTo(204);
+      assertThat(plain.body()).isEmpty();
+
+      HttpResponse<String> described = server.send(server.request("/v1/agents/fakeagent/install")
+          .header("Content-Type", "application/json").header("Prefer", "return=representation")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"reinstall\":true}")).build());
+      assertThat(described.statusCode()).isEqualTo(200);
+      assertThat(described.headers().firstValue("Preference-Applied")).hasValue("return=representation");
+      JsonNode body = TestServer.json(described);
+      assertThat(body.path("downloaded").asBoolean()).isTrue();
+      assertThat(body.path("version").asText()).isEqualTo("3.1.4");
+      assertThat(body.path("path").asText()).isEqualTo(tmp.resolve("install/fakeagent").toString());
+      assertThat(body.path("source").asText()).isEqualTo("local " + tmp.resolve("offline"));
+
+      JsonNode agent = TestServer.json(server.get("/v1/agents")).path("agents").get(0);
+      assertThat(agent.path("installed").asBoolean()).isTrue();
+      assertThat(agent.path("version").asText()).isEqualTo("fakeagent 3.1.4");
+      assertThat(agent.path("path").asText()).isEqualTo(tmp.resolve("install/fakeagent").toString());
+
+      assertThat(server.post("/v1/sessions/s1", "{\"agent\":\"fakeagent\"}").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void sessionCreationInstallsAMissingAgent() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("offline2/bin"));
+    Files.writeString(dir.resolve("fakeagent"), "#!/bin/sh\necho 'fakeagent 0.0.1'\n");
+    try (TestServer server = server(Map.of("fakeagent", tmp.resolve("offline2")))) {
+      assertThat(TestServer.json(server.get("/v1/agents")).path("agents").get(0).path("installed").asBoolean()).isFalse();
+      assertThat(server.post("/v1/sessions/lazy", "{\"agent\":\"fakeagent\"}").statusCode()).isEqualTo(200);
+      assertThat(Files.isExecutable(tmp.resolve("install/fakeagent"))).isTrue();
+    }
+  }
+}
