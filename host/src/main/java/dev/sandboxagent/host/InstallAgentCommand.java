@@ -18,6 +18,13 @@ import java.util.Optional;
  */
 final class InstallAgentCommand {
 
+  /** Held so that the levels set on them stay: plugin loading lines are noise on this command. */
+  private static final java.util.logging.Logger PF4J_LOG = java.util.logging.Logger.getLogger("org.pf4j");
+  private static final java.util.logging.Logger PLUGIN_LOG =
+      java.util.logging.Logger.getLogger("dev.sandboxagent.host.plugin");
+  private static final java.util.logging.Logger INSTALL_LOG =
+      java.util.logging.Logger.getLogger("dev.sandboxagent.host.install");
+
   private InstallAgentCommand() {}
 
   static int run(Main.ParsedArgs args, PrintStream err) {
@@ -36,6 +43,9 @@ final class InstallAgentCommand {
     } catch (IllegalArgumentException e) {
       err.println("error=\"" + e.getMessage() + "\"");
       return 1;
+    }
+    for (java.util.logging.Logger logger : new java.util.logging.Logger[] {PF4J_LOG, PLUGIN_LOG, INSTALL_LOG}) {
+      logger.setLevel(java.util.logging.Level.WARNING);
     }
     AdapterRegistry registry = AdapterRegistry.load(config.pluginsDir());
     try {

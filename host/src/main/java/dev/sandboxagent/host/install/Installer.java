@@ -225,7 +225,7 @@ public final class Installer {
           return commit(agent, binaryName, agentDir, staged, listener);
         } catch (InstallException | IOException | UncheckedIOException e) {
           String message = attempt.name() + ": " + describe(e);
-          LOG.log(System.Logger.Level.WARNING, "install of {0} from {1}", agent, message);
+          LOG.log(System.Logger.Level.INFO, "install of {0} failed from {1}", agent, message);
           listener.step("failed: " + message);
           failures.add(message);
         } finally {
@@ -456,7 +456,7 @@ public final class Installer {
       moveAtomically(tmpCopy, link);
     }
     removeOlderTrees(agentDir, dirName);
-    listener.step("installed " + agent + " " + staged.version() + " at " + link + " (" + staged.source() + ")");
+    LOG.log(System.Logger.Level.INFO, "installed {0} {1} at {2} from {3}", agent, staged.version(), link, staged.source());
     return new Result(staged.version(), link, staged.source());
   }
 
