@@ -351,6 +351,7 @@ public final class Installer {
         platformVersion = alias.group(2);
       }
       NpmRegistry.Resolved pkg;
+      String installedVersion = main.version();
       try {
         pkg = npm.resolve(platformName, platformVersion);
       } catch (DownloadException e) {
@@ -362,6 +363,7 @@ public final class Installer {
         LOG.log(System.Logger.Level.WARNING, "{0}@{1} unavailable ({2}); using its latest", platformName,
             platformVersion, e.getMessage());
         pkg = npm.resolve(platformName, null);
+        installedVersion = pkg.version();
       }
       listener.step("downloading " + pkg.name() + "@" + pkg.version() + " from " + pkg.tarball());
       Path download = Files.createDirectories(staging.resolve("download"));
@@ -373,7 +375,7 @@ public final class Installer {
       if (!binary.startsWith(tree) || !Files.isRegularFile(binary, LinkOption.NOFOLLOW_LINKS)) {
         throw new InstallException(pkg.name() + "@" + pkg.version() + " has no file package/" + source.binaryPath());
       }
-      return new Staged(tree, binary, main.version(), "npm " + pkg.name() + "@" + pkg.version());
+      return new Staged(tree, binary, installedVersion, "npm " + pkg.name() + "@" + pkg.version());
     }
   }
 

@@ -129,6 +129,18 @@ class InstallerTest {
   }
 
   @Test
+  void aLaggingPlatformPackageFallsBackToItsLatestOnlyWhenUnpinned() throws Exception {
+    registry.publish(PLATFORM_PKG, "1.9.0", Map.of(), program("1.9.0"));
+    registry.publish(MAIN, "2.0.0", Map.of(PLATFORM_PKG, "2.0.0"), List.of());
+
+    assertThatThrownBy(() -> install(installer(), List.of(NPM), "2.0.0", false))
+        .hasMessageContaining("npm package @fake/agent-linux-x64 has no version or dist-tag 2.0.0");
+    Installer.Result result = install(installer(), List.of(NPM), null, false).orElseThrow();
+    assertThat(result.version()).isEqualTo("1.9.0");
+    assertThat(run(installDir.resolve("agent"))).isEqualTo("fake agent 1.9.0");
+  }
+
+  @Test
   void nothingIsDownloadedWhenInstalledUnlessReinstalling() throws Exception {
     registry.publishWithPlatform(MAIN, PLATFORM_PKG, "1.0.0", program("1.0.0"));
     Installer installer = installer();
