@@ -12,6 +12,7 @@ import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
 import io.helidon.webserver.WebServer;
@@ -94,6 +95,7 @@ public final class Daemon implements AutoCloseable {
     }
     closed = true;
     sessions.shutdown();
+    HostProcess.stopAll(HostProcess.GRACE);
     try {
       server.stop();
     } catch (RuntimeException e) {

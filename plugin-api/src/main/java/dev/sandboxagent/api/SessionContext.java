@@ -36,6 +36,15 @@ public interface SessionContext {
    */
   void runInBackground(String name, Runnable task);
 
+  /**
+   * Starts a process owned by the host for this session (see {@link AgentProcess}); its output
+   * goes to {@code listener}. Processes still running when the session is closed are stopped.
+   *
+   * @throws AgentException of kind {@link AgentException.Kind#NOT_INSTALLED} when the program cannot
+   *     be started
+   */
+  AgentProcess startProcess(ProcessSpec spec, ProcessListener listener);
+
   /** The resolved path of the agent's program, or null when it is not installed or builtin. */
   Path binary();
 

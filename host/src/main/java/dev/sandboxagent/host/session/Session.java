@@ -3,6 +3,11 @@ package dev.sandboxagent.host.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.AgentProcess;
+import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.ProcessListener;
+import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.EventSink;
 import dev.sandboxagent.api.PendingPermission;
@@ -13,6 +18,7 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.host.process.HostProcess;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +49,7 @@ public final class Session {
   private final ReentrantLock recordLock = new ReentrantLock();
   private final ReentrantLock commandLock = new ReentrantLock();
   private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
+  private final Set<HostProcess> processes = ConcurrentHashMap.newKeySet();
   private final Context context;
   private long lastSequence;
   private volatile Ending ending;
@@ -189,6 +196,9 @@ public final class Session {
     for (Thread task : tasks) {
       task.interrupt();
     }
+    for (HostProcess process : processes) {
+      process.stop();
+    }
     AgentSession h = handle;
     if (h != null) {
       try {
@@ -274,6 +284,44 @@ public final class Session {
       } finally {
         tasks.remove(Thread.currentThread());
       }
+    }
+
+    @Override
+    public AgentProcess startProcess(ProcessSpec spec, ProcessListener listener) {
+      if (closed) {
+        throw new AgentException(AgentException.Kind.PROCESS_EXITED, "session " + id + " is closed");
+      }
+      HostProcess[] started = new HostProcess[1];
+      ProcessListener tracking = new ProcessListener() {
+        @Override
+        public void stdout(String line) {
+          listener.stdout(line);
+        }
+
+        @Override
+        public void stderr(String line) {
+          listener.stderr(line);
+        }
+
+        @Override
+        public void exited(ExitStatus status) {
+          try {
+            listener.exited(status);
+          } finally {
+            if (started[0] != null) {
+              processes.remove(started[0]);
+            }
+          }
+        }
+      };
+      HostProcess process = HostProcess.start(spec, environment, workingDirectory, tracking,
+          agent.id() + "-" + id);
+      started[0] = process;
+      processes.add(process);
+      if (closed) {
+        process.stop();
+      }
+      return process;
     }
 
     @Override
