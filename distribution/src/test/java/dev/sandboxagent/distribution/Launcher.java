@@ -36,6 +36,12 @@ final class Launcher implements AutoCloseable {
   }
 
   static Launcher start(Path workDir, String token) throws Exception {
+    return start(workDir, token, List.of(), java.util.Map.of());
+  }
+
+  /** Starts the daemon with extra server arguments and environment variables. */
+  static Launcher start(Path workDir, String token, List<String> extraArgs, java.util.Map<String, String> env)
+      throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -47,7 +53,9 @@ final class Launcher implements AutoCloseable {
         .directory(workDir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    pb.command().addAll(extraArgs);
     pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
+    pb.environment().putAll(env);
     Launcher launcher = new Launcher(pb.start(), port, token, log);
     launcher.awaitHealthy(Duration.ofSeconds(30));
     return launcher;

@@ -95,7 +95,9 @@ class MockFlowsIT {
   @Test
   void everyAgentAdvertisesTheCapabilitiesOfTheSpecTable() {
     java.util.Map<String, String> trueFlags = java.util.Map.of(
-        "claude", "textMessages",
+        // Claude with real human-in-the-loop: permissions and questions reach the client
+        "claude", "planMode permissions questions toolCalls toolResults textMessages errorEvents reasoning status "
+            + "streamingDeltas itemStarted",
         "codex", "planMode permissions toolCalls toolResults textMessages images fileAttachments sessionLifecycle "
             + "errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas itemStarted "
             + "sharedProcess",

@@ -2,7 +2,6 @@ package dev.sandboxagent.plugins.claude;
 
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
-import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.InstallSource;
@@ -13,12 +12,11 @@ import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * The Claude Code adapter. For now it only describes the
- * agent: capabilities, agent modes and permission modes.
- * Unlike the reference, which stored every Claude session as {@code bypass},
- * it accepts {@code default}, {@code plan} and {@code bypass} as given (Claude gets real
- * human-in-the-loop). Running sessions of the real program is not part of this build, so {@link
- * #open} refuses clearly; it installs from npm or the vendor's bucket.
+ * The Claude Code adapter: one long-lived {@code claude} process per session in stream-json mode
+ * with the stdio permission-prompt tool ({@link ClaudeSession}), so permission requests and
+ * questions reach the client. Unlike the reference, which stored every Claude session as {@code
+ * bypass}, it accepts {@code default} (ask the client), {@code plan} and {@code bypass} as given.
+ * It installs from npm or the vendor's bucket.
  */
 @Extension
 public class ClaudeAdapter implements AgentAdapter {
@@ -26,7 +24,18 @@ public class ClaudeAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("claude")
           .displayName("Claude Code")
-          .capabilities(Capability.TEXT_MESSAGES)
+          .capabilities(
+              Capability.PLAN_MODE,
+              Capability.PERMISSIONS,
+              Capability.QUESTIONS,
+              Capability.TOOL_CALLS,
+              Capability.TOOL_RESULTS,
+              Capability.TEXT_MESSAGES,
+              Capability.ERROR_EVENTS,
+              Capability.REASONING,
+              Capability.STATUS,
+              Capability.STREAMING_DELTAS,
+              Capability.ITEM_STARTED)
           .mode("build", "Build", "Default build mode")
           .mode("plan", "Plan", "Plan mode (prompt-only)")
           .permissionModes(PermissionMode.DEFAULT, PermissionMode.PLAN, PermissionMode.BYPASS)
@@ -55,10 +64,15 @@ public class ClaudeAdapter implements AgentAdapter {
             InstallSource.Format.RAW, null));
   }
 
-  /** Refuses: sessions of this agent are not available in this build. */
+  /** A turn ends with its {@code turn.completed} status item: a tool turn has several messages. */
+  @Override
+  public boolean assistantMessageEndsTurn() {
+    return false;
+  }
+
+  /** Starts nothing yet: the process starts with the first message. */
   @Override
   public AgentSession open(SessionContext context) {
-    throw new AgentException(
-        AgentException.Kind.UNSUPPORTED, "Claude Code sessions are not available in this build");
+    return new ClaudeSession(context, StreamJsonTranslator::new);
   }
 }

@@ -19,9 +19,10 @@ class ClaudeAdapterTest {
     AgentDescriptor descriptor = adapter.descriptor();
     assertThat(descriptor.id()).isEqualTo("claude");
     assertThat(descriptor.displayName()).isEqualTo("Claude Code");
-    // The capability table for claude: exactly these flags are true.
+    // Real human-in-the-loop through the stdio permission-prompt tool: permissions and questions.
     assertThat(descriptor.capabilities()).extracting(Capability::wireName).containsExactlyInAnyOrder(
-        "textMessages");
+        "planMode", "permissions", "questions", "toolCalls", "toolResults", "textMessages", "errorEvents",
+        "reasoning", "status", "streamingDeltas", "itemStarted");
     assertThat(descriptor.modes()).containsExactly(
         new AgentMode("build", "Build", "Default build mode"),
         new AgentMode("plan", "Plan", "Plan mode (prompt-only)"));
@@ -32,16 +33,28 @@ class ClaudeAdapterTest {
     assertThat(descriptor.binaryName()).isEqualTo("claude");
     assertThat(descriptor.builtin()).isFalse();
     assertThat(descriptor.resumable()).isTrue();
-    assertThat(adapter.assistantMessageEndsTurn()).isTrue();
+    assertThat(adapter.assistantMessageEndsTurn()).as("turns end with turn.completed").isFalse();
   }
 
   @Test
-  void refusesSessionsAndInstallsForNow() {
-    // Neither call looks at its context yet.
-    assertThatThrownBy(() -> adapter.open(null))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED))
-        .hasMessage("Claude Code sessions are not available in this build");
+  void mapsPermissionAndAgentModesToClaudeFlags() {
+    assertThat(ClaudeSession.permissionMode(PermissionMode.DEFAULT, "build")).isEqualTo("default");
+    assertThat(ClaudeSession.permissionMode(PermissionMode.PLAN, "build")).isEqualTo("plan");
+    assertThat(ClaudeSession.permissionMode(PermissionMode.DEFAULT, "plan")).isEqualTo("plan");
+    assertThat(ClaudeSession.permissionMode(PermissionMode.BYPASS, "build")).isEqualTo("bypassPermissions");
+  }
+
+  @Test
+  void writesTheStdinLinesTheRealProgramAccepts() {
+    assertThat(ClaudeSession.initializeLine("init_1"))
+        .isEqualTo("{\"type\":\"control_request\",\"request_id\":\"init_1\",\"request\":{\"subtype\":\"initialize\",\"hooks\":null}}");
+    assertThat(ClaudeSession.userLine("Say \"hi\""))
+        .isEqualTo("{\"type\":\"user\",\"session_id\":\"\",\"parent_tool_use_id\":null,\"message\":{\"role\":\"user\","
+            + "\"content\":[{\"type\":\"text\",\"text\":\"Say \\\"hi\\\"\"}]}}");
+  }
+
+  @Test
+  void installsThroughTheHostNotItself() {
     assertThatThrownBy(() -> adapter.install(null))
         .isInstanceOfSatisfying(AgentException.class,
             e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.INSTALL_FAILED));

@@ -1,0 +1,57 @@
+package dev.sandboxagent.plugins.claude;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.event.ContentPart;
+import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.testkit.TranslatorHarness;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every recorded Claude Code stream: its checked-in translation and the harness invariants. */
+class StreamJsonGoldenTest {
+
+  private static final Path NATIVE = Path.of("src/test/resources/native");
+  private static final Path GOLDEN = Path.of("src/test/resources/golden");
+  private static final TranslatorHarness HARNESS = TranslatorHarness.of(StreamJsonTranslator::new);
+
+  static Stream<String> fixtures() throws IOException {
+    try (Stream<Path> files = Files.list(NATIVE)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList().stream();
+    }
+  }
+
+  /** A cut stream ends with the crash error; a complete turn with its turn.completed status. */
+  static boolean terminal(AgentEvent event) {
+    if (event.type() == EventType.ERROR) {
+      return true;
+    }
+    return event.data() instanceof EventData.ItemCompleted c
+        && c.item().content().stream().anyMatch(p -> p instanceof ContentPart.Status s && s.label().equals("turn.completed"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("fixtures")
+  void translatesAsRecorded(String name) {
+    HARNESS.assertGolden(NATIVE.resolve(name), GOLDEN.resolve(name.replace(".jsonl", ".events.jsonl")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("fixtures")
+  void keepsTheInvariants(String name) throws IOException {
+    byte[] input = Files.readAllBytes(NATIVE.resolve(name));
+    HARNESS.assertResplitInvariant(input);
+    HARNESS.assertGarbageInvariant(input);
+    HARNESS.assertCutInvariant(input, StreamJsonGoldenTest::terminal);
+    List<AgentEvent> events = HARNESS.translate(input);
+    assertThat(events).as("a complete stream ends its turn").last().matches(StreamJsonGoldenTest::terminal);
+    assertThat(events).noneMatch(e -> e.type() == EventType.AGENT_UNPARSED);
+  }
+}
