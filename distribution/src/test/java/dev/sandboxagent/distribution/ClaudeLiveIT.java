@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,92 @@ class ClaudeLiveIT {
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(log).isZero();
+  }
+
+  private static JsonNode awaitEvent(Launcher daemon, String session, int after, Predicate<JsonNode> match)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    JsonNode events = null;
+    while (System.nanoTime() < deadline) {
+      events = Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
+      for (JsonNode e : events) {
+        if (e.get("sequence").asInt() > after && match.test(e)) {
+          return e;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no matching event after " + after + " in " + events);
+  }
+
+  private static Predicate<JsonNode> turnCompleted() {
+    return e -> e.get("type").asText().equals("item.completed") && e.get("data").toString().contains("turn.completed");
+  }
+
+  private static String assistantText(Launcher daemon, String session, int from, int to) {
+    StringBuilder text = new StringBuilder();
+    for (JsonNode e : Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events")) {
+      int seq = e.get("sequence").asInt();
+      if (seq > from && seq <= to && e.get("type").asText().equals("item.completed")
+          && e.get("data").get("item").get("role").asText().equals("assistant")) {
+        text.append(e.get("data").get("item").get("content").toString());
+      }
+    }
+    return text.toString();
+  }
+
+  @Test
+  void theDaemonDrivesTheRealProgramThroughTheApi() throws Exception {
+    try (FakeAnthropic model = new FakeAnthropic()) {
+      Path home = Files.createDirectories(work.resolve("home"));
+      Map<String, String> env = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", model.baseUrl(),
+          "ANTHROPIC_API_KEY", "sk-ant-fake-key");
+      Launcher daemon = Launcher.start(work, "t", List.of("--agent-bin", "claude=" + installDir.resolve("claude")), env);
+      try {
+        long t0 = System.nanoTime();
+        assertThat(daemon.post("/v1/sessions/live", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
+        daemon.post("/v1/sessions/live/messages", "{\"message\":\"Say hello.\"}");
+        int end1 = awaitEvent(daemon, "live", 0, turnCompleted()).get("sequence").asInt();
+        assertThat(assistantText(daemon, "live", 0, end1)).contains(FakeAnthropic.HELLO);
+        long t1 = System.nanoTime();
+
+        daemon.post("/v1/sessions/live/messages",
+            "{\"message\":\"Run the shell command echo hi and tell me what it printed.\"}");
+        int end2 = awaitEvent(daemon, "live", end1, turnCompleted()).get("sequence").asInt();
+        assertThat(assistantText(daemon, "live", end1, end2)).contains("Done. The command's output was: hi");
+        long t2 = System.nanoTime();
+
+        daemon.post("/v1/sessions/live/messages",
+            "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
+        JsonNode ask = awaitEvent(daemon, "live", end2, e -> e.get("type").asText().equals("permission.requested"));
+        assertThat(ask.get("data").toString()).contains("touch created-by-agent.txt");
+        String id = ask.get("data").get("permission_id").asText();
+        assertThat(daemon.post("/v1/sessions/live/permissions/" + id + "/reply", "{\"reply\":\"once\"}").statusCode())
+            .isEqualTo(204);
+        int end3 = awaitEvent(daemon, "live", ask.get("sequence").asInt(), turnCompleted()).get("sequence").asInt();
+        assertThat(work.resolve("created-by-agent.txt")).exists();
+        long t3 = System.nanoTime();
+
+        Files.delete(work.resolve("created-by-agent.txt"));
+        daemon.post("/v1/sessions/live/messages",
+            "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
+        JsonNode ask2 = awaitEvent(daemon, "live", end3, e -> e.get("type").asText().equals("permission.requested"));
+        String id2 = ask2.get("data").get("permission_id").asText();
+        assertThat(daemon.post("/v1/sessions/live/permissions/" + id2 + "/reply", "{\"reply\":\"reject\"}")
+            .statusCode()).isEqualTo(204);
+        awaitEvent(daemon, "live", ask2.get("sequence").asInt(), turnCompleted());
+        assertThat(work.resolve("created-by-agent.txt")).doesNotExist();
+        long t4 = System.nanoTime();
+
+        System.out.printf(java.util.Locale.ROOT,
+            "LIVE claude: first turn %.2f s (process start included), tool turn %.2f s, approved turn %.2f s, "
+                + "denied turn %.2f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9);
+        JsonNode all = Launcher.json(daemon.get("/v1/sessions/live/events")).get("events");
+        System.out.println("LIVE claude events: " + Launcher.types(all));
+      } finally {
+        daemon.stop();
+      }
+    }
   }
 
   @Test
