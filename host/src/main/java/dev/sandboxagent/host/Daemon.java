@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.host.credentials.CredentialDiscovery;
+import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
@@ -16,6 +18,7 @@ import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
 import io.helidon.webserver.WebServer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -49,7 +52,8 @@ public final class Daemon implements AutoCloseable {
     ObjectMapper mapper = new ObjectMapper();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
     SessionManager sessions = new SessionManager(
-        registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(), Map.of());
+        registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
+        Daemon::discoveredCredentials);
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, config.token(), config.cors(), config.maxBodyBytes(), config.keepAlive());
     WebServer server = WebServer.builder()
@@ -76,6 +80,17 @@ public final class Daemon implements AutoCloseable {
     Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
         new ArchiveExtractor(), INSTALL_LOCK_TIMEOUT);
     return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries());
+  }
+
+  /**
+   * The credentials the user already has (environment, then the agents' own files), as the
+   * variables agent processes get; looked up again for every session so that a key added later is
+   * seen without a restart.
+   */
+  static Map<String, String> discoveredCredentials() {
+    Map<String, String> env = System.getenv();
+    return new CredentialDiscovery(Path.of(CredentialsCommand.homeDirectory(env)), true, env, Clock.systemUTC())
+        .discover().environment();
   }
 
   /** The port the server listens on. */

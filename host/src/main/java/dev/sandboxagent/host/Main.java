@@ -1,5 +1,7 @@
 package dev.sandboxagent.host;
 
+import dev.sandboxagent.host.client.ApiCommand;
+import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
 import java.io.IOException;
@@ -147,8 +149,9 @@ public final class Main {
         rest.add(arg);
       }
     }
-    err.println("error=\"" + command + " is not available in this build\" args=" + rest.size() + (token != null || noToken ? "" : ""));
-    return 1; // CLIENT-DISPATCH
+    return command.equals("api")
+        ? ApiCommand.run(rest, token, noToken, out, err)
+        : CredentialsCommand.run(rest, out, err);
   }
 
   private static int server(ParsedArgs a, PrintStream err) {

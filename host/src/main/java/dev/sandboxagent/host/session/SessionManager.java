@@ -41,7 +41,7 @@ public final class SessionManager {
   private final EventCodec codec;
   private final Clock clock;
   private final Path workingDirectory;
-  private final Map<String, String> environment;
+  private final Supplier<Map<String, String>> environment;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Session> newestFirst = new ConcurrentLinkedDeque<>();
@@ -49,13 +49,13 @@ public final class SessionManager {
 
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
-      Map<String, String> environment) {
+      Supplier<Map<String, String>> environment) {
     this.registry = requireNonNull(registry, "registry is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.codec = requireNonNull(codec, "codec is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
-    this.environment = Map.copyOf(environment);
+    this.environment = requireNonNull(environment, "environment is null");
   }
 
   /** Rejects ids that could not round-trip through a URL path or a log line. */
@@ -98,7 +98,7 @@ public final class SessionManager {
     }
     SessionSettings settings = normalizeModes(descriptor, request);
     Path binary = descriptor.builtin() ? null : catalog.resolve(descriptor).orElse(null);
-    Session session = new Session(id, agent, settings, codec, clock, binary, workingDirectory, environment);
+    Session session = new Session(id, agent, settings, codec, clock, binary, workingDirectory, environment.get());
     AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
     session.attach(handle);
     Map<String, Object> metadata = new LinkedHashMap<>();

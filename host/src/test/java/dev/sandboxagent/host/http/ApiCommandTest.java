@@ -1,0 +1,132 @@
+package dev.sandboxagent.host.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandboxagent.host.CorsConfig;
+import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.client.ApiCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code api} command against a real daemon on an ephemeral port. */
+@Timeout(60)
+class ApiCommandTest {
+
+  @TempDir Path tmp;
+  TestServer server;
+
+  record Run(int exit, String out, String err) {
+    JsonNode json() throws Exception {
+      return TestServer.JSON.readTree(out);
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(tmp, "s3cret", CorsConfig.disabled(), HostConfig.DEFAULT_MAX_BODY_BYTES,
+        Duration.ofSeconds(15), List.of(new ScriptAdapter()));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Run api(String token, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--endpoint", server.base + "/"));
+    int exit = ApiCommand.run(all, token, false, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void drivesASessionThroughEveryKindOfCommand() throws Exception {
+    Run agents = api("s3cret", "agents", "list");
+    assertThat(agents.exit()).isZero();
+    assertThat(agents.out()).startsWith("{\n  \"agents\": [\n    {\n      \"id\": \"script\",");
+    assertThat(api("s3cret", "agents", "modes", "script").json().get("modes")).hasSize(2);
+
+    Run create = api("s3cret", "sessions", "create", "s1", "-a", "script", "-g", "plan", "--permission-mode=bypass");
+    assertThat(create.exit()).as(create.err()).isZero();
+    assertThat(create.json().get("healthy").asBoolean()).isTrue();
+    assertThat(api("s3cret", "sessions", "list").json().get("sessions").get(0).get("agentMode").asText())
+        .isEqualTo("plan");
+
+    Run stream = api("s3cret", "sessions", "send-message-stream", "s1", "-m", "reply hello there");
+    assertThat(stream.exit()).as(stream.err()).isZero();
+    assertThat(stream.out()).contains("event: item.completed").contains("hello there").contains("\ndata: {");
+
+    Run send = api("s3cret", "sessions", "send-message", "s1", "--message", "ask");
+    assertThat(send.exit()).isZero();
+    assertThat(send.out()).isEmpty();
+    Run events = api("s3cret", "sessions", "events", "s1", "-o", "0", "-l", "100", "--include-raw");
+    JsonNode list = events.json().get("events");
+    String question = null;
+    String permission = null;
+    for (JsonNode e : list) {
+      if (e.get("type").asText().equals("question.requested")) {
+        question = e.get("data").get("question_id").asText();
+      }
+      if (e.get("type").asText().equals("permission.requested")) {
+        permission = e.get("data").get("permission_id").asText();
+      }
+    }
+    assertThat(api("s3cret", "sessions", "reply-question", "s1", question, "-a", "[[\"Yes\"]]").exit()).isZero();
+    assertThat(api("s3cret", "sessions", "reply-permission", "s1", permission, "-r", "ALWAYS").exit()).isZero();
+    assertThat(api("s3cret", "sessions", "get-messages", "s1", "-o", "5").json().get("events").toString())
+        .contains("question.resolved").contains("permission.resolved");
+
+    assertThat(api("s3cret", "sessions", "terminate", "s1").exit()).isZero();
+    Run sse = api("s3cret", "sessions", "events-sse", "s1", "-o", "0");
+    assertThat(sse.exit()).isZero();
+    assertThat(sse.out()).startsWith("id: 1\nevent: session.started\n").contains("event: session.ended");
+  }
+
+  @Test
+  void errorsAndArgumentProblems() throws Exception {
+    Run notFound = api("s3cret", "sessions", "events", "nope");
+    assertThat(notFound.exit()).isEqualTo(1);
+    assertThat(notFound.err()).contains("\"type\": \"urn:sandbox-agent:error:session_not_found\"")
+        .contains("error=\"unexpected http status: 404 Not Found\"");
+
+    Run unauthorized = api("wrong", "agents", "list");
+    assertThat(unauthorized.exit()).isEqualTo(1);
+    assertThat(unauthorized.err()).contains("unexpected http status: 401 Unauthorized");
+
+    Run badReply = api("s3cret", "sessions", "reply-permission", "s1", "p1", "-r", "maybe");
+    assertThat(badReply.exit()).isEqualTo(2);
+    assertThat(badReply.err()).contains("invalid value 'maybe' for '--reply <REPLY>'");
+
+    Run badAnswers = api("s3cret", "sessions", "reply-question", "s1", "q1", "-a", "\"yes\"");
+    assertThat(badAnswers.exit()).isEqualTo(1);
+    assertThat(badAnswers.err()).contains("--answers must be a JSON array of string arrays");
+
+    assertThat(api("s3cret", "sessions", "create", "s2").exit()).as("--agent is required").isEqualTo(2);
+    assertThat(api("s3cret", "sessions", "explode").exit()).isEqualTo(2);
+    assertThat(api("s3cret", "agents", "list", "--bogus").exit()).isEqualTo(2);
+
+    int dead;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      dead = socket.getLocalPort();
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = ApiCommand.run(List.of("agents", "list", "-e", "http://127.0.0.1:" + dead), null, true,
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("request to http://127.0.0.1:" + dead + "/v1/agents failed");
+  }
+}
