@@ -63,6 +63,24 @@ class ArchiveExtractorTest {
   }
 
   @Test
+  void extractsXzCompressedTarballs() throws Exception {
+    Path archive = tmp.resolve("agent.tar.xz");
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
+        new org.apache.commons.compress.compressors.xz.XZCompressorOutputStream(Files.newOutputStream(archive)))) {
+      byte[] content = "#!/bin/sh\necho xz\n".getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry entry = new TarArchiveEntry("dist/agent");
+      entry.setMode(0755);
+      entry.setSize(content.length);
+      tar.putArchiveEntry(entry);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    }
+    new ArchiveExtractor().extract(archive, tmp.resolve("out-xz"));
+    assertThat(Files.readString(tmp.resolve("out-xz/dist/agent"))).isEqualTo("#!/bin/sh\necho xz\n");
+    assertThat(Files.isExecutable(tmp.resolve("out-xz/dist/agent"))).isTrue();
+  }
+
+  @Test
   void extractsFilesModesAndInsideLinks() throws Exception {
     Path archive;
     try (Tgz t = new Tgz("ok.tgz")) {
