@@ -103,7 +103,7 @@ class MockFlowsIT {
             + "sharedProcess",
         "opencode", "toolCalls toolResults textMessages images fileAttachments sessionLifecycle errorEvents status "
             + "streamingDeltas itemStarted sharedProcess",
-        "amp", "toolCalls toolResults textMessages errorEvents",
+        "amp", "toolCalls toolResults textMessages errorEvents reasoning status itemStarted",
         "mock", "planMode permissions questions toolCalls toolResults textMessages images fileAttachments "
             + "sessionLifecycle errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas "
             + "itemStarted");

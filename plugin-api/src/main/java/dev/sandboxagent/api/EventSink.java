@@ -12,6 +12,16 @@ public interface EventSink {
   /** Records a batch of candidate events. */
   void emit(List<AgentEvent> batch);
 
+  /**
+   * Records {@code batch}, whose last event must be a {@code session.ended}, as the session's last
+   * and ends the session: its agent cannot go on. The host closes the session and refuses later
+   * messages with the message of an {@code error} in the batch (and its {@code details.exitCode},
+   * when an integer). The default only records the batch.
+   */
+  default void end(List<AgentEvent> batch) {
+    emit(batch);
+  }
+
   /** Records one candidate event as its own batch. */
   default void emit(AgentEvent event) {
     emit(List.of(event));

@@ -263,6 +263,36 @@ public final class Session {
     }
 
     @Override
+    public void end(List<AgentEvent> batch) {
+      if (closed) {
+        return;
+      }
+      EventData.SessionEnded ended = batch.isEmpty() ? null
+          : batch.get(batch.size() - 1).data() instanceof EventData.SessionEnded e ? e : null;
+      if (ended == null) {
+        throw new IllegalArgumentException("a session's last batch must end with session.ended");
+      }
+      // The agent cannot go on: later messages are refused with the reason.
+      if (Session.this.end(endingOf(ended, batch), batch)) {
+        close();
+      }
+    }
+
+    private Ending endingOf(EventData.SessionEnded ended, List<AgentEvent> batch) {
+      String message = "the agent ended the session";
+      Integer exitCode = null;
+      for (AgentEvent event : batch) {
+        if (event.data() instanceof EventData.Error error) {
+          message = error.message();
+          if (error.details() instanceof Map<?, ?> details && details.get("exitCode") instanceof Integer code) {
+            exitCode = code;
+          }
+        }
+      }
+      return new Ending(ended.reason(), ended.terminatedBy(), exitCode, message);
+    }
+
+    @Override
     public void runInBackground(String name, Runnable task) {
       if (closed) {
         return;

@@ -2,7 +2,6 @@ package dev.sandboxagent.plugins.amp;
 
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
-import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.InstallSource;
@@ -13,9 +12,10 @@ import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * The Amp adapter (a new {@code amp} process per turn). For now it only describes the agent:
- * capabilities, agent modes and permission modes. Running sessions of the real program is not part of this build, so {@link #open} refuses
- * clearly; it installs from npm or the vendor's bucket.
+ * The Amp adapter: a new {@code amp -x … --stream-json} process per message ({@link AmpSession}),
+ * continuing the thread the first turn announced. Amp needs its vendor's service and a key
+ * ({@code AMP_API_KEY}, {@code AMP_URL} pass through); without them a turn ends within seconds with
+ * Amp's own message. It installs from npm or the vendor's bucket.
  */
 @Extension
 public class AmpAdapter implements AgentAdapter {
@@ -27,7 +27,10 @@ public class AmpAdapter implements AgentAdapter {
               Capability.TOOL_CALLS,
               Capability.TOOL_RESULTS,
               Capability.TEXT_MESSAGES,
-              Capability.ERROR_EVENTS)
+              Capability.ERROR_EVENTS,
+              Capability.REASONING,
+              Capability.STATUS,
+              Capability.ITEM_STARTED)
           .mode("build", "Build", "Default build mode")
           .permissionModes(PermissionMode.DEFAULT, PermissionMode.BYPASS)
           .binaryName("amp")
@@ -54,10 +57,15 @@ public class AmpAdapter implements AgentAdapter {
             InstallSource.Format.RAW, null));
   }
 
-  /** Refuses: sessions of this agent are not available in this build. */
+  /** A turn ends with its {@code turn.completed} status item: a tool turn has several messages. */
+  @Override
+  public boolean assistantMessageEndsTurn() {
+    return false;
+  }
+
+  /** Starts nothing yet: each message starts its own process. */
   @Override
   public AgentSession open(SessionContext context) {
-    throw new AgentException(
-        AgentException.Kind.UNSUPPORTED, "Amp sessions are not available in this build");
+    return new AmpSession(context, AmpSession.idleTimeout(System.getenv()));
   }
 }

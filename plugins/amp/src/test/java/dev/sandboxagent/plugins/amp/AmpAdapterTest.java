@@ -24,7 +24,10 @@ class AmpAdapterTest {
         "toolCalls",
         "toolResults",
         "textMessages",
-        "errorEvents");
+        "errorEvents",
+        "reasoning",
+        "status",
+        "itemStarted");
     assertThat(descriptor.modes()).containsExactly(
         new AgentMode("build", "Build", "Default build mode"));
     assertThat(descriptor.anyAgentMode()).isFalse();
@@ -32,16 +35,20 @@ class AmpAdapterTest {
     assertThat(descriptor.binaryName()).isEqualTo("amp");
     assertThat(descriptor.builtin()).isFalse();
     assertThat(descriptor.resumable()).isTrue();
-    assertThat(adapter.assistantMessageEndsTurn()).isTrue();
+    assertThat(adapter.assistantMessageEndsTurn()).as("turns end with turn.completed").isFalse();
   }
 
   @Test
-  void refusesSessionsAndInstallsForNow() {
-    // Neither call looks at its context yet.
-    assertThatThrownBy(() -> adapter.open(null))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED))
-        .hasMessage("Amp sessions are not available in this build");
+  void idleTimeoutComesFromTheEnvironment() {
+    assertThat(AmpSession.idleTimeout(java.util.Map.of())).isEqualTo(java.time.Duration.ofSeconds(120));
+    assertThat(AmpSession.idleTimeout(java.util.Map.of(AmpSession.IDLE_TIMEOUT_VARIABLE, "1.5")))
+        .isEqualTo(java.time.Duration.ofMillis(1500));
+    assertThat(AmpSession.idleTimeout(java.util.Map.of(AmpSession.IDLE_TIMEOUT_VARIABLE, "soon")))
+        .isEqualTo(java.time.Duration.ofSeconds(120));
+  }
+
+  @Test
+  void installsThroughTheHostNotItself() {
     assertThatThrownBy(() -> adapter.install(null))
         .isInstanceOfSatisfying(AgentException.class,
             e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.INSTALL_FAILED));
