@@ -47,6 +47,14 @@ public interface AgentAdapter extends ExtensionPoint {
   }
 
   /**
+   * The state of the agent's shared server, for agents that run one for all sessions; the default
+   * reports a server that was never started.
+   */
+  default ServerStatus serverStatus() {
+    return ServerStatus.stopped();
+  }
+
+  /**
    * Where the agent's program can be installed from on {@code platform}, in the adapter's order of
    * preference (the user's configuration may reorder or disable kinds of sources). When this is not
    * empty the host installs from these sources and {@link #install} is not called. The default is

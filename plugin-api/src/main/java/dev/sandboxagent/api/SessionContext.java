@@ -45,6 +45,15 @@ public interface SessionContext {
    */
   AgentProcess startProcess(ProcessSpec spec, ProcessListener listener);
 
+  /**
+   * Starts a process owned by the daemon rather than this session, for a server shared by every
+   * session of an agent: it outlives the session and is stopped when the daemon stops.
+   *
+   * @throws AgentException of kind {@link AgentException.Kind#NOT_INSTALLED} when the program cannot
+   *     be started
+   */
+  AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener);
+
   /** The resolved path of the agent's program, or null when it is not installed or builtin. */
   Path binary();
 

@@ -9,6 +9,7 @@ import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.install.Installer;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -68,7 +69,23 @@ final class AgentsService {
       caps.put(capability.wireName(), d.has(capability));
     }
     if (d.has(Capability.SHARED_PROCESS)) {
-      info.putObject("serverStatus").put("status", "stopped").put("restartCount", 0);
+      ServerStatus status;
+      try {
+        status = agent.adapter().serverStatus();
+      } catch (RuntimeException e) {
+        status = new ServerStatus("error", null, null, 0, "serverStatus failed: " + e);
+      }
+      ObjectNode server = info.putObject("serverStatus").put("status", status.status());
+      if (status.baseUrl() != null) {
+        server.put("baseUrl", status.baseUrl());
+      }
+      if (status.uptimeMs() != null) {
+        server.put("uptimeMs", status.uptimeMs());
+      }
+      server.put("restartCount", status.restartCount());
+      if (status.lastError() != null) {
+        server.put("lastError", status.lastError());
+      }
     }
     return info;
   }

@@ -355,6 +355,11 @@ public final class Session {
     }
 
     @Override
+    public AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener) {
+      return HostProcess.start(spec, environment, workingDirectory, listener, agent.id() + "-shared");
+    }
+
+    @Override
     public Path binary() {
       return binary;
     }

@@ -2,24 +2,25 @@ package dev.sandboxagent.plugins.codex;
 
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
-import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * The Codex adapter (one shared {@code codex app-server} for all sessions). For now it only
- * describes the agent: capabilities, agent modes and permission
- * modes. Running sessions of the real program is not part of this build, so
- * {@link #open} refuses clearly; it installs from npm or the vendor's releases.
+ * The Codex adapter: one shared {@code codex app-server} ({@link CodexServer}) for every session,
+ * each session a thread of it ({@link CodexSession}); approvals reach the client as permission
+ * requests. It installs from npm or the vendor's releases.
  */
 @Extension
 public class CodexAdapter implements AgentAdapter {
+
+  private final CodexServer server = new CodexServer();
 
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("codex")
@@ -81,10 +82,14 @@ public class CodexAdapter implements AgentAdapter {
     return false;
   }
 
-  /** Refuses: sessions of this agent are not available in this build. */
+  /** Starts the shared app-server if needed, then a thread for the session. */
   @Override
   public AgentSession open(SessionContext context) {
-    throw new AgentException(
-        AgentException.Kind.UNSUPPORTED, "Codex sessions are not available in this build");
+    return CodexSession.open(context, server);
+  }
+
+  @Override
+  public ServerStatus serverStatus() {
+    return server.status();
   }
 }

@@ -51,12 +51,45 @@ class CodexAdapterTest {
   }
 
   @Test
-  void refusesSessionsAndInstallsForNow() {
-    // Neither call looks at its context yet.
-    assertThatThrownBy(() -> adapter.open(null))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED))
-        .hasMessage("Codex sessions are not available in this build");
+  void mapsModesToApprovalPolicyAndSandbox() {
+    com.fasterxml.jackson.databind.node.ObjectNode thread = new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode();
+    CodexSession.threadPolicy(PermissionMode.PLAN, thread);
+    assertThat(thread.toString()).isEqualTo("{\"approvalPolicy\":\"untrusted\",\"sandbox\":\"read-only\"}");
+    com.fasterxml.jackson.databind.node.ObjectNode turn = new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode();
+    CodexSession.turnPolicy(PermissionMode.BYPASS, turn);
+    assertThat(turn.toString())
+        .isEqualTo("{\"approvalPolicy\":\"never\",\"sandboxPolicy\":{\"type\":\"dangerFullAccess\"}}");
+    com.fasterxml.jackson.databind.node.ObjectNode none = new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode();
+    CodexSession.threadPolicy(PermissionMode.DEFAULT, none);
+    assertThat(none.isEmpty()).isTrue();
+  }
+
+  @Test
+  void writesACodexConfigurationThatCanPointAtAnotherProvider() {
+    assertThat(CodexServer.config(java.util.Map.of())).isEqualTo(
+        "check_for_update_on_startup = false\n\n[analytics]\nenabled = false\n");
+    assertThat(CodexServer.config(java.util.Map.of("SANDBOX_AGENT_CODEX_BASE_URL", "http://127.0.0.1:9/v1",
+        "SANDBOX_AGENT_CODEX_MODEL", "gpt-fake"))).isEqualTo("""
+        model_provider = "sandbox_agent"
+        model = "gpt-fake"
+        check_for_update_on_startup = false
+
+        [analytics]
+        enabled = false
+
+        [model_providers.sandbox_agent]
+        name = "sandbox-agent provider"
+        base_url = "http://127.0.0.1:9/v1"
+        env_key = "OPENAI_API_KEY"
+        wire_api = "responses"
+        """);
+  }
+
+  @Test
+  void installsThroughTheHostNotItself() {
     assertThatThrownBy(() -> adapter.install(null))
         .isInstanceOfSatisfying(AgentException.class,
             e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.INSTALL_FAILED));

@@ -90,6 +90,12 @@ final class FakeSessionContext implements SessionContext, EventSink {
   }
 
   @Override
+  public dev.sandboxagent.api.AgentProcess startSharedProcess(
+      dev.sandboxagent.api.ProcessSpec spec, dev.sandboxagent.api.ProcessListener listener) {
+    throw new UnsupportedOperationException("the mock agent starts no process");
+  }
+
+  @Override
   public Path binary() {
     return null;
   }
