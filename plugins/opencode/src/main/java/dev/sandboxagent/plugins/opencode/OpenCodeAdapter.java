@@ -2,25 +2,26 @@ package dev.sandboxagent.plugins.opencode;
 
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
-import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * The OpenCode adapter (one shared {@code opencode serve} for all sessions). For now it only
- * describes the agent: capabilities, the static fallback list of agent modes
- * (any OpenCode agent name is accepted as agent mode) and its only permission
- * mode, {@code default}. Running sessions of the real program is not part of
- * this build, so {@link #open} refuses clearly; it installs from npm or the vendor's releases.
+ * The OpenCode adapter: one shared {@code opencode serve} ({@link OpenCodeServer}) for every
+ * session, each session an OpenCode session of it ({@link OpenCodeSession}); permissions and
+ * questions reach the client. Any OpenCode agent name is accepted as agent mode. It installs from
+ * npm or the vendor's releases.
  */
 @Extension
 public class OpenCodeAdapter implements AgentAdapter {
+
+  private final OpenCodeServer server = new OpenCodeServer();
 
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("opencode")
@@ -67,10 +68,14 @@ public class OpenCodeAdapter implements AgentAdapter {
             null, linux ? InstallSource.Format.TAR_GZ : InstallSource.Format.ZIP, "opencode"));
   }
 
-  /** Refuses: sessions of this agent are not available in this build. */
+  /** Starts the shared server if needed, then an OpenCode session for this one. */
   @Override
   public AgentSession open(SessionContext context) {
-    throw new AgentException(
-        AgentException.Kind.UNSUPPORTED, "OpenCode sessions are not available in this build");
+    return OpenCodeSession.open(context, server);
+  }
+
+  @Override
+  public ServerStatus serverStatus() {
+    return server.status();
   }
 }

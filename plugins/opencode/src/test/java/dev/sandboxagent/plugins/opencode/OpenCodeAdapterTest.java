@@ -45,12 +45,27 @@ class OpenCodeAdapterTest {
   }
 
   @Test
-  void refusesSessionsAndInstallsForNow() {
-    // Neither call looks at its context yet.
-    assertThatThrownBy(() -> adapter.open(null))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED))
-        .hasMessage("OpenCode sessions are not available in this build");
+  void buildsThePromptBody() {
+    assertThat(OpenCodeSession.promptBody("hi", "plan", "fake/fake-model", null).toString())
+        .isEqualTo("{\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}],\"agent\":\"plan\","
+            + "\"model\":{\"providerID\":\"fake\",\"modelID\":\"fake-model\"}}");
+    assertThat(OpenCodeSession.promptBody("hi", "build", "gpt-5", "high").toString())
+        .isEqualTo("{\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}],\"agent\":\"build\","
+            + "\"model\":{\"modelID\":\"gpt-5\"},\"variant\":\"high\"}");
+  }
+
+  @Test
+  void findsTheSessionOfEveryEventShape() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(OpenCodeServer.sessionOf(json.readTree("{\"sessionID\":\"ses_1\"}"))).isEqualTo("ses_1");
+    assertThat(OpenCodeServer.sessionOf(json.readTree("{\"part\":{\"sessionID\":\"ses_2\"}}"))).isEqualTo("ses_2");
+    assertThat(OpenCodeServer.sessionOf(json.readTree("{\"info\":{\"sessionID\":\"ses_3\",\"id\":\"msg\"}}")))
+        .isEqualTo("ses_3");
+    assertThat(OpenCodeServer.sessionOf(json.readTree("{\"id\":\"core/agent\"}"))).isNull();
+  }
+
+  @Test
+  void installsThroughTheHostNotItself() {
     assertThatThrownBy(() -> adapter.install(null))
         .isInstanceOfSatisfying(AgentException.class,
             e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.INSTALL_FAILED));

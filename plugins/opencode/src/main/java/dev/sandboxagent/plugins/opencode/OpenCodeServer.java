@@ -1,0 +1,259 @@
+package dev.sandboxagent.plugins.opencode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.AgentProcess;
+import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.ProcessListener;
+import dev.sandboxagent.api.ProcessSpec;
+import dev.sandboxagent.api.ServerStatus;
+import dev.sandboxagent.api.SessionContext;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The one {@code opencode serve} shared by every OpenCode session: started on a port the host picks
+ * and verifies (it does not honour port 0), ready once it answers HTTP, one subscription to its
+ * {@code /event} stream whose events are routed to sessions by OpenCode session id (events of no
+ * session are dropped). After a crash the sessions get an {@code error} and the next use starts a
+ * new server.
+ */
+final class OpenCodeServer {
+
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final System.Logger LOG = System.getLogger(OpenCodeServer.class.getName());
+
+  /** What a session receives from the server. */
+  interface Listener {
+    void event(String json);
+
+    void serverExited(ExitStatus status);
+  }
+
+  private final Object lock = new Object();
+  private final Map<String, Listener> sessions = new ConcurrentHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private volatile AgentProcess process;
+  private volatile String baseUrl;
+  private volatile long startedAt;
+  private volatile int starts;
+  private volatile String lastError;
+  private volatile boolean failed;
+
+  ServerStatus status() {
+    AgentProcess p = process;
+    int restarts = Math.max(0, starts - 1);
+    if (p != null && p.isAlive()) {
+      return new ServerStatus("running", baseUrl, (System.nanoTime() - startedAt) / 1_000_000, restarts, lastError);
+    }
+    return new ServerStatus(failed ? "error" : "stopped", baseUrl, null, restarts, lastError);
+  }
+
+  /** Starts the server if it is not running and waits until it answers. */
+  void ensure(SessionContext context) {
+    synchronized (lock) {
+      if (process != null && process.isAlive()) {
+        return;
+      }
+      if (context.binary() == null) {
+        throw new AgentException(AgentException.Kind.NOT_INSTALLED, "opencode is not installed");
+      }
+      AgentException last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        try {
+          start(context);
+          return;
+        } catch (AgentException e) {
+          last = e;
+        }
+      }
+      failed = true;
+      lastError = last.getMessage();
+      throw last;
+    }
+  }
+
+  private void start(SessionContext context) {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    Map<String, String> env = Map.of(
+        "OPENCODE_DISABLE_AUTOUPDATE", "1",
+        "OPENCODE_DISABLE_SHARE", "1",
+        "OPENCODE_DISABLE_LSP_DOWNLOAD", "1",
+        "OPENCODE_DISABLE_MODELS_FETCH", "1");
+    starts++;
+    startedAt = System.nanoTime();
+    baseUrl = base;
+    CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+    AgentProcess started = context.startSharedProcess(new ProcessSpec(List.of(context.binary().toString(), "serve",
+        "--hostname", "127.0.0.1", "--port", String.valueOf(port)), env, null), new ProcessListener() {
+          @Override
+          public void stdout(String line) {
+            // the server's own log; events come over HTTP
+          }
+
+          @Override
+          public void exited(ExitStatus status) {
+            exited.complete(status);
+            onExit(status);
+          }
+        });
+    process = started;
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (exited.isDone()) {
+        ExitStatus status = exited.join();
+        throw new AgentException(AgentException.Kind.PROCESS_EXITED, "opencode serve exited before it was ready ("
+            + describe(status) + ")");
+      }
+      try {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
+            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() / 100 == 2) {
+          failed = false;
+          lastError = null;
+          subscribe(base, started);
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        started.stop();
+        throw new AgentException(AgentException.Kind.STREAM_ERROR, "interrupted while starting opencode", e);
+      }
+      sleep(150);
+    }
+    started.stop();
+    throw new AgentException(AgentException.Kind.STREAM_ERROR, "server health check failed: opencode serve did not "
+        + "answer on " + base + " within " + READY_TIMEOUT.toSeconds() + " s");
+  }
+
+  /** One subscription for all sessions, reconnected while the server lives. */
+  private void subscribe(String base, AgentProcess owner) {
+    Thread.ofVirtual().name("opencode-events").start(() -> {
+      while (owner.isAlive() && process == owner) {
+        try {
+          HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create(base + "/event"))
+              .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+          StringBuilder data = new StringBuilder();
+          try (Stream<String> lines = response.body()) {
+            lines.forEach(line -> {
+              if (line.startsWith("data:")) {
+                data.append(data.length() == 0 ? "" : "\n").append(line.substring(5).stripLeading());
+              } else if (line.isEmpty() && data.length() > 0) {
+                route(data.toString());
+                data.setLength(0);
+              }
+            });
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.log(System.Logger.Level.DEBUG, "opencode event stream: {0}", e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        sleep(300);
+      }
+    });
+  }
+
+  private void route(String json) {
+    JsonNode event;
+    try {
+      event = JSON.readTree(json);
+    } catch (IOException e) {
+      return;
+    }
+    String session = sessionOf(event.path("properties"));
+    Listener listener = session == null ? null : sessions.get(session);
+    if (listener != null) {
+      listener.event(json);
+    }
+  }
+
+  /** The OpenCode session an event belongs to, wherever its type puts it. */
+  static String sessionOf(JsonNode properties) {
+    for (JsonNode candidate : List.of(properties.path("sessionID"), properties.path("info").path("sessionID"),
+        properties.path("part").path("sessionID"), properties.path("info").path("id"))) {
+      if (candidate.isTextual() && candidate.asText().startsWith("ses")) {
+        return candidate.asText();
+      }
+    }
+    return null;
+  }
+
+  void register(String sessionId, Listener listener) {
+    sessions.put(sessionId, listener);
+  }
+
+  void unregister(String sessionId) {
+    sessions.remove(sessionId);
+  }
+
+  /** Sends a JSON request; returns the parsed answer (or null for an empty one). */
+  JsonNode call(String method, String path, JsonNode body) {
+    String base = baseUrl;
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
+        .header("Content-Type", "application/json");
+    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body.toString()));
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new AgentException(AgentException.Kind.STREAM_ERROR, "OpenCode " + method + " " + path + " failed "
+            + response.statusCode() + ": " + response.body());
+      }
+      String text = response.body();
+      return text == null || text.isBlank() ? null : JSON.readTree(text);
+    } catch (IOException e) {
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "OpenCode " + method + " " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "interrupted", e);
+    }
+  }
+
+  private void onExit(ExitStatus status) {
+    failed = true;
+    lastError = "agent server exited with " + describe(status);
+    for (Listener listener : sessions.values()) {
+      listener.serverExited(status);
+    }
+  }
+
+  private static String describe(ExitStatus status) {
+    return (status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal())
+        + (status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip());
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "no available OpenCode port", e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
