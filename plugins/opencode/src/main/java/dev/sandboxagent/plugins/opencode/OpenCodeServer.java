@@ -46,7 +46,9 @@ final class OpenCodeServer {
 
   private final Object lock = new Object();
   private final Map<String, Listener> sessions = new ConcurrentHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the server does not answer an h2c upgrade of a request with a body.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private volatile AgentProcess process;
   private volatile String baseUrl;
   private volatile long startedAt;
