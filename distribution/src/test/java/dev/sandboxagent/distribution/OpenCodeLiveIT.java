@@ -97,6 +97,19 @@ class OpenCodeLiveIT {
         awaitEvent(daemon, "c2", ask2.get("sequence").asInt(), turnCompleted());
         assertThat(project.resolve("created-by-agent.txt")).doesNotExist();
         long t4 = System.nanoTime();
+
+        // two sessions of the one server at once
+        int c1Before = Launcher.json(daemon.get("/v1/sessions/c1/events")).get("events").size();
+        int c2Before = Launcher.json(daemon.get("/v1/sessions/c2/events")).get("events").size();
+        daemon.post("/v1/sessions/c1/messages", "{\"message\":\"Say hello.\"}");
+        daemon.post("/v1/sessions/c2/messages",
+            "{\"message\":\"Run the shell command echo hi and tell me what it printed.\"}");
+        awaitEvent(daemon, "c1", c1Before, turnCompleted());
+        awaitEvent(daemon, "c2", c2Before, turnCompleted());
+        long t5 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "LIVE opencode: two concurrent turns on one server %.2f s%n", (t5 - t4) / 1e9);
+        assertThat(Launcher.json(daemon.get("/v1/agents")).get("agents").get(2).get("serverStatus").get("restartCount")
+            .asInt()).isZero();
         System.out.printf(Locale.ROOT, "LIVE opencode: first turn %.2f s (server start included), tool turn %.2f s, "
             + "approved turn %.2f s, declined turn %.2f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
             (t4 - t3) / 1e9);
