@@ -42,7 +42,18 @@ class LayoutIT {
 
     assertThat(root).isEqualTo("sandbox-agent-" + Dist.version() + "/");
     assertThat(modes).containsEntry(root + "bin/sandbox-agent", 0755);
-    assertThat(modes.keySet()).containsExactlyInAnyOrderElementsOf(layoutFiles().stream().map(f -> root + f).toList());
+    // The AOT cache is bound to the build directory and its JDK: it is not shipped.
+    assertThat(modes.keySet()).containsExactlyInAnyOrderElementsOf(layoutFiles().stream()
+        .filter(f -> !f.equals("lib/sandbox-agent.aot")).map(f -> root + f).toList());
+  }
+
+  @Test
+  void theBuildRecordsAnAotCacheTheLauncherUses() throws Exception {
+    assertThat(Dist.dir().resolve("lib/sandbox-agent.aot")).isNotEmptyFile();
+    Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("Opened AOT cache " + Dist.dir().resolve("lib/sandbox-agent.aot"))
+        .doesNotContain("Unable to use AOT cache").doesNotContain("mismatch");
   }
 
   @Test

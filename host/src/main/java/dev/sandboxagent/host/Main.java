@@ -106,6 +106,7 @@ public final class Main {
     return switch (parsed.command) {
       case "server" -> server(parsed, err);
       case "install-agent" -> InstallAgentCommand.run(parsed, err);
+      case "aot-training" -> AotTraining.run(parsed, err);
       default -> {
         err.println("error=\"unknown command: " + parsed.command + "\"");
         yield 2;

@@ -1,0 +1,76 @@
+package dev.sandboxagent.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * {@code sandbox-agent aot-training}: the workload the build runs once with {@code
+ * -XX:AOTCacheOutput} to record an AOT cache for the distribution (classes loaded and linked ahead of
+ * time, so that the daemon starts in a fraction of the time). It starts a daemon on a free loopback
+ * port with the installed plugins, exercises the API a client uses first — health, agents, a mock
+ * session, a message, its events and stream, terminate — and exits normally so that the JVM writes
+ * the cache.
+ */
+final class AotTraining {
+
+  private AotTraining() {}
+
+  static int run(Main.ParsedArgs args, PrintStream err) {
+    args.noToken = true;
+    args.port = 0;
+    HostConfig config = args.toConfig(true);
+    Daemon daemon = Daemon.start(config);
+    try {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5)).build();
+      String base = "http://127.0.0.1:" + daemon.port();
+      for (int round = 0; round < 3; round++) {
+        String session = "aot-training-" + round;
+        get(http, base + "/v1/health");
+        get(http, base + "/v1/agents");
+        get(http, base + "/v1/agents/mock/modes");
+        post(http, base + "/v1/sessions/" + session, "{\"agent\":\"mock\"}");
+        post(http, base + "/v1/sessions/" + session + "/messages", "{\"message\":\"help\"}");
+        post(http, base + "/v1/sessions/" + session + "/messages/stream", "{\"message\":\"Reply with exactly OK.\"}");
+        get(http, base + "/v1/sessions/" + session + "/events?offset=0&limit=100");
+        get(http, base + "/v1/sessions");
+        post(http, base + "/v1/sessions/" + session + "/terminate", "");
+        get(http, base + "/v1/sessions/" + session + "/events/sse?offset=0");
+        get(http, base + "/v1/nope");
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println("error=\"training failed: " + e.getMessage() + "\"");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      daemon.close();
+    }
+  }
+
+  private static void get(HttpClient http, String url) throws IOException, InterruptedException {
+    drain(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream()));
+  }
+
+  private static void post(HttpClient http, String url, String json) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+    b = json.isEmpty() ? b.POST(HttpRequest.BodyPublishers.noBody())
+        : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    drain(http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
+  }
+
+  private static void drain(HttpResponse<InputStream> response) throws IOException {
+    try (InputStream in = response.body()) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+  }
+}
