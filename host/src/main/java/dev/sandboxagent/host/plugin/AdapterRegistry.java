@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.pf4j.DefaultPluginManager;
+import org.pf4j.ExtensionFinder;
+import org.pf4j.LegacyExtensionFinder;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
@@ -68,7 +70,14 @@ public final class AdapterRegistry implements AutoCloseable {
       LOG.log(Level.WARNING, "plugins directory {0} does not exist; no agents loaded", pluginsDir);
       return new AdapterRegistry(loaded, failures, null);
     }
-    DefaultPluginManager manager = new DefaultPluginManager(pluginsDir);
+    DefaultPluginManager manager = new DefaultPluginManager(pluginsDir) {
+      // Extensions are declared in each plugin's META-INF/extensions.idx (written by pf4j's annotation
+      // processor). Not also scanning META-INF/services of every jar on the classpath saves start-up.
+      @Override
+      protected ExtensionFinder createExtensionFinder() {
+        return new LegacyExtensionFinder(this);
+      }
+    };
     manager.setSystemVersion(Spi.version());
     Map<String, String> fileOfPlugin = new LinkedHashMap<>();
     for (Path file : pluginFiles(pluginsDir, failures)) {
