@@ -143,7 +143,7 @@ final class SessionsService {
     if (lastEventId.isPresent() && !lastEventId.get().isEmpty()) {
       offset = Math.max(offset, RequestBodies.unsignedQuery("Last-Event-ID", lastEventId.get()));
     }
-    sse.stream(res, req.prologue().method().equals(Method.HEAD), session.log(), offset, includeRaw, e -> false);
+    sse.stream(res, req.prologue().method().equals(Method.HEAD), session.log(), offset, includeRaw, e -> false, true);
   }
 
   void replyQuestion(ServerRequest req, ServerResponse res) {

@@ -24,6 +24,7 @@ final class SseWriter {
 
   private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private static final AtomicInteger OPEN = new AtomicInteger();
 
@@ -45,6 +46,16 @@ final class SseWriter {
    */
   void stream(
       ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw, Predicate<RecordedEvent> last) {
+    stream(res, head, log, after, includeRaw, last, false);
+  }
+
+  /**
+   * As {@link #stream(ServerResponse, boolean, EventLog, long, boolean, Predicate)}; with {@code
+   * announce}, a stream with nothing to send yet starts with a comment so that the client gets its
+   * headers at once (the server sends them with the first bytes).
+   */
+  void stream(ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw,
+      Predicate<RecordedEvent> last, boolean announce) {
     res.status(Status.OK_200);
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -55,17 +66,19 @@ final class SseWriter {
     long cursor = after;
     OPEN.incrementAndGet();
     try (OutputStream out = res.outputStream()) {
-      out.flush();
+      boolean first = announce;
       while (true) {
-        EventLog.Read read = log.await(cursor, keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+        EventLog.Read read = log.await(cursor, first ? 0 : keepAlive.toMillis(), TimeUnit.MILLISECONDS);
         if (read.events().isEmpty()) {
           if (read.closed() || read.sealed()) {
             return;
           }
-          out.write(KEEP_ALIVE);
+          out.write(first ? OPENED : KEEP_ALIVE);
           out.flush();
+          first = false;
           continue;
         }
+        first = false;
         for (RecordedEvent event : read.events()) {
           writeFrame(out, event, includeRaw);
           cursor = event.sequence();

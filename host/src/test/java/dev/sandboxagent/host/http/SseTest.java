@@ -54,6 +54,25 @@ class SseTest {
   }
 
   @Test
+  void aQuietStreamAnswersAtOnceWithAComment() throws Exception {
+    try (TestServer quiet = TestServer.start(tmp.resolve("quiet"), null, CorsConfig.disabled(),
+        HostConfig.DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(30), List.of(new ScriptAdapter()))) {
+      quiet.post("/v1/sessions/q", "{\"agent\":\"script\"}");
+      long start = System.nanoTime();
+      java.net.http.HttpResponse<java.io.InputStream> sse = quiet.http.send(
+          quiet.request("/v1/sessions/q/events/sse?offset=1").GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.BufferedReader reader = new java.io.BufferedReader(
+          new java.io.InputStreamReader(sse.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+        assertThat(sse.statusCode()).isEqualTo(200);
+        assertThat(reader.readLine()).isEqualTo(": stream open");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before the 30 s keep-alive")
+            .isLessThan(Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  @Test
   void replaysThenStreamsLiveFramesWithIdAndEvent() throws Exception {
     server.createSession("s");
     server.post("/v1/sessions/s/messages", "{\"message\":\"reply line one\\nline two\"}");
