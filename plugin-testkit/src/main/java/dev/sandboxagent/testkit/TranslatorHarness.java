@@ -215,6 +215,8 @@ public final class TranslatorHarness {
     }
     List<AgentEvent> noisy = translate(dirty.toString().getBytes(StandardCharsets.UTF_8));
     assertThat(render(withoutUnparsed(noisy))).as("events other than agent.unparsed").isEqualTo(render(withoutUnparsed(clean)));
+    assertThat(noisy).filteredOn(e -> e.type() == EventType.AGENT_UNPARSED)
+        .as("agent.unparsed events are always synthetic").allMatch(AgentEvent::synthetic);
     assertThat(count(noisy, EventType.AGENT_UNPARSED) - count(clean, EventType.AGENT_UNPARSED))
         .as("agent.unparsed events added by %d garbage lines", inserted)
         .isEqualTo(inserted);

@@ -33,7 +33,7 @@ class TranslatorHarnessTest {
       } catch (Exception e) {
         // falls through to unparsed
       }
-      return List.of(AgentEvent.of(new EventData.AgentUnparsed("not a say record", "test")));
+      return List.of(AgentEvent.synthetic(new EventData.AgentUnparsed("not a say record", "test")));
     }
 
     @Override

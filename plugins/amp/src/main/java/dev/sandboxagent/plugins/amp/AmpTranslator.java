@@ -69,7 +69,7 @@ public final class AmpTranslator implements EventTranslator {
     try {
       record = JSON.readTree(trimmed);
     } catch (JsonProcessingException e) {
-      return stamp(List.of(AgentEvent.of(new EventData.AgentUnparsed("invalid JSON: " + e.getOriginalMessage(),
+      return stamp(List.of(AgentEvent.synthetic(new EventData.AgentUnparsed("invalid JSON: " + e.getOriginalMessage(),
           LOCATION)).withRaw(trimmed)), null);
     }
     if (record == null || !record.isObject()) {
@@ -255,6 +255,6 @@ public final class AmpTranslator implements EventTranslator {
   }
 
   private static AgentEvent unparsed(String error, Object raw) {
-    return AgentEvent.of(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
+    return AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
   }
 }

@@ -191,8 +191,17 @@ final class ClaudeSession implements AgentSession {
     try {
       JsonNode node = JSON.readTree(line);
       if (node.path("type").asText().equals("control_request") && node.path("request_id").isTextual()) {
+        String id = node.get("request_id").asText();
         synchronized (lock) {
-          pendingRequests.put(node.get("request_id").asText(), node.path("request"));
+          if (node.path("request").path("subtype").asText().equals("can_use_tool")) {
+            pendingRequests.put(id, node.path("request"));
+          } else if (process != null && process.isAlive()) {
+            // Claude waits for an answer to every control request: one nobody handles is refused
+            ObjectNode refusal = JSON.createObjectNode().put("type", "control_response");
+            refusal.putObject("response").put("subtype", "error").put("request_id", id)
+                .put("error", "unsupported control request: " + node.path("request").path("subtype").asText());
+            process.writeLine(refusal.toString());
+          }
         }
       }
     } catch (java.io.IOException e) {
@@ -214,8 +223,11 @@ final class ClaudeSession implements AgentSession {
         if (reply == PermissionReply.ALWAYS && request.path("permission_suggestions").isArray()) {
           ArrayNode updates = response.putArray("updatedPermissions");
           for (JsonNode suggestion : request.get("permission_suggestions")) {
-            // "always" lasts for this session, not in the user's settings files
-            updates.add(((ObjectNode) suggestion.deepCopy()).put("destination", "session"));
+            // "always" lasts for this session, not in the user's settings files, and allows this kind
+            // of request: a suggestion to switch the whole session's mode is not taken
+            if (suggestion.isObject() && !"setMode".equals(suggestion.path("type").asText())) {
+              updates.add(((ObjectNode) suggestion.deepCopy()).put("destination", "session"));
+            }
           }
         }
       }

@@ -354,6 +354,6 @@ public final class StreamJsonTranslator implements EventTranslator {
   }
 
   private List<AgentEvent> unparsed(String error, Object raw) {
-    return stamp(List.of(AgentEvent.of(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw)), null);
+    return stamp(List.of(AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw)), null);
   }
 }

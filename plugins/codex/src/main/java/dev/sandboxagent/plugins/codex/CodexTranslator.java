@@ -314,6 +314,6 @@ public final class CodexTranslator implements EventTranslator {
   }
 
   private static AgentEvent unparsed(String error, Object raw) {
-    return AgentEvent.of(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
+    return AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
   }
 }
