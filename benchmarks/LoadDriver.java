@@ -1,0 +1,426 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load driver for the shipped daemon, run as a separate process against its launcher (and, when it
+ * can be fetched, the reference daemon on the operations both have). Prints a table and writes it as
+ * JSON. JDK APIs only, so it runs from source: {@code java benchmarks/LoadDriver.java <launcher>
+ * <work dir> [reference binary]}.
+ */
+public class LoadDriver {
+
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+  static final Map<String, Object> results = new LinkedHashMap<>();
+  static Path work;
+
+  public static void main(String[] args) throws Exception {
+    Path launcher = Path.of(args[0]);
+    work = Path.of(args[1]);
+    Files.createDirectories(work);
+    Path reference = args.length > 2 ? Path.of(args[2]) : null;
+
+    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+    Map<String, Object> ours = measure("sandbox-agent (JVM)", List.of(launcher.toString(), "server", "--no-token",
+        "--no-telemetry"), true);
+    results.put("daemon", ours);
+    if (reference != null && Files.isRegularFile(reference)) {
+      Files.setPosixFilePermissions(reference, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Map<String, Object> ref = measure("reference 0.4.2 (Rust)", List.of(reference.toString(), "server", "--no-token",
+          "--no-telemetry"), false);
+      results.put("reference", ref);
+      printRatios(ours, ref);
+    } else {
+      System.out.println("reference daemon not available: only this daemon's figures are shown");
+    }
+    Files.writeString(work.resolve("results.json"), json(results));
+    System.out.println("written: " + work.resolve("results.json"));
+  }
+
+  static Map<String, Object> measure(String name, List<String> command, boolean full) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    System.out.println();
+    System.out.println("== " + name);
+    List<Double> starts = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      try (Daemon d = Daemon.start(command, "start-" + i)) {
+        starts.add(d.startMillis);
+      }
+    }
+    Collections.sort(starts);
+    r.put("startToHealthyMsMedian", median(starts));
+    r.put("startToHealthyMsMin", starts.get(0));
+    row("start to first healthy /v1/health (median of 10)", "%.0f ms (min %.0f, max %.0f)", median(starts), starts.get(0),
+        starts.get(starts.size() - 1));
+    try (Daemon d = Daemon.start(command, "main")) {
+      Thread.sleep(1000);
+      long idle = d.rssKb();
+      r.put("idleRssMb", idle / 1024.0);
+      row("idle RSS", "%.1f MB", idle / 1024.0);
+      double rps = healthThroughput(d.base, 64, Duration.ofSeconds(5));
+      r.put("healthRequestsPerSecond", rps);
+      row("/v1/health throughput (64 keep-alive connections, 5 s)", "%.0f req/s", rps);
+      if (full) {
+        List<Double> latencies = firstEventLatency(d.base, 200);
+        r.put("firstEventMsP50", percentile(latencies, 50));
+        r.put("firstEventMsP99", percentile(latencies, 99));
+        row("post message -> first SSE event, mock (200 turns)", "p50 %.2f ms, p99 %.2f ms", percentile(latencies, 50),
+            percentile(latencies, 99));
+        double[] stream = streamThroughput(d.base);
+        r.put("eventsPerSecondOneClient", stream[0]);
+        r.put("eventsPerSecond100Subscribers", stream[1]);
+        r.put("eventsStreamed", stream[2]);
+        row("events/s, one session -> one SSE client", "%.0f events/s (%,.0f-event log)", stream[0], stream[2]);
+        row("events/s, one session -> 100 SSE subscribers (total)", "%.0f events/s", stream[1]);
+        long before = d.rssKb();
+        int sessions = 1000;
+        long after = thousandSessions(d, sessions);
+        r.put("rssWith1000SessionsMb", after / 1024.0);
+        r.put("kbPerIdleSession", (after - before) / (double) sessions);
+        row("RSS with 1,000 mock sessions each with an SSE subscriber", "%.1f MB (%.1f KB per session)", after / 1024.0,
+            (after - before) / (double) sessions);
+      }
+    }
+    return r;
+  }
+
+  static void printRatios(Map<String, Object> ours, Map<String, Object> ref) {
+    System.out.println();
+    System.out.println("== ratios (this daemon / reference, same machine, same run)");
+    ratio("start to first healthy (lower is better)", ours, ref, "startToHealthyMsMedian");
+    ratio("idle RSS (lower is better)", ours, ref, "idleRssMb");
+    ratio("/v1/health throughput (higher is better)", ours, ref, "healthRequestsPerSecond");
+    System.out.println("  first-event latency: not compared (the reference mock is reached through its /opencode routes "
+        + "with a fixed reply delay)");
+  }
+
+  static void ratio(String label, Map<String, Object> ours, Map<String, Object> ref, String key) {
+    double a = ((Number) ours.get(key)).doubleValue();
+    double b = ((Number) ref.get(key)).doubleValue();
+    results.put("ratio." + key, a / b);
+    System.out.printf(Locale.ROOT, "  %-58s %.2fx%n", label, a / b);
+  }
+
+  static void row(String label, String format, Object... values) {
+    System.out.printf(Locale.ROOT, "  %-58s " + format + "%n", prepend(label, values));
+  }
+
+  static Object[] prepend(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  static double healthThroughput(String base, int connections, Duration duration) throws Exception {
+    AtomicLong count = new AtomicLong();
+    AtomicBoolean measuring = new AtomicBoolean(false);
+    AtomicBoolean stop = new AtomicBoolean(false);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/health")).GET().build();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        while (!stop.get()) {
+          try {
+            HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() == 200 && measuring.get()) {
+              count.incrementAndGet();
+            }
+          } catch (IOException e) {
+            // counted as not served
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }));
+    }
+    Thread.sleep(1000);
+    measuring.set(true);
+    long start = System.nanoTime();
+    Thread.sleep(duration.toMillis());
+    measuring.set(false);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(5000);
+    }
+    return count.get() / seconds;
+  }
+
+  static List<Double> firstEventLatency(String base, int turns) throws Exception {
+    post(base + "/v1/sessions/latency", "{\"agent\":\"mock\"}");
+    List<Double> latencies = new ArrayList<>();
+    int last = awaitEvents(base, "latency", 1);
+    for (int i = 0; i < turns + 20; i++) {
+      HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(URI.create(base
+          + "/v1/sessions/latency/events/sse?offset=" + last)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      InputStream body = sse.body();
+      // a stuck stream must not stall the run: close it after 10 s
+      Thread watchdog = Thread.ofVirtual().start(() -> {
+        try {
+          Thread.sleep(10_000);
+          body.close();
+        } catch (InterruptedException | IOException e) {
+          // done in time
+        }
+      });
+      BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+      long start = System.nanoTime();
+      post(base + "/v1/sessions/latency/messages", "{\"message\":\"Reply with exactly the single word OK.\"}");
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("data:")) {
+          break;
+        }
+      }
+      double ms = (System.nanoTime() - start) / 1e6;
+      watchdog.interrupt();
+      if (i >= 20) {
+        latencies.add(ms); // the first turns warm the JIT up
+      }
+      body.close();
+      // the turn's six events: the next one starts from a quiet session
+      last = awaitEvents(base, "latency", last + 6);
+    }
+    Collections.sort(latencies);
+    return latencies;
+  }
+
+  static int awaitEvents(String base, String session, int atLeast) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String body = get(base + "/v1/sessions/" + session + "/events?offset=" + (atLeast - 1) + "&limit=1000");
+      Matcher m = Pattern.compile("\"sequence\":(\\d+)").matcher(body);
+      int last = 0;
+      while (m.find()) {
+        last = Integer.parseInt(m.group(1));
+      }
+      if (last >= atLeast) {
+        return last;
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("session " + session + " did not reach " + atLeast + " events");
+  }
+
+  /** Fills one session's log with concurrent messages, then streams it to one and to 100 clients. */
+  static double[] streamThroughput(String base) throws Exception {
+    post(base + "/v1/sessions/stream", "{\"agent\":\"mock\"}");
+    int messages = 400;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < messages; i++) {
+        sent.add(pool.submit(() -> post(base + "/v1/sessions/stream/messages", "{\"message\":\"Reply with exactly the single word OK.\"}")));
+      }
+      for (Future<?> f : sent) {
+        f.get();
+      }
+    }
+    int total = awaitEvents(base, "stream", 1 + messages * 6);
+    Thread.sleep(1500);
+    total = awaitEvents(base, "stream", total);
+    // one client: read the whole log over SSE several times (the first run warms up)
+    double best = 0;
+    for (int round = 0; round < 6; round++) {
+      long start = System.nanoTime();
+      int n = readSse(base + "/v1/sessions/stream/events/sse?offset=0", total);
+      double rate = n / ((System.nanoTime() - start) / 1e9);
+      if (round > 0) {
+        best = Math.max(best, rate);
+      }
+    }
+    // 100 subscribers at once
+    int subscribers = 100;
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicLong events = new AtomicLong();
+    long start;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> readers = new ArrayList<>();
+      final int target = total;
+      for (int i = 0; i < subscribers; i++) {
+        readers.add(pool.submit(() -> {
+          go.await();
+          events.addAndGet(readSse(base + "/v1/sessions/stream/events/sse?offset=0", target));
+          return null;
+        }));
+      }
+      start = System.nanoTime();
+      go.countDown();
+      for (Future<?> f : readers) {
+        f.get();
+      }
+    }
+    double fanout = events.get() / ((System.nanoTime() - start) / 1e9);
+    return new double[] {best, fanout, total};
+  }
+
+  static int readSse(String url, int until) throws Exception {
+    HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    int n = 0;
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(sse.body(), StandardCharsets.UTF_8), 1 << 16)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("data:")) {
+          n++;
+          if (n >= until) {
+            break;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  static long thousandSessions(Daemon d, int sessions) throws Exception {
+    List<InputStream> streams = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(32)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        int k = i;
+        done.add(pool.submit(() -> {
+          post(d.base + "/v1/sessions/idle-" + k, "{\"agent\":\"mock\"}");
+          HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(URI.create(d.base + "/v1/sessions/idle-" + k
+              + "/events/sse")).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+          sse.body().read(); // the first frame: the subscription is live
+          streams.add(sse.body());
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    Thread.sleep(2000);
+    long rss = d.rssKb();
+    for (InputStream s : streams) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+    return rss;
+  }
+
+  static String get(String url) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  static String post(String url, String json) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  static double median(List<Double> sorted) {
+    return percentile(sorted, 50);
+  }
+
+  static double percentile(List<Double> sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  static String json(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      List<String> fields = new ArrayList<>();
+      map.forEach((k, v) -> fields.add("\"" + k + "\": " + json(v)));
+      return "{" + String.join(", ", fields) + "}";
+    }
+    if (value instanceof Number n) {
+      return String.format(Locale.ROOT, "%.3f", n.doubleValue());
+    }
+    return "\"" + value + "\"";
+  }
+
+  /** A daemon process on a free port, with its start-to-healthy time. */
+  static final class Daemon implements AutoCloseable {
+    final Process process;
+    final String base;
+    final double startMillis;
+
+    private Daemon(Process process, String base, double startMillis) {
+      this.process = process;
+      this.base = base;
+      this.startMillis = startMillis;
+    }
+
+    static Daemon start(List<String> command, String name) throws Exception {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      Path dir = Files.createDirectories(work.resolve(name));
+      List<String> full = new ArrayList<>(command);
+      full.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port)));
+      ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("daemon.log").toFile());
+      pb.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+      pb.environment().put("RUST_LOG", "warn");
+      String base = "http://127.0.0.1:" + port;
+      HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/v1/health")).timeout(Duration.ofSeconds(1)).GET().build();
+      long start = System.nanoTime();
+      Process p = pb.start();
+      long deadline = start + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        try {
+          if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            return new Daemon(p, base, (System.nanoTime() - start) / 1e6);
+          }
+        } catch (IOException e) {
+          Thread.sleep(1);
+        }
+        if (!p.isAlive()) {
+          throw new IllegalStateException(name + " exited: " + Files.readString(dir.resolve("daemon.log")));
+        }
+      }
+      p.destroyForcibly();
+      throw new IllegalStateException(name + " not healthy in 60 s");
+    }
+
+    long rssKb() throws IOException {
+      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
