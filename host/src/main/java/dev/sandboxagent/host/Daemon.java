@@ -14,6 +14,7 @@ import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.PluginWatcher;
 import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
@@ -33,9 +34,11 @@ public final class Daemon implements AutoCloseable {
   private final AdapterRegistry registry;
   private final SessionManager sessions;
   private final WebServer server;
+  private final PluginWatcher watcher;
   private volatile boolean closed;
 
   private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server) {
+    this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
     this.server = server;
@@ -115,6 +118,9 @@ public final class Daemon implements AutoCloseable {
       server.stop();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "stopping the web server failed", e);
+    }
+    if (watcher != null) {
+      watcher.close();
     }
     registry.close();
   }

@@ -23,7 +23,11 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
+  /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
+  private static final java.util.logging.Logger PF4J_LOG = java.util.logging.Logger.getLogger("org.pf4j");
+
   static {
+    PF4J_LOG.setLevel(java.util.logging.Level.WARNING);
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }

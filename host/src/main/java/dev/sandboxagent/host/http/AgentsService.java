@@ -8,6 +8,7 @@ import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.install.Installer;
@@ -115,6 +116,47 @@ final class AgentsService {
     }
     res.header(PREFERENCE_APPLIED, "return=representation");
     responses.json(res, body);
+  }
+
+  /** {@code GET /v1/plugins}: every plugin file with its id, version, SPI range, state and agents. */
+  void plugins(ServerRequest req, ServerResponse res) {
+    responses.json(res, pluginList());
+  }
+
+  /** {@code POST /v1/plugins/rescan}: loads new and replaced plugin files, drops removed ones. */
+  void rescan(ServerRequest req, ServerResponse res) {
+    AdapterRegistry.Rescan rescan = registry.rescan();
+    ObjectNode body = pluginList();
+    ObjectNode changes = body.putObject("rescan");
+    rescan.added().forEach(changes.putArray("added")::add);
+    rescan.removed().forEach(changes.putArray("removed")::add);
+    rescan.replaced().forEach(changes.putArray("replaced")::add);
+    rescan.pending().forEach(changes.putArray("pending")::add);
+    responses.json(res, body);
+  }
+
+  private ObjectNode pluginList() {
+    ObjectNode body = responses.mapper().createObjectNode();
+    ArrayNode plugins = body.putArray("plugins");
+    List<String> serving = registry.agents().stream().map(a -> a.pluginId() + "/" + a.id()).toList();
+    for (AdapterRegistry.PluginFile file : registry.plugins()) {
+      ObjectNode p = plugins.addObject();
+      p.put("id", file.pluginId());
+      p.put("version", file.version());
+      p.put("file", file.path().getFileName().toString());
+      p.put("requires", file.requires());
+      p.put("state", file.error() == null ? "loaded" : "failed");
+      ArrayNode agentIds = p.putArray("agents");
+      for (LoadedAgent agent : file.agents()) {
+        if (serving.contains(agent.pluginId() + "/" + agent.id())) {
+          agentIds.add(agent.id());
+        }
+      }
+      if (file.error() != null) {
+        p.put("error", file.error());
+      }
+    }
+    return body;
   }
 
   void modes(ServerRequest req, ServerResponse res) {

@@ -27,6 +27,8 @@ public final class ApiRouting {
   private static final List<Pattern> API_ROUTES = List.of(
       Pattern.compile("/v1/health"),
       Pattern.compile("/v1/agents"),
+      Pattern.compile("/v1/plugins"),
+      Pattern.compile("/v1/plugins/rescan"),
       Pattern.compile("/v1/agents/[^/]+/(install|modes)"),
       Pattern.compile("/v1/sessions"),
       Pattern.compile("/v1/sessions/[^/]+"),
@@ -87,6 +89,8 @@ public final class ApiRouting {
     r.get("/v1/agents", agents::list);
     r.post("/v1/agents/{agent}/install", agents::install);
     r.get("/v1/agents/{agent}/modes", agents::modes);
+    r.get("/v1/plugins", agents::plugins);
+    r.post("/v1/plugins/rescan", agents::rescan);
     r.get("/v1/sessions", sessions::list);
     r.post("/v1/sessions/{sessionId}", sessions::create);
     r.post("/v1/sessions/{sessionId}/messages", sessions::message);

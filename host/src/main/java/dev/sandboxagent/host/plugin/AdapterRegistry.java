@@ -1,13 +1,14 @@
 package dev.sandboxagent.host.plugin;
 
 import dev.sandboxagent.api.AgentAdapter;
-import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.Spi;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,31 +24,43 @@ import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
 /**
- * The agents the host serves, loaded from plugin JARs (or registered in code by tests). Agents are
- * listed in the reference order (claude, codex, opencode, amp, mock), then any others by id.
+ * The agents the host serves, loaded from the plugin JARs of a directory (or registered in code by
+ * tests). Agents are listed in the reference order (claude, codex, opencode, amp, mock), then any
+ * others by id.
+ *
+ * <p>The directory can be {@link #rescan rescanned} while the daemon runs: a new JAR becomes
+ * available, a removed JAR stops taking new sessions, a replaced JAR (a new version) serves new
+ * sessions while sessions already on the old version finish on it. Each file has its own plugin
+ * manager, so two versions of a plugin can be loaded at once; the old one is released when the
+ * daemon stops. A file modified less than {@link #SETTLE} ago is left for a later scan, so a JAR
+ * still being copied is never loaded half-written. A broken JAR is reported and changes nothing else.
  */
 public final class AdapterRegistry implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(AdapterRegistry.class.getName());
   private static final List<String> REFERENCE_ORDER = List.of("claude", "codex", "opencode", "amp", "mock");
+  /** How long a plugin file must stay unmodified before it is loaded. */
+  public static final Duration SETTLE = Duration.ofMillis(500);
 
-  private final Map<String, LoadedAgent> agents;
-  private final List<PluginFailure> failures;
-  private final PluginManager pluginManager;
+  /** One plugin file as loaded: its manager, what it provided, or why it failed. */
+  public record PluginFile(
+      Path path, long size, long modified, String pluginId, String version, String requires, List<LoadedAgent> agents,
+      String error, PluginManager manager) {}
 
-  private AdapterRegistry(List<LoadedAgent> loaded, List<PluginFailure> failures, PluginManager pluginManager) {
-    List<LoadedAgent> sorted = new ArrayList<>(loaded);
-    sorted.sort(Comparator.comparingInt((LoadedAgent a) -> rank(a.id())).thenComparing(LoadedAgent::id));
-    Map<String, LoadedAgent> map = new LinkedHashMap<>();
-    sorted.forEach(a -> map.put(a.id(), a));
-    this.agents = map;
-    this.failures = List.copyOf(failures);
-    this.pluginManager = pluginManager;
-  }
+  /** What a rescan changed. */
+  public record Rescan(List<String> added, List<String> removed, List<String> replaced, List<String> pending) {}
 
-  private static int rank(String id) {
-    int i = REFERENCE_ORDER.indexOf(id);
-    return i < 0 ? REFERENCE_ORDER.size() : i;
+  private final Path pluginsDir;
+  private final Map<Path, PluginFile> files = new LinkedHashMap<>();
+  private final List<PluginManager> retired = new ArrayList<>();
+  private Path staging;
+  private volatile Map<String, LoadedAgent> agents;
+  private volatile List<PluginFailure> failures;
+
+  private AdapterRegistry(Path pluginsDir, List<LoadedAgent> builtin) {
+    this.pluginsDir = pluginsDir;
+    this.agents = order(builtin);
+    this.failures = List.of();
   }
 
   /** A registry of adapters given in code (no plugin loading). */
@@ -56,7 +69,7 @@ public final class AdapterRegistry implements AutoCloseable {
     for (AgentAdapter adapter : adapters) {
       loaded.add(new LoadedAgent(adapter, adapter.descriptor(), "builtin", null));
     }
-    return new AdapterRegistry(loaded, List.of(), null);
+    return new AdapterRegistry(null, loaded);
   }
 
   /**
@@ -64,12 +77,161 @@ public final class AdapterRegistry implements AutoCloseable {
    * each failure is logged and kept in {@link #failures()}.
    */
   public static AdapterRegistry load(Path pluginsDir) {
-    List<PluginFailure> failures = new ArrayList<>();
-    List<LoadedAgent> loaded = new ArrayList<>();
+    AdapterRegistry registry = new AdapterRegistry(pluginsDir, List.of());
     if (!Files.isDirectory(pluginsDir)) {
       LOG.log(Level.WARNING, "plugins directory {0} does not exist; no agents loaded", pluginsDir);
-      return new AdapterRegistry(loaded, failures, null);
+      return registry;
     }
+    registry.scan(false);
+    for (LoadedAgent agent : registry.agents()) {
+      LOG.log(Level.INFO, "agent {0} loaded from plugin {1} {2}", agent.id(), agent.pluginId(), agent.pluginVersion());
+    }
+    return registry;
+  }
+
+  /** The plugins directory, or null for a registry built in code. */
+  public Path pluginsDir() {
+    return pluginsDir;
+  }
+
+  /**
+   * Brings the registry in line with the plugins directory: loads new and replaced files, drops
+   * removed ones. Files modified within {@link #SETTLE} are left for a later scan.
+   */
+  public Rescan rescan() {
+    if (pluginsDir == null) {
+      return new Rescan(List.of(), List.of(), List.of(), List.of());
+    }
+    return scan(true);
+  }
+
+  private synchronized Rescan scan(boolean settle) {
+    try {
+      staging();
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "cannot create a directory for plugin copies: {0}", e.toString());
+    }
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<String> replaced = new ArrayList<>();
+    List<String> pending = new ArrayList<>();
+    List<PluginFailure> listing = new ArrayList<>();
+    List<Path> present = pluginFiles(pluginsDir, listing);
+    for (Path path : List.copyOf(files.keySet())) {
+      if (!present.contains(path)) {
+        PluginFile gone = files.remove(path);
+        retire(gone);
+        removed.add(path.getFileName().toString());
+      }
+    }
+    long now = System.currentTimeMillis();
+    Map<Path, long[]> toLoad = new LinkedHashMap<>();
+    for (Path path : present) {
+      BasicFileAttributes attributes;
+      try {
+        attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (IOException e) {
+        continue; // removed meanwhile
+      }
+      long size = attributes.size();
+      long modified = attributes.lastModifiedTime().toMillis();
+      PluginFile known = files.get(path);
+      if (known != null && known.size() == size && known.modified() == modified) {
+        continue;
+      }
+      if (settle && now - modified < SETTLE.toMillis()) {
+        pending.add(path.getFileName().toString());
+        continue;
+      }
+      toLoad.put(path, new long[] {size, modified});
+    }
+    // Plugins are independent (one manager each): they load in parallel.
+    Map<Path, java.util.concurrent.Future<PluginFile>> loading = new LinkedHashMap<>();
+    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      toLoad.forEach((path, stamp) -> loading.put(path, pool.submit(() -> loadFile(path, stamp[0], stamp[1]))));
+    }
+    for (Map.Entry<Path, java.util.concurrent.Future<PluginFile>> entry : loading.entrySet()) {
+      Path path = entry.getKey();
+      PluginFile loaded;
+      try {
+        loaded = entry.getValue().get();
+      } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        long[] stamp = toLoad.get(path);
+        loaded = new PluginFile(path, stamp[0], stamp[1], null, null, null, List.of(), describe(e), null);
+      }
+      PluginFile known = files.put(path, loaded);
+      if (known != null) {
+        retire(known);
+        replaced.add(path.getFileName().toString());
+      } else {
+        added.add(path.getFileName().toString());
+      }
+    }
+    publish(listing);
+    if (settle && (!added.isEmpty() || !removed.isEmpty() || !replaced.isEmpty())) {
+      LOG.log(Level.INFO, "plugins rescanned: added {0}, removed {1}, replaced {2}; agents now {3}", added, removed,
+          replaced, agents.keySet());
+    }
+    return new Rescan(added, removed, replaced, pending);
+  }
+
+  private void retire(PluginFile file) {
+    // sessions may still run on its adapters: its classes stay loaded until the daemon stops
+    if (file.manager() != null) {
+      retired.add(file.manager());
+    }
+  }
+
+  private void publish(List<PluginFailure> listing) {
+    List<PluginFailure> failed = new ArrayList<>(listing);
+    List<LoadedAgent> loaded = new ArrayList<>();
+    List<PluginFile> byPlugin = new ArrayList<>(files.values());
+    byPlugin.sort(Comparator.comparing((PluginFile f) -> f.pluginId() == null ? "" : f.pluginId())
+        .thenComparing(f -> f.path().getFileName().toString()));
+    Map<String, LoadedAgent> byId = new LinkedHashMap<>();
+    for (PluginFile file : byPlugin) {
+      if (file.error() != null) {
+        failed.add(new PluginFailure(file.pluginId() != null ? file.pluginId() : file.path().getFileName().toString(),
+            file.path().getFileName().toString(), file.error()));
+        continue;
+      }
+      for (LoadedAgent agent : file.agents()) {
+        LoadedAgent previous = byId.putIfAbsent(agent.id(), agent);
+        if (previous != null) {
+          failed.add(new PluginFailure(agent.pluginId(), file.path().getFileName().toString(),
+              "agent id " + agent.id() + " is already provided by plugin " + previous.pluginId()));
+        } else {
+          loaded.add(agent);
+        }
+      }
+    }
+    for (PluginFailure failure : failed) {
+      if (!failures.contains(failure)) {
+        LOG.log(Level.ERROR, "plugin {0} ({1}) not loaded: {2}", failure.pluginId(), failure.file(), failure.message());
+      }
+    }
+    agents = order(loaded);
+    failures = List.copyOf(failed);
+  }
+
+  private static Map<String, LoadedAgent> order(List<LoadedAgent> loaded) {
+    List<LoadedAgent> sorted = new ArrayList<>(loaded);
+    sorted.sort(Comparator.comparingInt((LoadedAgent a) -> rank(a.id())).thenComparing(LoadedAgent::id));
+    Map<String, LoadedAgent> map = new LinkedHashMap<>();
+    sorted.forEach(a -> map.putIfAbsent(a.id(), a));
+    return java.util.Collections.unmodifiableMap(map);
+  }
+
+  private static int rank(String id) {
+    int i = REFERENCE_ORDER.indexOf(id);
+    return i < 0 ? REFERENCE_ORDER.size() : i;
+  }
+
+  private PluginFile loadFile(Path file, long size, long modified) {
+    String name = file.getFileName().toString();
     DefaultPluginManager manager = new DefaultPluginManager(pluginsDir) {
       // Extensions are declared in each plugin's META-INF/extensions.idx (written by pf4j's annotation
       // processor). Not also scanning META-INF/services of every jar on the classpath saves start-up.
@@ -79,98 +241,88 @@ public final class AdapterRegistry implements AutoCloseable {
       }
     };
     manager.setSystemVersion(Spi.version());
-    Map<String, String> fileOfPlugin = new LinkedHashMap<>();
-    for (Path file : pluginFiles(pluginsDir, failures)) {
-      try {
-        String id = manager.loadPlugin(file);
-        fileOfPlugin.put(id, file.getFileName().toString());
-      } catch (RuntimeException | LinkageError e) {
-        failures.add(new PluginFailure(file.getFileName().toString(), file.getFileName().toString(), describe(e)));
-      }
+    String pluginId;
+    try {
+      // Loaded from a private copy: the JDK caches open JAR files by URL, so a JAR replaced at the
+      // same path would otherwise be read through the old one's cache; the copy also cannot change
+      // under the loaded classes.
+      Path copy = Files.copy(file, staging().resolve(System.nanoTime() + "-" + name));
+      pluginId = manager.loadPlugin(copy);
+    } catch (IOException e) {
+      return new PluginFile(file, size, modified, null, null, null, List.of(), "cannot read it: " + e, null);
+    } catch (RuntimeException | LinkageError e) {
+      return new PluginFile(file, size, modified, null, null, null, List.of(), describe(e), null);
     }
-    for (PluginWrapper wrapper : manager.getPlugins()) {
-      try {
-        manager.startPlugin(wrapper.getPluginId());
-      } catch (RuntimeException | LinkageError e) {
-        // recorded below from the plugin's state
-        LOG.log(Level.DEBUG, "plugin {0} failed to start", wrapper.getPluginId());
-      }
+    PluginWrapper wrapper = manager.getPlugin(pluginId);
+    String version = wrapper.getDescriptor().getVersion();
+    String requires = wrapper.getDescriptor().getRequires();
+    try {
+      manager.startPlugin(pluginId);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.DEBUG, "plugin {0} failed to start", pluginId);
     }
-    for (PluginWrapper wrapper : manager.getPlugins()) {
-      String file = fileOfPlugin.getOrDefault(wrapper.getPluginId(), wrapper.getPluginPath().getFileName().toString());
-      if (wrapper.getPluginState() != PluginState.STARTED) {
-        failures.add(new PluginFailure(wrapper.getPluginId(), file, notStartedReason(manager, wrapper)));
-        continue;
-      }
-      loadAdapters(manager, wrapper, file, loaded, failures);
+    if (wrapper.getPluginState() != PluginState.STARTED) {
+      String reason = notStartedReason(manager, wrapper);
+      stopQuietly(manager);
+      return new PluginFile(file, size, modified, pluginId, version, requires, List.of(), reason, null);
     }
-    List<LoadedAgent> unique = dropDuplicates(loaded, failures);
-    for (PluginFailure failure : failures) {
-      LOG.log(Level.ERROR, "plugin {0} ({1}) not loaded: {2}", failure.pluginId(), failure.file(), failure.message());
+    List<LoadedAgent> loaded = new ArrayList<>();
+    String error = loadAdapters(manager, wrapper, loaded);
+    if (error != null) {
+      stopQuietly(manager);
+      return new PluginFile(file, size, modified, pluginId, version, requires, List.of(), error, null);
     }
-    for (LoadedAgent agent : unique) {
-      LOG.log(Level.INFO, "agent {0} loaded from plugin {1} {2}", agent.id(), agent.pluginId(), agent.pluginVersion());
+    LOG.log(Level.DEBUG, "plugin {0} {1} loaded from {2}", pluginId, version, name);
+    return new PluginFile(file, size, modified, pluginId, version, requires, List.copyOf(loaded), null, manager);
+  }
+
+  /** Where loaded plugin files are copied; removed when the registry closes. */
+  private Path staging() throws IOException {
+    if (staging == null) {
+      staging = Files.createTempDirectory("sandbox-agent-plugins-");
     }
-    return new AdapterRegistry(unique, failures, manager);
+    return staging;
   }
 
   private static List<Path> pluginFiles(Path dir, List<PluginFailure> failures) {
-    List<Path> files = new ArrayList<>();
+    List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path p : stream) {
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isRegularFile(p) && (name.endsWith(".jar") || name.endsWith(".zip"))) {
-          files.add(p);
+          found.add(p);
         }
       }
     } catch (IOException e) {
       failures.add(new PluginFailure(dir.toString(), dir.toString(), "cannot list plugins directory: " + e));
     }
-    files.sort(Comparator.comparing(p -> p.getFileName().toString()));
-    return files;
+    found.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    return found;
   }
 
-  private static void loadAdapters(
-      DefaultPluginManager manager, PluginWrapper wrapper, String file, List<LoadedAgent> loaded,
-      List<PluginFailure> failures) {
+  /** Instantiates the plugin's adapters; returns why it failed, or null. */
+  private static String loadAdapters(DefaultPluginManager manager, PluginWrapper wrapper, List<LoadedAgent> loaded) {
     String pluginId = wrapper.getPluginId();
     List<Class<? extends AgentAdapter>> classes;
     try {
       classes = manager.getExtensionClasses(AgentAdapter.class, pluginId);
     } catch (RuntimeException | LinkageError e) {
-      failures.add(new PluginFailure(pluginId, file, "cannot read its extensions: " + describe(e)));
-      return;
+      return "cannot read its extensions: " + describe(e);
     }
     if (classes.isEmpty()) {
-      failures.add(new PluginFailure(pluginId, file, "it provides no " + AgentAdapter.class.getSimpleName()
-          + " extension (missing @Extension or META-INF/extensions.idx, or it bundles its own copy of the SPI)"));
-      return;
+      return "it provides no " + AgentAdapter.class.getSimpleName()
+          + " extension (missing @Extension or META-INF/extensions.idx, or it bundles its own copy of the SPI)";
     }
     for (Class<? extends AgentAdapter> type : classes) {
       try {
         AgentAdapter adapter = type.getDeclaredConstructor().newInstance();
-        AgentDescriptor descriptor = adapter.descriptor();
-        loaded.add(new LoadedAgent(adapter, descriptor, pluginId, wrapper.getDescriptor().getVersion()));
+        loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, wrapper.getDescriptor().getVersion()));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-        failures.add(new PluginFailure(pluginId, file, "adapter " + type.getName() + " failed: " + describe(cause)));
+        return "adapter " + type.getName() + " failed: " + describe(cause);
       }
     }
-  }
-
-  private static List<LoadedAgent> dropDuplicates(List<LoadedAgent> loaded, List<PluginFailure> failures) {
-    // Deterministic rule: the first plugin by plugin id wins an agent id.
-    List<LoadedAgent> sorted = new ArrayList<>(loaded);
-    sorted.sort(Comparator.comparing(LoadedAgent::pluginId));
-    Map<String, LoadedAgent> byId = new LinkedHashMap<>();
-    for (LoadedAgent agent : sorted) {
-      LoadedAgent previous = byId.putIfAbsent(agent.id(), agent);
-      if (previous != null) {
-        failures.add(new PluginFailure(agent.pluginId(), agent.pluginId(),
-            "agent id " + agent.id() + " is already provided by plugin " + previous.pluginId()));
-      }
-    }
-    return new ArrayList<>(byId.values());
+    return null;
   }
 
   private static String notStartedReason(DefaultPluginManager manager, PluginWrapper wrapper) {
@@ -207,18 +359,41 @@ public final class AdapterRegistry implements AutoCloseable {
     return Optional.ofNullable(agents.get(id));
   }
 
-  /** Plugins that could not be loaded. */
+  /** Plugins that could not be loaded, and agents shadowed by another plugin. */
   public List<PluginFailure> failures() {
     return failures;
   }
 
+  /** The plugin files currently in the directory, loaded or failed. */
+  public synchronized List<PluginFile> plugins() {
+    return List.copyOf(files.values());
+  }
+
+  private static void stopQuietly(PluginManager manager) {
+    try {
+      manager.stopPlugins();
+      manager.unloadPlugins();
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "stopping plugins failed", e);
+    }
+  }
+
   @Override
-  public void close() {
-    if (pluginManager != null) {
-      try {
-        pluginManager.stopPlugins();
-      } catch (RuntimeException e) {
-        LOG.log(Level.DEBUG, "stopping plugins failed", e);
+  public synchronized void close() {
+    for (PluginFile file : files.values()) {
+      if (file.manager() != null) {
+        stopQuietly(file.manager());
+      }
+    }
+    retired.forEach(AdapterRegistry::stopQuietly);
+    if (staging != null) {
+      try (java.util.stream.Stream<Path> copies = Files.list(staging)) {
+        for (Path copy : copies.toList()) {
+          Files.deleteIfExists(copy);
+        }
+        Files.deleteIfExists(staging);
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "cannot remove {0}: {1}", staging, e.getMessage());
       }
     }
   }
