@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.api.event.ItemStatus;
+import dev.sandboxagent.api.event.UniversalItem;
+import java.util.List;
 
 /**
  * A candidate event produced by an adapter or translator, before the host's normalizer assigns
@@ -29,6 +32,15 @@ public record AgentEvent(EventData data, boolean synthetic, String nativeSession
   /** An event fabricated by the adapter or daemon. */
   public static AgentEvent synthetic(EventData data) {
     return new AgentEvent(data, true, null, null);
+  }
+
+  /**
+   * An item that starts and ends at once (a tool call seen whole, a status notice): its {@code
+   * item.started} in progress, then its {@code item.completed} with {@code status}.
+   */
+  public static List<AgentEvent> startedAndCompleted(UniversalItem item, ItemStatus status) {
+    return List.of(of(new EventData.ItemStarted(item.withStatus(ItemStatus.IN_PROGRESS))),
+        of(new EventData.ItemCompleted(item.withStatus(status))));
   }
 
   /** Returns a copy carrying this native payload. */

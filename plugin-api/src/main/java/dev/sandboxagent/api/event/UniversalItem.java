@@ -48,6 +48,12 @@ public record UniversalItem(
     return new UniversalItem("", nativeItemId, null, kind, role, content, status);
   }
 
+  /** A completed status item of the system: {@code [status: label, detail]}. */
+  public static UniversalItem status(String nativeItemId, String label, String detail) {
+    return of(nativeItemId, ItemKind.STATUS, ItemRole.SYSTEM, List.of(new ContentPart.Status(label, detail)),
+        ItemStatus.COMPLETED);
+  }
+
   /** Returns a copy with another daemon id. */
   public UniversalItem withItemId(String newItemId) {
     return new UniversalItem(newItemId, nativeItemId, parentId, kind, role, content, status);

@@ -292,11 +292,8 @@ public final class StreamJsonTranslator implements EventTranslator {
   }
 
   private void status(List<AgentEvent> out, String label, String detail) {
-    String id = "claude_" + idPrefix + "status_" + (++statusCounter);
-    UniversalItem item = UniversalItem.of(id, ItemKind.STATUS, ItemRole.SYSTEM,
-        List.of(new ContentPart.Status(label, detail)), ItemStatus.IN_PROGRESS);
-    out.add(AgentEvent.of(new EventData.ItemStarted(item)));
-    out.add(AgentEvent.of(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED))));
+    out.addAll(AgentEvent.startedAndCompleted(
+        UniversalItem.status("claude_" + idPrefix + "status_" + (++statusCounter), label, detail), ItemStatus.COMPLETED));
   }
 
   /** Completes every open message except {@code keep}. */

@@ -276,11 +276,8 @@ public final class CodexTranslator implements EventTranslator {
   }
 
   private void status(List<AgentEvent> out, String label, String detail) {
-    String id = "codex_" + prefix + "status_" + (++statusCounter);
-    UniversalItem item = UniversalItem.of(id, ItemKind.STATUS, ItemRole.SYSTEM,
-        List.of(new ContentPart.Status(label, detail)), ItemStatus.IN_PROGRESS);
-    out.add(AgentEvent.of(new EventData.ItemStarted(item)));
-    out.add(AgentEvent.of(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED))));
+    out.addAll(AgentEvent.startedAndCompleted(
+        UniversalItem.status("codex_" + prefix + "status_" + (++statusCounter), label, detail), ItemStatus.COMPLETED));
   }
 
   /** The app-server ended: open items fail and an {@code error} says why. */

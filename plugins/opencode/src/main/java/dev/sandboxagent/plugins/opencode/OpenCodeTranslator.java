@@ -247,11 +247,8 @@ public final class OpenCodeTranslator implements EventTranslator {
   }
 
   private void status(List<AgentEvent> out, String label, String detail) {
-    String id = "opencode_" + prefix + "status_" + (++statusCounter);
-    UniversalItem item = UniversalItem.of(id, ItemKind.STATUS, ItemRole.SYSTEM,
-        List.of(new ContentPart.Status(label, detail)), ItemStatus.IN_PROGRESS);
-    out.add(AgentEvent.of(new EventData.ItemStarted(item)));
-    out.add(AgentEvent.of(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED))));
+    out.addAll(AgentEvent.startedAndCompleted(
+        UniversalItem.status("opencode_" + prefix + "status_" + (++statusCounter), label, detail), ItemStatus.COMPLETED));
   }
 
   /** The server stopped: open parts fail and an {@code error} says why. */
