@@ -230,6 +230,31 @@ public final class TranslatorHarness {
     return events.stream().filter(e -> e.type() == type).count();
   }
 
+  /** The {@code .jsonl} files of a directory, sorted by name: the native recordings to test. */
+  public static List<String> nativeFiles(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The usual terminal predicate: an {@code error}, or the completion of a status item with one of
+   * these labels (e.g. {@code turn.completed}).
+   */
+  public static Predicate<AgentEvent> errorOrStatus(String... labels) {
+    return statusCompletion(labels).or(event -> event.type() == EventType.ERROR);
+  }
+
+  /** The completion of a status item with one of these labels. */
+  public static Predicate<AgentEvent> statusCompletion(String... labels) {
+    List<String> wanted = List.of(labels);
+    return event -> event.data() instanceof dev.sandboxagent.api.event.EventData.ItemCompleted c
+        && c.item().content().stream().anyMatch(p -> p instanceof dev.sandboxagent.api.event.ContentPart.Status s
+            && wanted.contains(s.label()));
+  }
+
   /** Renders events as stable JSON lines: type, synthetic, native session id, data. */
   public static String render(List<AgentEvent> events) {
     StringBuilder out = new StringBuilder();

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,15 +23,12 @@ class AmpGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
   private static final TranslatorHarness HARNESS = TranslatorHarness.of(() -> new AmpTranslator("t1_"));
 
-  static Stream<String> fixtures() throws IOException {
-    try (Stream<Path> files = Files.list(NATIVE)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList().stream();
-    }
+  static List<String> fixtures() {
+    return TranslatorHarness.nativeFiles(NATIVE);
   }
 
   static boolean terminal(AgentEvent event) {
-    return event.type() == EventType.SESSION_ENDED || event.data() instanceof EventData.ItemCompleted c
-        && c.item().content().stream().anyMatch(p -> p instanceof ContentPart.Status s && s.label().equals("turn.completed"));
+    return event.type() == EventType.SESSION_ENDED || TranslatorHarness.statusCompletion("turn.completed").test(event);
   }
 
   @ParameterizedTest

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,15 +22,12 @@ class OpenCodeGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
   private static final TranslatorHarness HARNESS = TranslatorHarness.of(() -> new OpenCodeTranslator(""));
 
-  static Stream<String> fixtures() throws IOException {
-    try (Stream<Path> files = Files.list(NATIVE)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList().stream();
-    }
+  static List<String> fixtures() {
+    return TranslatorHarness.nativeFiles(NATIVE);
   }
 
   static boolean terminal(AgentEvent event) {
-    return event.type() == EventType.ERROR || event.data() instanceof EventData.ItemCompleted c
-        && c.item().content().stream().anyMatch(p -> p instanceof ContentPart.Status s && s.label().equals("session.idle"));
+    return TranslatorHarness.errorOrStatus("session.idle").test(event);
   }
 
   @ParameterizedTest
