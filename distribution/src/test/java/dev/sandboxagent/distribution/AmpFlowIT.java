@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -47,22 +48,8 @@ class AmpFlowIT {
   }
 
   private JsonNode await(String session, Predicate<JsonNode> until) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonNode events = null;
-    while (System.nanoTime() < deadline) {
-      events = Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
-      for (JsonNode e : events) {
-        if (until.test(e)) {
-          return events;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no matching event in " + events);
-  }
-
-  private static Predicate<JsonNode> type(String type) {
-    return e -> e.get("type").asText().equals(type);
+    daemon.awaitEvent(session, 0, until, Duration.ofSeconds(30));
+    return daemon.events(session);
   }
 
   @Test
@@ -87,7 +74,7 @@ class AmpFlowIT {
     daemon.post("/v1/sessions/a2", "{\"agent\":\"amp\"}");
     long start = System.nanoTime();
     daemon.post("/v1/sessions/a2/messages", "{\"message\":\"nologin\"}");
-    JsonNode events = await("a2", type("session.ended"));
+    JsonNode events = await("a2", Launcher.ofType("session.ended"));
     double seconds = (System.nanoTime() - start) / 1e9;
     JsonNode error = events.get(events.size() - 2);
     assertThat(error.get("type").asText()).isEqualTo("error");
@@ -101,7 +88,7 @@ class AmpFlowIT {
   void aBrowserLoginPromptIsStoppedAtOnce() throws Exception {
     daemon.post("/v1/sessions/a3", "{\"agent\":\"amp\"}");
     daemon.post("/v1/sessions/a3/messages", "{\"message\":\"browser\"}");
-    JsonNode events = await("a3", type("session.ended"));
+    JsonNode events = await("a3", Launcher.ofType("session.ended"));
     assertThat(events.get(events.size() - 2).get("data").get("message").asText())
         .startsWith("Amp asked for a browser login; set AMP_API_KEY for the daemon");
   }
@@ -111,7 +98,7 @@ class AmpFlowIT {
     daemon.post("/v1/sessions/a4", "{\"agent\":\"amp\"}");
     long start = System.nanoTime();
     daemon.post("/v1/sessions/a4/messages", "{\"message\":\"hang\"}");
-    JsonNode events = await("a4", type("session.ended"));
+    JsonNode events = await("a4", Launcher.ofType("session.ended"));
     double seconds = (System.nanoTime() - start) / 1e9;
     assertThat(events.get(events.size() - 2).get("data").get("message").asText())
         .startsWith("Amp wrote nothing for 2 s; the turn was stopped");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -49,27 +50,9 @@ class ClaudeFlowIT {
     }
   }
 
-  private JsonNode events(String session) {
-    return Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
-  }
-
   private JsonNode await(String session, Predicate<JsonNode> until) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonNode events = events(session);
-    while (System.nanoTime() < deadline) {
-      events = events(session);
-      for (JsonNode event : events) {
-        if (until.test(event)) {
-          return events;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no matching event in " + events);
-  }
-
-  private static Predicate<JsonNode> type(String type) {
-    return e -> e.get("type").asText().equals(type);
+    daemon.awaitEvent(session, 0, until, Duration.ofSeconds(30));
+    return daemon.events(session);
   }
 
   private static Predicate<JsonNode> completedText(String text) {
@@ -106,14 +89,14 @@ class ClaudeFlowIT {
     assertThat(events.toString()).contains("\"Bash\"").contains("echo hi");
 
     daemon.post("/v1/sessions/c1/messages", "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
-    events = await("c1", type("permission.requested"));
+    events = await("c1", Launcher.ofType("permission.requested"));
     JsonNode request = ofType(events, "permission.requested").get(0);
     String permissionId = request.get("data").get("permission_id").asText();
     assertThat(request.get("data").toString()).contains("touch created-by-agent.txt");
     assertThat(daemon.post("/v1/sessions/c1/permissions/" + permissionId + "/reply", "{\"reply\":\"once\"}").statusCode())
         .isEqualTo(204);
     assertThat(permissionId).isEqualTo("ask-1");
-    events = await("c1", type("permission.resolved"));
+    events = await("c1", Launcher.ofType("permission.resolved"));
     int resolvedAt = ofType(events, "permission.resolved").get(0).get("sequence").asInt();
     await("c1", e -> e.get("sequence").asInt() > resolvedAt && completedText("Done. The command's output was:").test(e));
 
@@ -131,7 +114,7 @@ class ClaudeFlowIT {
     events = await("c1", e -> e.get("type").asText().equals("error") && e.get("data").toString().contains("simulated crash"));
     assertThat(ofType(events, "session.ended")).as("a crash between turns does not end the session").isEmpty();
 
-    int before = events("c1").size();
+    int before = daemon.events("c1").size();
     assertThat(daemon.post("/v1/sessions/c1/messages", "{\"message\":\"Say hello.\"}").statusCode()).isEqualTo(204);
     await("c1", e -> e.get("sequence").asInt() > before && completedText("Hello! This is a scripted reply").test(e));
     List<String> invocations = Files.readAllLines(fake.resolve("invocations.log"));
@@ -142,7 +125,7 @@ class ClaudeFlowIT {
     assertThat(invocations.get(1)).contains("--resume " + PERMISSION_TURN_ID);
 
     assertThat(daemon.post("/v1/sessions/c1/terminate", "").statusCode()).isEqualTo(204);
-    events = events("c1");
+    events = daemon.events("c1");
     assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("session.ended");
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class ClaudeLiveIT {
 
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(120);
+
   static Path installDir;
 
   @TempDir static Path shared;
@@ -33,31 +34,7 @@ class ClaudeLiveIT {
   @BeforeAll
   static void install() throws Exception {
     installDir = shared.resolve("install");
-    Process p = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "install-agent", "claude",
-        "--install-sources", "npm", "--install-dir", installDir.toString()).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(log).isZero();
-  }
-
-  private static JsonNode awaitEvent(Launcher daemon, String session, int after, Predicate<JsonNode> match)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    JsonNode events = null;
-    while (System.nanoTime() < deadline) {
-      events = Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
-      for (JsonNode e : events) {
-        if (e.get("sequence").asInt() > after && match.test(e)) {
-          return e;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no matching event after " + after + " in " + events);
-  }
-
-  private static Predicate<JsonNode> turnCompleted() {
-    return e -> e.get("type").asText().equals("item.completed") && e.get("data").toString().contains("turn.completed");
+    Dist.installAgent("claude", installDir);
   }
 
   private static String assistantText(Launcher daemon, String session, int from, int to) {
@@ -83,35 +60,35 @@ class ClaudeLiveIT {
         long t0 = System.nanoTime();
         assertThat(daemon.post("/v1/sessions/live", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
         daemon.post("/v1/sessions/live/messages", "{\"message\":\"Say hello.\"}");
-        int end1 = awaitEvent(daemon, "live", 0, turnCompleted()).get("sequence").asInt();
+        int end1 = daemon.awaitEvent("live", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
         assertThat(assistantText(daemon, "live", 0, end1)).contains(FakeAnthropic.HELLO);
         long t1 = System.nanoTime();
 
         daemon.post("/v1/sessions/live/messages",
             "{\"message\":\"Run the shell command echo hi and tell me what it printed.\"}");
-        int end2 = awaitEvent(daemon, "live", end1, turnCompleted()).get("sequence").asInt();
+        int end2 = daemon.awaitEvent("live", end1, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
         assertThat(assistantText(daemon, "live", end1, end2)).contains("Done. The command's output was: hi");
         long t2 = System.nanoTime();
 
         daemon.post("/v1/sessions/live/messages",
             "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
-        JsonNode ask = awaitEvent(daemon, "live", end2, e -> e.get("type").asText().equals("permission.requested"));
+        JsonNode ask = daemon.awaitEvent("live", end2, Launcher.ofType("permission.requested"), TIMEOUT);
         assertThat(ask.get("data").toString()).contains("touch created-by-agent.txt");
         String id = ask.get("data").get("permission_id").asText();
         assertThat(daemon.post("/v1/sessions/live/permissions/" + id + "/reply", "{\"reply\":\"once\"}").statusCode())
             .isEqualTo(204);
-        int end3 = awaitEvent(daemon, "live", ask.get("sequence").asInt(), turnCompleted()).get("sequence").asInt();
+        int end3 = daemon.awaitEvent("live", ask.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
         assertThat(work.resolve("created-by-agent.txt")).exists();
         long t3 = System.nanoTime();
 
         Files.delete(work.resolve("created-by-agent.txt"));
         daemon.post("/v1/sessions/live/messages",
             "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
-        JsonNode ask2 = awaitEvent(daemon, "live", end3, e -> e.get("type").asText().equals("permission.requested"));
+        JsonNode ask2 = daemon.awaitEvent("live", end3, Launcher.ofType("permission.requested"), TIMEOUT);
         String id2 = ask2.get("data").get("permission_id").asText();
         assertThat(daemon.post("/v1/sessions/live/permissions/" + id2 + "/reply", "{\"reply\":\"reject\"}")
             .statusCode()).isEqualTo(204);
-        awaitEvent(daemon, "live", ask2.get("sequence").asInt(), turnCompleted());
+        daemon.awaitEvent("live", ask2.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), TIMEOUT);
         assertThat(work.resolve("created-by-agent.txt")).doesNotExist();
         long t4 = System.nanoTime();
 

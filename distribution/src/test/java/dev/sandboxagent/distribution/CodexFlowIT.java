@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -48,23 +49,7 @@ class CodexFlowIT {
   }
 
   private JsonNode await(String session, Predicate<JsonNode> until) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonNode events = null;
-    while (System.nanoTime() < deadline) {
-      events = Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
-      for (JsonNode e : events) {
-        if (until.test(e)) {
-          return e;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no matching event in " + events);
-  }
-
-  private static Predicate<JsonNode> turnCompletedAfter(int sequence) {
-    return e -> e.get("sequence").asInt() > sequence && e.get("type").asText().equals("item.completed")
-        && e.get("data").toString().contains("\"label\":\"turn.completed\"");
+    return daemon.awaitEvent(session, 0, until, Duration.ofSeconds(30));
   }
 
   @Test
@@ -75,7 +60,7 @@ class CodexFlowIT {
     assertThat(codex.get("serverStatus").get("status").asText()).isEqualTo("running");
 
     daemon.post("/v1/sessions/x1/messages", "{\"message\":\"Say hello.\"}");
-    int end1 = await("x1", turnCompletedAfter(0)).get("sequence").asInt();
+    int end1 = daemon.awaitEvent("x1", 0, Launcher.statusCompleted("turn.completed"), Duration.ofSeconds(30)).get("sequence").asInt();
     assertThat(Launcher.json(daemon.get("/v1/sessions/x1/events")).toString())
         .contains("Hello! This is a scripted reply from the fake model.").contains("\"role\":\"user\"");
 
@@ -84,7 +69,7 @@ class CodexFlowIT {
     assertThat(ask.get("data").get("permission_id").asText()).isEqualTo("0");
     assertThat(ask.get("data").get("action").asText()).isEqualTo("commandExecution");
     assertThat(daemon.post("/v1/sessions/x1/permissions/0/reply", "{\"reply\":\"always\"}").statusCode()).isEqualTo(204);
-    await("x1", turnCompletedAfter(ask.get("sequence").asInt()));
+    daemon.awaitEvent("x1", ask.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), Duration.ofSeconds(30));
     assertThat(Files.readAllLines(fake.resolve("stdin.log")))
         .contains("{\"id\":0,\"result\":{\"decision\":\"acceptForSession\"}}");
 
@@ -116,7 +101,8 @@ class CodexFlowIT {
     assertThat(codex.get("serverStatus").get("lastError").asText()).contains("status 3");
 
     daemon.post("/v1/sessions/x2/messages", "{\"message\":\"Run the shell command echo hi and tell me what it printed.\"}");
-    JsonNode done = await("x2", turnCompletedAfter(error.get("sequence").asInt()));
+    JsonNode done = daemon.awaitEvent("x2", error.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"),
+        Duration.ofSeconds(30));
     assertThat(done).isNotNull();
     assertThat(Files.readString(fake.resolve("stdin.log"))).contains("\"method\":\"thread/resume\"");
     JsonNode restarted = Launcher.json(daemon.get("/v1/agents")).get("agents").get(1).get("serverStatus");

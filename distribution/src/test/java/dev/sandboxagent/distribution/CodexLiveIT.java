@@ -3,14 +3,11 @@ package dev.sandboxagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -26,36 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class CodexLiveIT {
 
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(120);
+
   @TempDir Path work;
-
-  private static JsonNode awaitEvent(Launcher daemon, String session, int after, Predicate<JsonNode> match)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    JsonNode events = null;
-    while (System.nanoTime() < deadline) {
-      events = Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
-      for (JsonNode e : events) {
-        if (e.get("sequence").asInt() > after && match.test(e)) {
-          return e;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no matching event after " + after + " in " + events);
-  }
-
-  private static Predicate<JsonNode> turnCompleted() {
-    return e -> e.get("type").asText().equals("item.completed") && e.get("data").toString().contains("\"turn.completed\"");
-  }
 
   @Test
   void theDaemonDrivesTheRealCodex() throws Exception {
     Path installDir = work.resolve("agents");
-    Process install = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "install-agent", "codex",
-        "--install-sources", "npm", "--install-dir", installDir.toString()).redirectErrorStream(true).start();
-    String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(install.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(install.exitValue()).as(log).isZero();
+    Dist.installAgent("codex", installDir);
     Path project = Files.createDirectories(work.resolve("project"));
     try (FakeResponses model = new FakeResponses()) {
       Map<String, String> env = Map.of("HOME", Files.createDirectories(work.resolve("home")).toString(),
@@ -67,11 +42,11 @@ class CodexLiveIT {
         assertThat(daemon.post("/v1/sessions/c1", "{\"agent\":\"codex\",\"permissionMode\":\"bypass\"}").statusCode())
             .isEqualTo(200);
         daemon.post("/v1/sessions/c1/messages", "{\"message\":\"Say hello.\"}");
-        int end1 = awaitEvent(daemon, "c1", 0, turnCompleted()).get("sequence").asInt();
+        int end1 = daemon.awaitEvent("c1", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
         long t1 = System.nanoTime();
         daemon.post("/v1/sessions/c1/messages",
             "{\"message\":\"Run the shell command echo hi and tell me what it printed.\"}");
-        int end2 = awaitEvent(daemon, "c1", end1, turnCompleted()).get("sequence").asInt();
+        int end2 = daemon.awaitEvent("c1", end1, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
         long t2 = System.nanoTime();
         String c1 = Launcher.json(daemon.get("/v1/sessions/c1/events")).toString();
         assertThat(c1).contains(FakeResponses.HELLO).contains("Done. The command's output was:");
@@ -80,22 +55,22 @@ class CodexLiveIT {
             .isEqualTo(200);
         daemon.post("/v1/sessions/c2/messages",
             "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
-        JsonNode ask = awaitEvent(daemon, "c2", 0, e -> e.get("type").asText().equals("permission.requested"));
+        JsonNode ask = daemon.awaitEvent("c2", 0, Launcher.ofType("permission.requested"), TIMEOUT);
         String id = ask.get("data").get("permission_id").asText();
         assertThat(daemon.post("/v1/sessions/c2/permissions/" + id + "/reply", "{\"reply\":\"once\"}").statusCode())
             .isEqualTo(204);
-        int end3 = awaitEvent(daemon, "c2", ask.get("sequence").asInt(), turnCompleted()).get("sequence").asInt();
+        int end3 = daemon.awaitEvent("c2", ask.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
         assertThat(project.resolve("created-by-agent.txt")).exists();
         long t3 = System.nanoTime();
 
         Files.delete(project.resolve("created-by-agent.txt"));
         daemon.post("/v1/sessions/c2/messages",
             "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
-        JsonNode ask2 = awaitEvent(daemon, "c2", end3, e -> e.get("type").asText().equals("permission.requested"));
+        JsonNode ask2 = daemon.awaitEvent("c2", end3, Launcher.ofType("permission.requested"), TIMEOUT);
         String id2 = ask2.get("data").get("permission_id").asText();
         assertThat(daemon.post("/v1/sessions/c2/permissions/" + id2 + "/reply", "{\"reply\":\"reject\"}").statusCode())
             .isEqualTo(204);
-        awaitEvent(daemon, "c2", ask2.get("sequence").asInt(), turnCompleted());
+        daemon.awaitEvent("c2", ask2.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), TIMEOUT);
         assertThat(project.resolve("created-by-agent.txt")).doesNotExist();
         long t4 = System.nanoTime();
         System.out.printf(Locale.ROOT, "LIVE codex: first turn %.2f s (server start included), tool turn %.2f s, "

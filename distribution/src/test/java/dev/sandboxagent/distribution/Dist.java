@@ -15,6 +15,17 @@ final class Dist {
   private Dist() {}
 
   /** {@code target/sandbox-agent}. */
+  /** Installs a real agent from the npm registry with {@code install-agent}; returns its program. */
+  static Path installAgent(String agent, Path installDir) throws Exception {
+    Process install = new ProcessBuilder(dir().resolve("bin/sandbox-agent").toString(), "install-agent", agent,
+        "--install-sources", "npm", "--install-dir", installDir.toString()).redirectErrorStream(true).start();
+    String log = new String(install.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!install.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || install.exitValue() != 0) {
+      throw new AssertionError("install-agent " + agent + " failed: " + log);
+    }
+    return installDir.resolve(agent);
+  }
+
   static Path dir() {
     return Path.of(property("dist.dir"));
   }

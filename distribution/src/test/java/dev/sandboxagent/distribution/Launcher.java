@@ -128,6 +128,39 @@ final class Launcher implements AutoCloseable {
     return events;
   }
 
+  /** The session's events so far. */
+  JsonNode events(String session) {
+    return json(get("/v1/sessions/" + session + "/events")).get("events");
+  }
+
+  /** Waits for the first event after sequence {@code after} that matches; fails after {@code timeout}. */
+  JsonNode awaitEvent(String session, int after, java.util.function.Predicate<JsonNode> match, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode events = null;
+    while (System.nanoTime() < deadline) {
+      events = events(session);
+      for (JsonNode e : events) {
+        if (e.get("sequence").asInt() > after && match.test(e)) {
+          return e;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no matching event after " + after + " in " + events);
+  }
+
+  /** Events of this type. */
+  static java.util.function.Predicate<JsonNode> ofType(String type) {
+    return e -> e.get("type").asText().equals(type);
+  }
+
+  /** The completion of a status item with this label, such as {@code turn.completed}. */
+  static java.util.function.Predicate<JsonNode> statusCompleted(String label) {
+    return e -> e.get("type").asText().equals("item.completed")
+        && e.get("data").toString().contains("\"label\":\"" + label + "\"");
+  }
+
   static List<String> types(JsonNode events) {
     return java.util.stream.StreamSupport.stream(events.spliterator(), false).map(e -> e.get("type").asText()).toList();
   }

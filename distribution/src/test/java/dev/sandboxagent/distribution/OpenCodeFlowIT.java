@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -48,23 +49,7 @@ class OpenCodeFlowIT {
   }
 
   private JsonNode await(String session, Predicate<JsonNode> until) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonNode events = null;
-    while (System.nanoTime() < deadline) {
-      events = Launcher.json(daemon.get("/v1/sessions/" + session + "/events")).get("events");
-      for (JsonNode e : events) {
-        if (until.test(e)) {
-          return e;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no matching event in " + events);
-  }
-
-  private static Predicate<JsonNode> idleAfter(int sequence) {
-    return e -> e.get("sequence").asInt() > sequence && e.get("type").asText().equals("item.completed")
-        && e.get("data").toString().contains("\"label\":\"session.idle\"");
+    return daemon.awaitEvent(session, 0, until, Duration.ofSeconds(60));
   }
 
   @Test
@@ -78,9 +63,9 @@ class OpenCodeFlowIT {
     assertThat(status.get("baseUrl").asText()).startsWith("http://127.0.0.1:");
 
     daemon.post("/v1/sessions/o1/messages", "{\"message\":\"Say hello.\"}");
-    int idle = await("o1", idleAfter(0)).get("sequence").asInt();
+    int idle = daemon.awaitEvent("o1", 0, Launcher.statusCompleted("session.idle"), Duration.ofSeconds(60)).get("sequence").asInt();
     daemon.post("/v1/sessions/o1/messages", "{\"message\":\"Run the shell command echo hi and tell me what it printed.\"}");
-    await("o1", idleAfter(idle));
+    daemon.awaitEvent("o1", idle, Launcher.statusCompleted("session.idle"), Duration.ofSeconds(60));
     String o1 = Launcher.json(daemon.get("/v1/sessions/o1/events")).toString();
     assertThat(o1).contains("Hello! This is a scripted reply from the fake model.").contains("Done. The command's output was: hi")
         .contains("\"role\":\"user\"").doesNotContain("ses_dfa7cf092ffeY7QxVOHDSRckry");
@@ -90,7 +75,7 @@ class OpenCodeFlowIT {
     String id = ask.get("data").get("permission_id").asText();
     assertThat(id).isEqualTo("per_205831815001FvKcx56S2d58C0");
     assertThat(daemon.post("/v1/sessions/o2/permissions/" + id + "/reply", "{\"reply\":\"once\"}").statusCode()).isEqualTo(204);
-    await("o2", idleAfter(ask.get("sequence").asInt()));
+    daemon.awaitEvent("o2", ask.get("sequence").asInt(), Launcher.statusCompleted("session.idle"), Duration.ofSeconds(60));
     String requests = Files.readString(fake.resolve("requests.log"));
     assertThat(requests).contains("serve --hostname 127.0.0.1 --port ")
         .contains("POST /permission/per_205831815001FvKcx56S2d58C0/reply {\"reply\":\"once\"}")
