@@ -84,6 +84,26 @@ public final class ApiException extends RuntimeException {
         ErrorType.TOKEN_INVALID, "token invalid", null, null, Map.of("message", "missing or invalid token"), null);
   }
 
+  /** An agent the caller's tenant may not use. */
+  public static ApiException agentNotAllowed(String agent) {
+    return new ApiException(
+        ErrorType.PERMISSION_DENIED, "permission denied: agent " + agent + " is not enabled for this tenant", agent,
+        null, null, null);
+  }
+
+  /** The administration routes, for a tenant that is not an administrator. */
+  public static ApiException adminOnly() {
+    return new ApiException(
+        ErrorType.PERMISSION_DENIED, "permission denied: administrators only", null, null, null, null);
+  }
+
+  /** The caller's tenant already runs its most sessions. */
+  public static ApiException tooManySessions(int limit) {
+    return new ApiException(
+        ErrorType.TOO_MANY_SESSIONS, "too many sessions: the limit of " + limit + " running sessions is reached", null,
+        null, Map.of("limit", limit), null);
+  }
+
   public static ApiException sessionNotFound(String sessionId) {
     return new ApiException(
         ErrorType.SESSION_NOT_FOUND, "session not found: " + sessionId, null, sessionId, null, null);

@@ -18,6 +18,7 @@ import dev.sandboxagent.host.plugin.PluginWatcher;
 import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
+import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.webserver.WebServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,7 +59,7 @@ public final class Daemon implements AutoCloseable {
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
         Daemon::discoveredCredentials);
     ApiRouting.Services services = new ApiRouting.Services(
-        registry, catalog, sessions, mapper, config.token(), config.cors(), config.maxBodyBytes(), config.keepAlive());
+        registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
     WebServer server = WebServer.builder()
         .host(config.host())
         .port(config.port())

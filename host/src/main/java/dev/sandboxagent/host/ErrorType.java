@@ -11,6 +11,8 @@ public enum ErrorType {
   PERMISSION_DENIED(403, "Permission Denied"),
   SESSION_NOT_FOUND(404, "Session Not Found"),
   SESSION_ALREADY_EXISTS(409, "Session Already Exists"),
+  /** A tenant's limit of running sessions is reached (an addition for tenants). */
+  TOO_MANY_SESSIONS(429, "Too Many Sessions"),
   MODE_NOT_SUPPORTED(400, "Mode Not Supported"),
   STREAM_ERROR(502, "Stream Error"),
   TIMEOUT(504, "Timeout");

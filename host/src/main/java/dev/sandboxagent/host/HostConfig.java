@@ -3,6 +3,7 @@ package dev.sandboxagent.host;
 import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.host.install.InstallSettings;
+import dev.sandboxagent.host.tenant.Tenants;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,10 +21,12 @@ import java.time.Duration;
  * @param keepAlive the interval of SSE keep-alive comments
  * @param workingDirectory the agents' working directory
  * @param install install sources and their settings
+ * @param tenants the tenants of a shared daemon (none: the single-token configuration)
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
-    long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install) {
+    long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
+    Tenants tenants) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -40,6 +43,7 @@ public record HostConfig(
     requireNonNull(keepAlive, "keepAlive is null");
     requireNonNull(workingDirectory, "workingDirectory is null");
     requireNonNull(install, "install is null");
+    requireNonNull(tenants, "tenants is null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -52,7 +56,14 @@ public record HostConfig(
   public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
       Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory) {
     this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
-        InstallSettings.defaults());
+        InstallSettings.defaults(), Tenants.none());
+  }
+
+  /** A configuration without tenants. */
+  public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
+      Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install) {
+    this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
+        install, Tenants.none());
   }
 
   /** The default install directory: {@code <data dir>/sandbox-agent/bin}. */

@@ -1,9 +1,11 @@
 package dev.sandboxagent.host;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.client.ApiCommand;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
+import dev.sandboxagent.host.tenant.Tenants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -41,6 +43,7 @@ public final class Main {
         install-agent   install or reinstall an agent's program (no daemon needed)
         api             HTTP client for a running daemon (api agents|sessions …, see api --help)
         credentials     show locally discovered agent credentials (extract | extract-env)
+        hash-token      read a token on stdin, print its stored form for a tenants file
 
       Options:
         -t, --token <TOKEN>  require this bearer token
@@ -59,6 +62,8 @@ public final class Main {
             --plugins-dir <DIR>            plugin JARs [env SANDBOX_AGENT_PLUGINS_DIR; default: plugins/ of the installation]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --max-body-size <BYTES>        largest request body [default: 10485760]
+            --tenants <FILE>               tenants file: tokens (hashed), agent sets, limits, environment
+                                           [env SANDBOX_AGENT_TENANTS]; --token then names the administrator
 
       install options (server and install-agent):
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
@@ -109,6 +114,7 @@ public final class Main {
     }
     return switch (parsed.command) {
       case "server" -> server(parsed, err);
+      case "hash-token" -> hashToken(System.in, out, err);
       case "install-agent" -> InstallAgentCommand.run(parsed, err);
       case "aot-training" -> AotTraining.run(parsed, err);
       default -> {
@@ -188,7 +194,7 @@ public final class Main {
     String shown = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
     System.getLogger("dev.sandboxagent").log(System.Logger.Level.INFO,
         "server listening on {0}:{1,number,#} (auth {2}); inspector not embedded in this build; http://{3}:{1,number,#}/v1/health",
-        config.host(), daemon.port(), config.token() == null ? "off" : "on", shown);
+        config.host(), daemon.port(), auth(config), shown);
     try {
       new CountDownLatch(1).await();
     } catch (InterruptedException e) {
@@ -196,6 +202,35 @@ public final class Main {
     }
     daemon.close();
     return 0;
+  }
+
+  /**
+   * {@code hash-token}: the stored form of the token on the first line of standard input, so that
+   * tokens never appear in a command line, a shell history or the tenants file.
+   */
+  static int hashToken(InputStream in, PrintStream out, PrintStream err) {
+    String token;
+    try {
+      token = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))
+          .readLine();
+    } catch (IOException e) {
+      err.println("error=\"cannot read the token: " + e.getMessage() + "\"");
+      return 1;
+    }
+    if (token == null || token.strip().isEmpty()) {
+      err.println("error=\"no token on standard input\"");
+      return 1;
+    }
+    out.println(Tenants.hash(token.strip()));
+    return 0;
+  }
+
+  private static String auth(HostConfig config) {
+    int tenants = config.tenants().tenants().size();
+    if (tenants > 0) {
+      return "on, " + tenants + (tenants == 1 ? " tenant" : " tenants");
+    }
+    return config.token() == null ? "off" : "on";
   }
 
   static String version() {
@@ -225,6 +260,7 @@ public final class Main {
     boolean credentials;
     String pluginsDir;
     String installDir;
+    String tenantsFile;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
     final List<String> positionals = new ArrayList<>();
     boolean reinstall;
@@ -256,6 +292,7 @@ public final class Main {
           case "-M", "--cors-allow-method" -> a.methods.add(value(args, ++i, arg, inline));
           case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
+          case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "-r", "--reinstall" -> a.reinstall = true;
           case "-A", "--agent-version", "--cors-allow-header" -> {
@@ -336,12 +373,23 @@ public final class Main {
 
     /** The configuration; {@code server} requires a token decision. */
     HostConfig toConfig(boolean server) {
+      String tenantsPath = tenantsFile != null ? tenantsFile : System.getenv("SANDBOX_AGENT_TENANTS");
+      Tenants tenants = Tenants.none();
+      if (server && tenantsPath != null && !tenantsPath.isBlank()) {
+        if (noToken) {
+          throw new IllegalArgumentException("--no-token cannot be combined with a tenants file");
+        }
+        tenants = Tenants.load(Path.of(tenantsPath), new ObjectMapper());
+      }
       String effectiveToken;
       if (noToken) {
         effectiveToken = null;
       } else if (token != null) {
+        if (token.isEmpty()) {
+          throw new IllegalArgumentException("the token must not be empty");
+        }
         effectiveToken = token;
-      } else if (server) {
+      } else if (server && tenants.isEmpty()) {
         throw new IllegalArgumentException("missing --token or --no-token for server mode");
       } else {
         effectiveToken = null;
@@ -357,7 +405,7 @@ public final class Main {
       CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
-          installSettings(System.getenv()));
+          installSettings(System.getenv()), tenants);
     }
 
     /** Flags win over environment variables; the npm registry falls back to the user's npm configuration. */

@@ -55,6 +55,14 @@ public interface AgentAdapter extends ExtensionPoint {
   }
 
   /**
+   * The state of the shared server of one sharing scope (see {@link SessionContext#sharingScope()});
+   * the default is {@link #serverStatus()}, for plugins that keep one server whatever the scope.
+   */
+  default ServerStatus serverStatus(String scope) {
+    return serverStatus();
+  }
+
+  /**
    * Where the agent's program can be installed from on {@code platform}, in the adapter's order of
    * preference (the user's configuration may reorder or disable kinds of sources). When this is not
    * empty the host installs from these sources and {@link #install} is not called. The default is

@@ -54,6 +54,15 @@ public interface SessionContext {
    */
   AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener);
 
+  /**
+   * The sharing scope of this session: sessions of different scopes must never share a process or
+   * any other state (each tenant of a shared daemon has its own scope, with its own environment
+   * and credentials). A plugin running a shared server keeps one per scope. "" without tenants.
+   */
+  default String sharingScope() {
+    return "";
+  }
+
   /** The resolved path of the agent's program, or null when it is not installed or builtin. */
   Path binary();
 

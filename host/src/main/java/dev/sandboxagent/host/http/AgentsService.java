@@ -5,30 +5,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.agent.AgentCatalog;
-import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
-import dev.sandboxagent.api.ServerStatus;
-import dev.sandboxagent.host.install.Installer;
+import dev.sandboxagent.host.plugin.PluginFailure;
+import dev.sandboxagent.host.tenant.Tenant;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import java.util.Optional;
-import dev.sandboxagent.host.plugin.PluginFailure;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
+import java.util.Optional;
 
-/** {@code /v1/agents}: listing, install, modes. */
+/**
+ * {@code /v1/agents} (listing, install, modes) and {@code /v1/plugins}; a tenant sees and uses only
+ * its agents, and only administrators see failed plugins or rescan.
+ */
 final class AgentsService {
 
   private static final System.Logger LOG = System.getLogger(AgentsService.class.getName());
-
-  private final AdapterRegistry registry;
   private static final HeaderName PREFER = HeaderNames.create("Prefer");
   private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
 
+  private final AdapterRegistry registry;
   private final AgentCatalog catalog;
   private final RequestBodies bodies;
   private final Responses responses;
@@ -42,11 +44,14 @@ final class AgentsService {
 
   void list(ServerRequest req, ServerResponse res) {
     ObjectNode body = responses.mapper().createObjectNode();
+    Tenant tenant = AuthFilter.tenant(req);
     ArrayNode agents = body.putArray("agents");
     for (LoadedAgent agent : registry.agents()) {
-      agents.add(info(agent));
+      if (tenant.allows(agent.id())) {
+        agents.add(info(agent, tenant));
+      }
     }
-    if (!registry.failures().isEmpty()) {
+    if (tenant.admin() && !registry.failures().isEmpty()) {
       ArrayNode errors = body.putArray("pluginErrors");
       for (PluginFailure failure : registry.failures()) {
         errors.addObject()
@@ -58,7 +63,7 @@ final class AgentsService {
     responses.json(res, body);
   }
 
-  private ObjectNode info(LoadedAgent agent) {
+  private ObjectNode info(LoadedAgent agent, Tenant tenant) {
     AgentDescriptor d = agent.descriptor();
     ObjectNode info = responses.mapper().createObjectNode();
     info.put("id", d.id());
@@ -72,7 +77,7 @@ final class AgentsService {
     if (d.has(Capability.SHARED_PROCESS)) {
       ServerStatus status;
       try {
-        status = agent.adapter().serverStatus();
+        status = agent.adapter().serverStatus(tenant.scope());
       } catch (RuntimeException e) {
         status = new ServerStatus("error", null, null, 0, "serverStatus failed: " + e);
       }
@@ -120,13 +125,17 @@ final class AgentsService {
 
   /** {@code GET /v1/plugins}: every plugin file with its id, version, SPI range, state and agents. */
   void plugins(ServerRequest req, ServerResponse res) {
-    responses.json(res, pluginList());
+    responses.json(res, pluginList(AuthFilter.tenant(req)));
   }
 
   /** {@code POST /v1/plugins/rescan}: loads new and replaced plugin files, drops removed ones. */
   void rescan(ServerRequest req, ServerResponse res) {
+    Tenant tenant = AuthFilter.tenant(req);
+    if (!tenant.admin()) {
+      throw ApiException.adminOnly();
+    }
     AdapterRegistry.Rescan rescan = registry.rescan();
-    ObjectNode body = pluginList();
+    ObjectNode body = pluginList(tenant);
     ObjectNode changes = body.putObject("rescan");
     rescan.added().forEach(changes.putArray("added")::add);
     rescan.removed().forEach(changes.putArray("removed")::add);
@@ -135,11 +144,17 @@ final class AgentsService {
     responses.json(res, body);
   }
 
-  private ObjectNode pluginList() {
+  /** Every plugin for administrators; for a tenant, the plugins serving its agents and only those agents. */
+  private ObjectNode pluginList(Tenant tenant) {
     ObjectNode body = responses.mapper().createObjectNode();
     ArrayNode plugins = body.putArray("plugins");
-    List<String> serving = registry.agents().stream().map(a -> a.pluginId() + "/" + a.id()).toList();
+    List<String> serving = registry.agents().stream()
+        .filter(a -> tenant.admin() || tenant.allows(a.id()))
+        .map(a -> a.pluginId() + "/" + a.id()).toList();
     for (AdapterRegistry.PluginFile file : registry.plugins()) {
+      if (!tenant.admin() && file.agents().stream().noneMatch(a -> serving.contains(a.pluginId() + "/" + a.id()))) {
+        continue;
+      }
       ObjectNode p = plugins.addObject();
       p.put("id", file.pluginId());
       p.put("version", file.version());
@@ -178,6 +193,10 @@ final class AgentsService {
 
   private LoadedAgent agent(ServerRequest req) {
     String id = req.path().pathParameters().get("agent");
-    return registry.find(id).orElseThrow(() -> ApiException.unsupportedAgent(id));
+    LoadedAgent agent = registry.find(id).orElseThrow(() -> ApiException.unsupportedAgent(id));
+    if (!AuthFilter.tenant(req).allows(agent.id())) {
+      throw ApiException.agentNotAllowed(agent.id());
+    }
+    return agent;
   }
 }

@@ -6,6 +6,7 @@ import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionManager;
+import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -43,13 +44,13 @@ public final class ApiRouting {
    * @param catalog agent programs on disk
    * @param sessions the session manager
    * @param mapper the JSON mapper
-   * @param token the bearer token, or null for no authentication
+   * @param tenants the tokens and their tenants; empty for no authentication
    * @param cors CORS settings
    * @param maxBodyBytes the largest accepted request body
    * @param keepAlive the interval of SSE keep-alive comments
    */
   public record Services(
-      AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, String token,
+      AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, Tenants tenants,
       CorsConfig cors, long maxBodyBytes, Duration keepAlive) {}
 
   private ApiRouting() {}
@@ -73,8 +74,8 @@ public final class ApiRouting {
     if (s.cors().enabled()) {
       routing.addFilter(new CorsFilter(s.cors()));
     }
-    if (s.token() != null) {
-      routing.addFilter(new AuthFilter(s.token(), responses));
+    if (!s.tenants().isEmpty()) {
+      routing.addFilter(new AuthFilter(s.tenants(), responses));
     }
     routing.error(ApiException.class, (req, res, e) -> responses.problem(res, e));
     routing.error(BadRequestBody.class, (req, res, e) -> Responses.plain(res, e.status(), e.getMessage()));

@@ -6,22 +6,29 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.sandboxagent.host.tenant.Tenant;
+import dev.sandboxagent.host.tenant.Tenants;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
  * Bearer-token authentication for the API routes (the health check is exempt; unknown paths are
- * left to answer 404). The token is compared in constant time and never logged.
+ * left to answer 404). The token names a tenant ({@link Tenant#DEFAULT} for the daemon's own
+ * token), which is put in the request's context for the handlers. Tokens are compared in
+ * constant time and never logged.
  */
 final class AuthFilter implements Filter {
 
-  private final byte[] tokenDigest;
+  private final Tenants tenants;
   private final Responses responses;
 
-  AuthFilter(String token, Responses responses) {
-    this.tokenDigest = digest(token);
+  AuthFilter(Tenants tenants, Responses responses) {
+    this.tenants = tenants;
     this.responses = responses;
+  }
+
+  /** The tenant a request was authenticated as; {@link Tenant#DEFAULT} when authentication is off. */
+  static Tenant tenant(ServerRequest req) {
+    return req.context().get(Tenant.class, Tenant.class).orElse(Tenant.DEFAULT);
   }
 
   @Override
@@ -32,34 +39,25 @@ final class AuthFilter implements Filter {
       return;
     }
     String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse(null);
-    if (!valid(header)) {
+    String token = header == null ? null : presented(header);
+    Tenant tenant = token == null ? null : tenants.authenticate(token).orElse(null);
+    if (tenant == null) {
       responses.problem(res, ApiException.tokenInvalid());
       return;
     }
+    req.context().register(Tenant.class, tenant);
     chain.proceed();
   }
 
-  private boolean valid(String header) {
-    if (header == null) {
-      return false;
-    }
+  /** The token of an {@code Authorization} header ("Bearer" or "Token" scheme), or null for any other. */
+  private static String presented(String header) {
     String value = header.strip();
-    String presented;
     if (value.startsWith("Bearer ")) {
-      presented = value.substring("Bearer ".length());
-    } else if (value.startsWith("Token ")) {
-      presented = value.substring("Token ".length());
-    } else {
-      return false;
+      return value.substring("Bearer ".length());
     }
-    return MessageDigest.isEqual(tokenDigest, digest(presented));
-  }
-
-  private static byte[] digest(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    if (value.startsWith("Token ")) {
+      return value.substring("Token ".length());
     }
+    return null;
   }
 }

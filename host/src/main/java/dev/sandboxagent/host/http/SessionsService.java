@@ -11,6 +11,7 @@ import dev.sandboxagent.host.session.RecordedEvent;
 import dev.sandboxagent.host.session.Session;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.session.SessionSettings;
+import dev.sandboxagent.host.tenant.Tenant;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -41,7 +42,7 @@ final class SessionsService {
   void list(ServerRequest req, ServerResponse res) {
     ObjectNode body = responses.mapper().createObjectNode();
     ArrayNode list = body.putArray("sessions");
-    for (Session session : sessions.list()) {
+    for (Session session : sessions.list(AuthFilter.tenant(req))) {
       SessionSettings s = session.settings();
       list.addObject()
           .put("sessionId", session.id())
@@ -60,7 +61,7 @@ final class SessionsService {
   void create(ServerRequest req, ServerResponse res) {
     String id = sessionId(req);
     var request = bodies.createSession(req);
-    Session session = sessions.create(id, request);
+    Session session = sessions.create(AuthFilter.tenant(req), id, request);
     ObjectNode body = responses.mapper().createObjectNode().put("healthy", true);
     String nativeId = session.nativeSessionId();
     if (nativeId != null) {
@@ -71,15 +72,16 @@ final class SessionsService {
 
   void message(ServerRequest req, ServerResponse res) {
     String message = bodies.message(req);
-    sessions.send(sessionId(req), message);
+    sessions.send(AuthFilter.tenant(req), sessionId(req), message);
     Responses.noContent(res);
   }
 
   void messageStream(ServerRequest req, ServerResponse res) {
     boolean includeRaw = includeRaw(req);
     String message = bodies.message(req);
-    Session session = sessions.get(sessionId(req));
-    long from = sessions.startTurn(session.id(), message);
+    Tenant tenant = AuthFilter.tenant(req);
+    Session session = sessions.get(tenant, sessionId(req));
+    long from = sessions.startTurn(tenant, session.id(), message);
     boolean assistantEnds = session.agent().adapter().assistantMessageEndsTurn();
     sse.stream(res, false, session.log(), from, includeRaw, e -> endsTurn(e, assistantEnds));
   }
@@ -108,12 +110,12 @@ final class SessionsService {
   }
 
   void terminate(ServerRequest req, ServerResponse res) {
-    sessions.terminate(sessionId(req));
+    sessions.terminate(AuthFilter.tenant(req), sessionId(req));
     Responses.noContent(res);
   }
 
   void events(ServerRequest req, ServerResponse res) {
-    Session session = sessions.get(sessionId(req));
+    Session session = sessions.get(AuthFilter.tenant(req), sessionId(req));
     long offset = query(req, "offset").map(v -> RequestBodies.unsignedQuery("offset", v)).orElse(0L);
     Optional<Long> limit = query(req, "limit").map(v -> RequestBodies.unsignedQuery("limit", v));
     boolean includeRaw = includeRaw(req);
@@ -136,7 +138,7 @@ final class SessionsService {
   }
 
   void eventsSse(ServerRequest req, ServerResponse res) {
-    Session session = sessions.get(sessionId(req));
+    Session session = sessions.get(AuthFilter.tenant(req), sessionId(req));
     long offset = query(req, "offset").map(v -> RequestBodies.unsignedQuery("offset", v)).orElse(0L);
     boolean includeRaw = includeRaw(req);
     Optional<String> lastEventId = req.headers().value(LAST_EVENT_ID).map(String::strip);
@@ -148,18 +150,18 @@ final class SessionsService {
 
   void replyQuestion(ServerRequest req, ServerResponse res) {
     List<List<String>> answers = bodies.answers(req);
-    sessions.replyQuestion(sessionId(req), req.path().pathParameters().get("questionId"), answers);
+    sessions.replyQuestion(AuthFilter.tenant(req), sessionId(req), req.path().pathParameters().get("questionId"), answers);
     Responses.noContent(res);
   }
 
   void rejectQuestion(ServerRequest req, ServerResponse res) {
-    sessions.rejectQuestion(sessionId(req), req.path().pathParameters().get("questionId"));
+    sessions.rejectQuestion(AuthFilter.tenant(req), sessionId(req), req.path().pathParameters().get("questionId"));
     Responses.noContent(res);
   }
 
   void replyPermission(ServerRequest req, ServerResponse res) {
     var reply = bodies.permissionReply(req);
-    sessions.replyPermission(sessionId(req), req.path().pathParameters().get("permissionId"), reply);
+    sessions.replyPermission(AuthFilter.tenant(req), sessionId(req), req.path().pathParameters().get("permissionId"), reply);
     Responses.noContent(res);
   }
 

@@ -19,6 +19,7 @@ import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.HostProcess;
+import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public final class Session {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
+  private final Tenant tenant;
   private final String id;
   private final LoadedAgent agent;
   private final SessionSettings settings;
@@ -57,8 +59,9 @@ public final class Session {
   private AgentSession handle;
 
   Session(
-      String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
+      Tenant tenant, String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
       Path workingDirectory, Map<String, String> environment) {
+    this.tenant = requireNonNull(tenant, "tenant is null");
     this.id = requireNonNull(id, "id is null");
     this.agent = requireNonNull(agent, "agent is null");
     this.settings = requireNonNull(settings, "settings is null");
@@ -71,8 +74,14 @@ public final class Session {
     this.context = new Context(binary, workingDirectory, Map.copyOf(environment));
   }
 
+  /** The session id the client chose (unique within its tenant). */
   public String id() {
     return id;
+  }
+
+  /** The tenant owning the session. */
+  public Tenant tenant() {
+    return tenant;
   }
 
   public LoadedAgent agent() {
@@ -356,7 +365,14 @@ public final class Session {
 
     @Override
     public AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener) {
-      return HostProcess.start(spec, environment, workingDirectory, listener, agent.id() + "-shared");
+      String scope = tenant.scope();
+      return HostProcess.start(spec, environment, workingDirectory, listener,
+          agent.id() + "-shared" + (scope.isEmpty() ? "" : "-" + scope));
+    }
+
+    @Override
+    public String sharingScope() {
+      return tenant.scope();
     }
 
     @Override

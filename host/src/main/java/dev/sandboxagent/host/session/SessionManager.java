@@ -16,6 +16,7 @@ import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,8 +43,11 @@ public final class SessionManager {
   private final Clock clock;
   private final Path workingDirectory;
   private final Supplier<Map<String, String>> environment;
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
+  // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
+  // another tenant's id is simply not found.
+  private final Map<Key, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<Key, Boolean> reserved = new ConcurrentHashMap<>();
+  private final Map<String, Object> tenantLocks = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Session> newestFirst = new ConcurrentLinkedDeque<>();
   private volatile boolean shuttingDown;
 
@@ -74,31 +78,59 @@ public final class SessionManager {
     }
   }
 
-  /** Creates a session, in the order of checks the API specifies. Returns it once registered. */
-  public Session create(String id, CreateSessionRequest request) {
+  private record Key(String tenant, String id) {}
+
+  /**
+   * Creates a session for {@code tenant}, in the order of checks the API specifies (the tenant's
+   * agent set and session limit after the agent lookup). Returns it once registered.
+   */
+  public Session create(Tenant tenant, String id, CreateSessionRequest request) {
     validateSessionId(id);
     LoadedAgent agent = registry.find(request.agent()).orElseThrow(() -> ApiException.unsupportedAgent(request.agent()));
+    if (!tenant.allows(agent.id())) {
+      throw ApiException.agentNotAllowed(agent.id());
+    }
     if (shuttingDown) {
       throw ApiException.streamError("daemon is shutting down");
     }
-    if (sessions.containsKey(id) || reserved.putIfAbsent(id, Boolean.TRUE) != null) {
-      throw ApiException.sessionAlreadyExists(id);
-    }
+    Key key = new Key(tenant.id(), id);
+    reserve(tenant, key);
     try {
-      return createReserved(id, agent, request);
+      return createReserved(tenant, key, agent, request);
     } finally {
-      reserved.remove(id);
+      reserved.remove(key);
     }
   }
 
-  private Session createReserved(String id, LoadedAgent agent, CreateSessionRequest request) {
+  /** Claims the id, within the tenant's limit of running sessions (checked and claimed atomically). */
+  private void reserve(Tenant tenant, Key key) {
+    synchronized (tenantLocks.computeIfAbsent(tenant.id(), k -> new Object())) {
+      if (sessions.containsKey(key) || reserved.containsKey(key)) {
+        throw ApiException.sessionAlreadyExists(key.id());
+      }
+      if (tenant.maxSessions() > 0) {
+        long running = sessions.values().stream()
+            .filter(s -> s.tenant().id().equals(tenant.id()) && s.ending().isEmpty()).count()
+            + reserved.keySet().stream().filter(k -> k.tenant().equals(tenant.id())).count();
+        if (running >= tenant.maxSessions()) {
+          throw ApiException.tooManySessions(tenant.maxSessions());
+        }
+      }
+      reserved.put(key, Boolean.TRUE);
+    }
+  }
+
+  private Session createReserved(Tenant tenant, Key key, LoadedAgent agent, CreateSessionRequest request) {
+    String id = key.id();
     AgentDescriptor descriptor = agent.descriptor();
     if (!descriptor.builtin()) {
       catalog.install(agent, false, request.agentVersion());
     }
     SessionSettings settings = normalizeModes(descriptor, request);
     Path binary = descriptor.builtin() ? null : catalog.resolve(descriptor).orElse(null);
-    Session session = new Session(id, agent, settings, codec, clock, binary, workingDirectory, environment.get());
+    Map<String, String> env = new LinkedHashMap<>(environment.get());
+    env.putAll(tenant.environment());
+    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env);
     AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
     session.attach(handle);
     Map<String, Object> metadata = new LinkedHashMap<>();
@@ -109,7 +141,7 @@ public final class SessionManager {
     metadata.put("variant", settings.variant());
     session.record(List.of(
         AgentEvent.synthetic(new EventData.SessionStarted(metadata)).withNativeSessionId(handle.nativeSessionId())));
-    sessions.put(id, session);
+    sessions.put(key, session);
     newestFirst.addFirst(session);
     if (shuttingDown) {
       session.close();
@@ -131,14 +163,20 @@ public final class SessionManager {
     return new SessionSettings(descriptor.id(), agentMode, permissionMode, request.model(), request.variant());
   }
 
-  /** Sessions, newest first. */
-  public List<Session> list() {
-    return new ArrayList<>(newestFirst);
+  /** The tenant's sessions, newest first. */
+  public List<Session> list(Tenant tenant) {
+    List<Session> list = new ArrayList<>();
+    for (Session session : newestFirst) {
+      if (session.tenant().id().equals(tenant.id())) {
+        list.add(session);
+      }
+    }
+    return list;
   }
 
-  /** The session with this id. */
-  public Session get(String id) {
-    Session session = sessions.get(id);
+  /** The tenant's session with this id. */
+  public Session get(Tenant tenant, String id) {
+    Session session = sessions.get(new Key(tenant.id(), id));
     if (session == null) {
       throw ApiException.sessionNotFound(id);
     }
@@ -146,8 +184,8 @@ public final class SessionManager {
   }
 
   /** Hands a message to the session's agent. */
-  public void send(String id, String message) {
-    Session session = get(id);
+  public void send(Tenant tenant, String id, String message) {
+    Session session = get(tenant, id);
     session.commandLock().lock();
     try {
       checkAccepting(session);
@@ -164,17 +202,17 @@ public final class SessionManager {
    * Starts a one-turn stream: checks the session, notes the log position, sends the message, and
    * returns the sequence after which the turn's events start.
    */
-  public long startTurn(String id, String message) {
-    Session session = get(id);
+  public long startTurn(Tenant tenant, String id, String message) {
+    Session session = get(tenant, id);
     checkAccepting(session);
     long from = session.log().size();
-    send(id, message);
+    send(tenant, id, message);
     return from;
   }
 
   /** Terminates a session: stops its agent and records {@code session.ended} as its last event. */
-  public void terminate(String id) {
-    Session session = get(id);
+  public void terminate(Tenant tenant, String id) {
+    Session session = get(tenant, id);
     if (session.ending().isPresent()) {
       return;
     }
@@ -184,26 +222,26 @@ public final class SessionManager {
   }
 
   /** Answers a pending question; it stays pending if forwarding fails. */
-  public void replyQuestion(String id, String questionId, List<List<String>> answers) {
+  public void replyQuestion(Tenant tenant, String id, String questionId, List<List<String>> answers) {
     String response = !answers.isEmpty() && !answers.get(0).isEmpty() ? answers.get(0).get(0) : null;
-    resolve(id, s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
+    resolve(get(tenant, id), s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
         (handle, question) -> handle.replyQuestion(question, answers),
         question -> new EventData.QuestionResolved(
             questionId, question.prompt(), question.options(), response, QuestionStatus.ANSWERED));
   }
 
   /** Rejects a pending question; it stays pending if forwarding fails. */
-  public void rejectQuestion(String id, String questionId) {
-    resolve(id, s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
+  public void rejectQuestion(Tenant tenant, String id, String questionId) {
+    resolve(get(tenant, id), s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
         AgentSession::rejectQuestion,
         question -> new EventData.QuestionResolved(
             questionId, question.prompt(), question.options(), null, QuestionStatus.REJECTED));
   }
 
   /** Answers a pending permission request; it stays pending if forwarding fails. */
-  public void replyPermission(String id, String permissionId, PermissionReply reply) {
+  public void replyPermission(Tenant tenant, String id, String permissionId, PermissionReply reply) {
     PermissionStatus status = reply == PermissionReply.REJECT ? PermissionStatus.DENIED : PermissionStatus.APPROVED;
-    resolve(id, s -> s.pendingPermission(permissionId), "unknown permission id: " + permissionId,
+    resolve(get(tenant, id), s -> s.pendingPermission(permissionId), "unknown permission id: " + permissionId,
         (handle, permission) -> handle.replyPermission(permission, reply),
         permission -> new EventData.PermissionResolved(permissionId, permission.action(), status, permission.metadata()));
   }
@@ -213,9 +251,8 @@ public final class SessionManager {
    * and only then records the resolution, so that a failed forward leaves it pending for a retry.
    */
   private <P> void resolve(
-      String id, Function<Session, Optional<P>> lookup, String unknownMessage, BiConsumer<AgentSession, P> forward,
-      Function<P, EventData> resolution) {
-    Session session = get(id);
+      Session session, Function<Session, Optional<P>> lookup, String unknownMessage,
+      BiConsumer<AgentSession, P> forward, Function<P, EventData> resolution) {
     session.commandLock().lock();
     try {
       P pending = lookup.apply(session).orElseThrow(() -> ApiException.invalidRequest(unknownMessage));

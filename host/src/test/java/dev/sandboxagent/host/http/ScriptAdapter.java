@@ -6,6 +6,9 @@ import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.ProcessListener;
+import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
@@ -27,16 +30,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-process agent for host tests, driven by the first word of each message: {@code reply X}
  * answers X; {@code burst N} emits N deltas as fast as it can; {@code slow} emits a delta every 50
  * ms until stopped; {@code ask} requests a question and a permission; {@code fail} throws from
- * send. Replies whose id contains {@code flaky} fail on their first attempt.
+ * send; {@code env NAME} answers the value of NAME as a real child process sees it, and the
+ * session's sharing scope. Replies whose id contains {@code flaky} fail on their first attempt.
  */
 final class ScriptAdapter implements AgentAdapter {
+
+  private final String id;
+
+  ScriptAdapter() {
+    this("script");
+  }
+
+  /** The same scripted agent under another id. */
+  ScriptAdapter(String id) {
+    this.id = id;
+  }
 
   /** Sessions that are running a {@code slow} loop right now. */
   static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
 
   @Override
   public AgentDescriptor descriptor() {
-    return AgentDescriptor.builder("script")
+    return AgentDescriptor.builder(id)
         .capabilities(Capability.TEXT_MESSAGES, Capability.ITEM_STARTED, Capability.QUESTIONS, Capability.PERMISSIONS)
         .mode("build", "Build", "Scripted").mode("plan", "Plan", "Scripted plan")
         .permissionModes(PermissionMode.DEFAULT, PermissionMode.BYPASS)
@@ -102,6 +117,17 @@ final class ScriptAdapter implements AgentAdapter {
             counter.decrementAndGet();
           }
         });
+        case "env" -> ctx.startProcess(ProcessSpec.of(List.of("sh", "-c", "printf '%s\\n' \"$" + rest + "\"")),
+            new ProcessListener() {
+              @Override
+              public void stdout(String line) {
+                ctx.events().emit(List.of(AgentEvent.of(new EventData.ItemCompleted(
+                    message("e" + k, rest + "=" + line + " scope=" + ctx.sharingScope())))));
+              }
+
+              @Override
+              public void exited(ExitStatus status) {}
+            });
         case "ask" -> ctx.events().emit(List.of(
             AgentEvent.of(new EventData.QuestionRequested("q" + k + rest, "Proceed?", List.of("Yes", "No"))),
             AgentEvent.of(new EventData.PermissionRequested("p" + k + rest, "command_execution",

@@ -270,13 +270,15 @@ final class CodexServer {
     }
     String xdg = env.get("XDG_DATA_HOME");
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    String scope = context.sharingScope();
+    // A tenant's server gets a home of its own and only the tenant's credentials, never the user's.
     Path dir = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".local", "share"))
-        .resolve("sandbox-agent").resolve("codex-home");
+        .resolve("sandbox-agent").resolve(scope.isEmpty() ? "codex-home" : "codex-home-" + scope);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.toml"), config(env));
       Path userAuth = Path.of(home, ".codex", "auth.json");
-      if (Files.isRegularFile(userAuth) && !Files.exists(dir.resolve("auth.json"))) {
+      if (scope.isEmpty() && Files.isRegularFile(userAuth) && !Files.exists(dir.resolve("auth.json"))) {
         Files.copy(userAuth, dir.resolve("auth.json"), StandardCopyOption.COPY_ATTRIBUTES);
       }
     } catch (IOException e) {

@@ -10,6 +10,8 @@ import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.Extension;
 
 /**
@@ -21,7 +23,8 @@ import org.pf4j.Extension;
 @Extension
 public class OpenCodeAdapter implements AgentAdapter {
 
-  private final OpenCodeServer server = new OpenCodeServer();
+  // One shared server per sharing scope: tenants never share a process, its environment or its state.
+  private final Map<String, OpenCodeServer> servers = new ConcurrentHashMap<>();
 
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("opencode")
@@ -71,11 +74,17 @@ public class OpenCodeAdapter implements AgentAdapter {
   /** Starts the shared server if needed, then an OpenCode session for this one. */
   @Override
   public AgentSession open(SessionContext context) {
-    return OpenCodeSession.open(context, server);
+    return OpenCodeSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new OpenCodeServer()));
   }
 
   @Override
   public ServerStatus serverStatus() {
-    return server.status();
+    return serverStatus("");
+  }
+
+  @Override
+  public ServerStatus serverStatus(String scope) {
+    OpenCodeServer server = servers.get(scope);
+    return server == null ? ServerStatus.stopped() : server.status();
   }
 }
