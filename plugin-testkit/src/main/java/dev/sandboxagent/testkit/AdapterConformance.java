@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.EventTranslator;
+import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.Platform;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks every adapter should pass; a plugin's test extends it and says what to check:
@@ -75,6 +79,66 @@ public abstract class AdapterConformance {
         }
       }
     }
+  }
+
+  /**
+   * For an adapter that installs its program itself ({@link AgentAdapter#install}, no install
+   * sources): installing into an empty directory gives an executable program under the
+   * descriptor's binary name; installing again, with or without {@code reinstall}, keeps a working
+   * program and leaves nothing else behind (no half-written or temporary files).
+   */
+  @Test
+  void installsIdempotently(@TempDir Path installDir) throws Exception {
+    AgentAdapter adapter = adapter();
+    AgentDescriptor descriptor = adapter.descriptor();
+    Platform platform = new Platform("linux", "x64", false);
+    Assumptions.assumeTrue(!descriptor.builtin() && adapter.installSources(platform).isEmpty(),
+        "the host installs this agent from its install sources");
+    Path program = installDir.resolve(descriptor.binaryName());
+
+    adapter.install(installContext(installDir, false));
+    assertThat(program).as("the installed program").isRegularFile().isExecutable();
+    byte[] first = Files.readAllBytes(program);
+    assertThat(first).as("the installed program").isNotEmpty();
+    List<Path> files = listing(installDir);
+
+    adapter.install(installContext(installDir, false));
+    assertThat(Files.readAllBytes(program)).as("the program after a second install").isEqualTo(first);
+    assertThat(listing(installDir)).as("files after a second install").isEqualTo(files);
+
+    adapter.install(installContext(installDir, true));
+    assertThat(program).as("the program after a reinstall").isRegularFile().isExecutable();
+    assertThat(listing(installDir)).as("files after a reinstall").isEqualTo(files);
+  }
+
+  private static List<Path> listing(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.map(dir::relativize).sorted().toList();
+    }
+  }
+
+  private static InstallContext installContext(Path dir, boolean reinstall) {
+    return new InstallContext() {
+      @Override
+      public Path installDir() {
+        return dir;
+      }
+
+      @Override
+      public boolean reinstall() {
+        return reinstall;
+      }
+
+      @Override
+      public String version() {
+        return null;
+      }
+
+      @Override
+      public System.Logger logger() {
+        return System.getLogger("dev.sandboxagent.testkit");
+      }
+    };
   }
 
   @Test
