@@ -57,6 +57,24 @@ class LayoutIT {
   }
 
   @Test
+  void theLauncherIgnoresACacheOlderThanItsJars() throws Exception {
+    Path cache = Dist.dir().resolve("lib/sandbox-agent.aot");
+    assertThat(cache).isNotEmptyFile();
+    Path jar = Dist.dir().resolve("lib/sandbox-agent-host-" + Dist.version() + ".jar");
+    java.nio.file.attribute.FileTime original = Files.getLastModifiedTime(jar);
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(cache).toMillis() + 2000));
+    Run run;
+    try {
+      run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout");
+    } finally {
+      Files.setLastModifiedTime(jar, original);
+    }
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).doesNotContain("Opened AOT cache").endsWith("sandbox-agent " + Dist.version() + "\n");
+  }
+
+  @Test
   void launcherRunsTheHostMain() throws Exception {
     Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "");
 
