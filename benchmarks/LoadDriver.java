@@ -1,8 +1,12 @@
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,24 +144,28 @@ public class LoadDriver {
     return all;
   }
 
+  /**
+   * Requests on {@code connections} keep-alive connections, one at a time each, for {@code
+   * duration}. A minimal HTTP/1.1 client over plain sockets keeps the driver's own CPU share small
+   * (both daemons share the machine with it), so the figure is the daemon's, not the client's.
+   */
   static double healthThroughput(String base, int connections, Duration duration) throws Exception {
     AtomicLong count = new AtomicLong();
     AtomicBoolean measuring = new AtomicBoolean(false);
     AtomicBoolean stop = new AtomicBoolean(false);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/health")).GET().build();
+    byte[] request = Raw.request("GET", "/v1/health", null);
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
       threads.add(Thread.ofVirtual().start(() -> {
         while (!stop.get()) {
-          try {
-            HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() == 200 && measuring.get()) {
-              count.incrementAndGet();
+          try (Raw raw = new Raw(base)) {
+            while (!stop.get()) {
+              if (raw.exchange(request) == 200 && measuring.get()) {
+                count.incrementAndGet();
+              }
             }
           } catch (IOException e) {
-            // counted as not served
-          } catch (InterruptedException e) {
-            return;
+            // counted as not served; reconnect
           }
         }
       }));
@@ -175,40 +183,40 @@ public class LoadDriver {
     return count.get() / seconds;
   }
 
+  /**
+   * From the first byte of the message's POST to the first {@code data:} line of an SSE stream
+   * opened before it, over plain sockets (the POST's own reply may come later: it is read after).
+   */
   static List<Double> firstEventLatency(String base, int turns) throws Exception {
     post(base + "/v1/sessions/latency", "{\"agent\":\"mock\"}");
     List<Double> latencies = new ArrayList<>();
     int last = awaitEvents(base, "latency", 1);
-    for (int i = 0; i < turns + 20; i++) {
-      HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(URI.create(base
-          + "/v1/sessions/latency/events/sse?offset=" + last)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      InputStream body = sse.body();
-      // a stuck stream must not stall the run: close it after 10 s
-      Thread watchdog = Thread.ofVirtual().start(() -> {
-        try {
-          Thread.sleep(10_000);
-          body.close();
-        } catch (InterruptedException | IOException e) {
-          // done in time
+    byte[] message = Raw.request("POST", "/v1/sessions/latency/messages",
+        "{\"message\":\"Reply with exactly the single word OK.\"}");
+    try (Raw poster = new Raw(base)) {
+      for (int i = 0; i < turns + 20; i++) {
+        try (Raw sse = new Raw(base)) {
+          sse.write(Raw.request("GET", "/v1/sessions/latency/events/sse?offset=" + last, null));
+          sse.readHeaders();
+          // a stuck stream must not stall the run
+          sse.socket.setSoTimeout(10_000);
+          long start = System.nanoTime();
+          poster.write(message);
+          String line;
+          while ((line = sse.readLine()) != null && !line.startsWith("data:")) {
+            // comments, ids, event names, chunk sizes
+          }
+          double ms = (System.nanoTime() - start) / 1e6;
+          if (poster.readResponse() != 204) {
+            throw new IllegalStateException("message not accepted");
+          }
+          if (i >= 20) {
+            latencies.add(ms); // the first turns warm the JIT up
+          }
         }
-      });
-      BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-      long start = System.nanoTime();
-      post(base + "/v1/sessions/latency/messages", "{\"message\":\"Reply with exactly the single word OK.\"}");
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.startsWith("data:")) {
-          break;
-        }
+        // the turn's six events: the next one starts from a quiet session
+        last = awaitEvents(base, "latency", last + 6);
       }
-      double ms = (System.nanoTime() - start) / 1e6;
-      watchdog.interrupt();
-      if (i >= 20) {
-        latencies.add(ms); // the first turns warm the JIT up
-      }
-      body.close();
-      // the turn's six events: the next one starts from a quiet session
-      last = awaitEvents(base, "latency", last + 6);
     }
     Collections.sort(latencies);
     return latencies;
@@ -386,13 +394,15 @@ public class LoadDriver {
       pb.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
       pb.environment().put("RUST_LOG", "warn");
       String base = "http://127.0.0.1:" + port;
-      HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/v1/health")).timeout(Duration.ofSeconds(1)).GET().build();
+      byte[] health = Raw.request("GET", "/v1/health", null);
       long start = System.nanoTime();
       Process p = pb.start();
       long deadline = start + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
-        try {
-          if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        // polled every millisecond over a plain socket: a refused connection costs microseconds
+        try (Raw raw = new Raw(base)) {
+          raw.socket.setSoTimeout(1000);
+          if (raw.exchange(health) == 200) {
             return new Daemon(p, base, (System.nanoTime() - start) / 1e6);
           }
         } catch (IOException e) {
@@ -421,6 +431,115 @@ public class LoadDriver {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+    }
+  }
+
+  /** A minimal HTTP/1.1 client connection over a plain socket: requests one at a time, keep-alive. */
+  static final class Raw implements AutoCloseable {
+    final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    Raw(String base) throws IOException {
+      URI uri = URI.create(base);
+      socket = new Socket();
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+      out = socket.getOutputStream();
+      in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+    }
+
+    static byte[] request(String method, String path, String json) {
+      StringBuilder b = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+      if (json != null) {
+        b.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+      }
+      byte[] head = b.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+      byte[] all = new byte[head.length + body.length];
+      System.arraycopy(head, 0, all, 0, head.length);
+      System.arraycopy(body, 0, all, head.length, body.length);
+      return all;
+    }
+
+    void write(byte[] request) throws IOException {
+      out.write(request);
+      out.flush();
+    }
+
+    /** Sends a request and reads its whole response; returns the status. */
+    int exchange(byte[] request) throws IOException {
+      write(request);
+      return readResponse();
+    }
+
+    /** Reads a response's head; returns the status and leaves the body unread. */
+    int readHeaders() throws IOException {
+      return head()[0];
+    }
+
+    /** Reads a whole response (Content-Length or chunked body); returns the status. */
+    int readResponse() throws IOException {
+      int[] head = head();
+      if (head[1] >= 0) {
+        in.skipNBytes(head[1]);
+      } else if (head[2] == 1) {
+        while (true) {
+          int size = Integer.parseInt(readLine().strip(), 16);
+          in.skipNBytes(size);
+          readLine();
+          if (size == 0) {
+            break;
+          }
+        }
+      }
+      return head[0];
+    }
+
+    /** {status, content length or -1, chunked 1/0}. */
+    private int[] head() throws IOException {
+      String status = readLine();
+      if (status == null) {
+        throw new IOException("connection closed");
+      }
+      int code = Integer.parseInt(status.substring(9, 12));
+      int length = -1;
+      int chunked = 0;
+      String line;
+      while ((line = readLine()) != null && !line.isEmpty()) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(lower.substring(15).strip());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = 1;
+        }
+      }
+      if (code == 204 || code == 304) {
+        length = 0;
+      }
+      return new int[] {code, length, chunked};
+    }
+
+    /** One line without its CRLF, or null at the end of the stream. */
+    String readLine() throws IOException {
+      StringBuilder line = new StringBuilder(64);
+      int c;
+      while ((c = in.read()) != -1) {
+        if (c == '\n') {
+          int n = line.length();
+          if (n > 0 && line.charAt(n - 1) == '\r') {
+            line.setLength(n - 1);
+          }
+          return line.toString();
+        }
+        line.append((char) c);
+      }
+      return line.isEmpty() ? null : line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 }
