@@ -193,7 +193,7 @@ public final class Main {
     }, "shutdown"));
     String shown = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
     System.getLogger("dev.sandboxagent").log(System.Logger.Level.INFO,
-        "server listening on {0}:{1,number,#} (auth {2}); inspector not embedded in this build; http://{3}:{1,number,#}/v1/health",
+        "server listening on {0}:{1,number,#} (auth {2}); inspector: http://{3}:{1,number,#}/ui/",
         config.host(), daemon.port(), auth(config), shown);
     try {
       new CountDownLatch(1).await();

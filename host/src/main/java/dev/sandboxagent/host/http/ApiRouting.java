@@ -103,6 +103,8 @@ public final class ApiRouting {
     r.post("/v1/sessions/{sessionId}/questions/{questionId}/reject", sessions::rejectQuestion);
     r.post("/v1/sessions/{sessionId}/permissions/{permissionId}/reply", sessions::replyPermission);
 
+    InspectorUi.register(routing);
+
     // A known path called with another method: 405 with Allow; anything else: 404, empty.
     methods.forEach((path, allowed) -> routing.any(path, (req, res) -> {
       res.status(Status.METHOD_NOT_ALLOWED_405);

@@ -1,0 +1,751 @@
+// The sandbox-agent inspector: plain browser JavaScript, no dependencies. Every API URL is relative
+// to this page (../v1/…), so the inspector also works behind a path prefix. The token lives in
+// sessionStorage and travels only in the Authorization header.
+'use strict';
+
+const TOKEN_KEY = 'sandbox-agent.token';
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  agents: [],
+  modes: new Map(),
+  selected: null,
+};
+
+/** An API failure with the server's problem body. */
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem && (problem.detail || problem.title) ? (problem.detail || problem.title) : 'HTTP ' + status);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+function apiUrl(path) {
+  return new URL('../v1/' + path, document.baseURI).toString();
+}
+
+async function api(path, options = {}) {
+  const headers = new Headers(options.headers || {});
+  if (state.token) {
+    headers.set('Authorization', 'Bearer ' + state.token);
+  }
+  if (options.json !== undefined) {
+    headers.set('Content-Type', 'application/json');
+  }
+  const response = await fetch(apiUrl(path), {
+    method: options.method || 'GET',
+    headers,
+    body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+    signal: options.signal,
+    cache: 'no-store',
+  });
+  if (options.raw) {
+    return response;
+  }
+  const text = await response.text();
+  let body = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      body = { detail: text };
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 401) {
+      askForToken('The daemon rejected the token (401).');
+    }
+    throw new ApiError(response.status, body);
+  }
+  return body;
+}
+
+const seg = (value) => encodeURIComponent(value);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (key === 'class') {
+      node.className = value;
+    } else if (key === 'text') {
+      node.textContent = value;
+    } else if (key.startsWith('on')) {
+      node.addEventListener(key.slice(2), value);
+    } else {
+      node.setAttribute(key, value === true ? '' : value);
+    }
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return node;
+}
+
+function showError(node, error) {
+  node.hidden = !error;
+  node.textContent = error ? error.message : '';
+}
+
+function pretty(value) {
+  if (typeof value === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch (e) {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2);
+}
+
+function setPill(node, text, kind) {
+  node.hidden = false;
+  node.textContent = text;
+  node.className = 'pill' + (kind ? ' ' + kind : '');
+}
+
+// ---- token ------------------------------------------------------------------------------------
+
+function askForToken(message) {
+  $('token-panel').hidden = false;
+  showError($('token-error'), message ? new Error(message) : null);
+  setPill($('connection'), 'token needed', 'down');
+  $('token-input').focus();
+}
+
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  state.token = $('token-input').value.trim();
+  sessionStorage.setItem(TOKEN_KEY, state.token);
+  $('token-input').value = '';
+  $('token-panel').hidden = true;
+  start();
+});
+
+$('no-token').addEventListener('click', () => {
+  state.token = '';
+  sessionStorage.setItem(TOKEN_KEY, '');
+  $('token-panel').hidden = true;
+  start();
+});
+
+$('forget-token').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.token = null;
+  closeStream();
+  askForToken(null);
+});
+
+// ---- agents -----------------------------------------------------------------------------------
+
+async function loadAgents() {
+  const body = await api('agents');
+  state.agents = body.agents || [];
+  await Promise.all(state.agents.map(async (agent) => {
+    try {
+      const modes = await api('agents/' + seg(agent.id) + '/modes');
+      state.modes.set(agent.id, modes.modes || []);
+    } catch (e) {
+      state.modes.set(agent.id, []);
+    }
+  }));
+  renderAgents();
+  renderAgentChoices();
+}
+
+function renderAgents() {
+  const list = $('agents');
+  list.replaceChildren();
+  if (!state.agents.length) {
+    list.append(el('li', { class: 'muted', text: 'No agents are loaded.' }));
+  }
+  for (const agent of state.agents) {
+    const result = el('p', { class: 'install-result', 'data-testid': 'install-result-' + agent.id, hidden: true });
+    const install = el('button', {
+      type: 'button', 'data-testid': 'install-' + agent.id,
+      text: agent.installed ? 'Reinstall' : 'Install',
+      onclick: () => installAgent(agent, install, result),
+    });
+    const capabilities = Object.entries(agent.capabilities || {}).filter(([, on]) => on).map(([name]) => name);
+    const modes = (state.modes.get(agent.id) || []).map((m) => m.id);
+    list.append(el('li', { 'data-testid': 'agent-' + agent.id },
+      el('div', { class: 'agent-head' },
+        el('strong', { text: agent.id }),
+        el('span', {
+          class: 'badge ' + (agent.installed ? 'yes' : 'no'),
+          text: agent.installed ? 'installed' + (agent.version ? ' ' + agent.version : '') : 'not installed',
+        }),
+        install),
+      modes.length ? el('div', { class: 'chips', title: 'modes' },
+        el('span', { class: 'muted', text: 'modes:' }), modes.map((m) => el('span', { class: 'chip', text: m }))) : null,
+      el('details', {},
+        el('summary', { text: capabilities.length + ' capabilities' }),
+        el('div', { class: 'chips' }, capabilities.map((c) => el('span', { class: 'chip', text: c })))),
+      agent.serverStatus ? el('p', { class: 'muted install-result', text: 'server: ' + agent.serverStatus.status }) : null,
+      result));
+  }
+}
+
+async function installAgent(agent, button, result) {
+  button.disabled = true;
+  button.textContent = 'Installing…';
+  result.hidden = false;
+  result.className = 'install-result muted';
+  result.textContent = 'Installing ' + agent.id + '… (a download can take a while)';
+  try {
+    const body = await api('agents/' + seg(agent.id) + '/install', {
+      method: 'POST', json: { reinstall: agent.installed }, headers: { Prefer: 'return=representation' },
+    });
+    result.className = 'install-result';
+    result.textContent = body && body.downloaded
+      ? 'Installed ' + (body.version || '') + ' from ' + body.source
+      : 'Already installed' + (body && body.version ? ' (' + body.version + ')' : '');
+    await loadAgents();
+  } catch (error) {
+    result.className = 'install-result error-text';
+    const stderr = error.problem && error.problem.details && error.problem.details.stderr;
+    result.textContent = 'Install failed: ' + error.message + (stderr ? '\n' + stderr : '');
+    button.disabled = false;
+    button.textContent = agent.installed ? 'Reinstall' : 'Install';
+  }
+}
+
+function renderAgentChoices() {
+  const select = $('create-agent');
+  const previous = select.value;
+  select.replaceChildren(...state.agents.map((a) => el('option', { value: a.id, text: a.id })));
+  if (state.agents.some((a) => a.id === previous)) {
+    select.value = previous;
+  } else if (state.agents.some((a) => a.id === 'mock')) {
+    select.value = 'mock';
+  }
+  renderModeChoices();
+}
+
+function renderModeChoices() {
+  const modes = state.modes.get($('create-agent').value) || [];
+  $('create-mode').replaceChildren(...(modes.length ? modes : [{ id: 'build', name: 'build' }])
+    .map((m) => el('option', { value: m.id, text: m.name && m.name !== m.id ? m.id + ' — ' + m.name : m.id })));
+}
+
+$('create-agent').addEventListener('change', renderModeChoices);
+$('agents-refresh').addEventListener('click', () => loadAgents().catch(() => {}));
+
+// ---- sessions ---------------------------------------------------------------------------------
+
+function newSessionId() {
+  const bytes = new Uint8Array(4);
+  crypto.getRandomValues(bytes);
+  return 's-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function loadSessions() {
+  const body = await api('sessions');
+  const list = $('sessions');
+  list.replaceChildren();
+  const sessions = body.sessions || [];
+  if (!sessions.length) {
+    list.append(el('li', { class: 'empty', text: 'No sessions yet.' }));
+  }
+  for (const s of sessions) {
+    list.append(el('li', {},
+      el('button', {
+        type: 'button', 'data-testid': 'session-' + s.sessionId,
+        'aria-current': state.selected && state.selected.id === s.sessionId ? 'true' : 'false',
+        onclick: () => selectSession(s),
+      },
+      el('span', { class: 'sid', text: s.sessionId }),
+      el('span', { class: 'muted', text: s.agent + (s.ended ? ' · ended' : '') }))));
+  }
+  return sessions;
+}
+
+$('sessions-refresh').addEventListener('click', () => loadSessions().catch(() => {}));
+
+$('create-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = $('create-id').value.trim();
+  const request = {
+    agent: $('create-agent').value,
+    agentMode: $('create-mode').value || undefined,
+    permissionMode: $('create-permission').value,
+  };
+  const model = $('create-model').value.trim();
+  if (model) {
+    request.model = model;
+  }
+  const submit = $('create-form').querySelector('button[type=submit]');
+  submit.disabled = true;
+  try {
+    await api('sessions/' + seg(id), { method: 'POST', json: request });
+    showError($('create-error'), null);
+    $('create-id').value = newSessionId();
+    const sessions = await loadSessions();
+    const created = sessions.find((s) => s.sessionId === id);
+    if (created) {
+      selectSession(created);
+    }
+  } catch (error) {
+    showError($('create-error'), error);
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+$('terminate').addEventListener('click', async () => {
+  if (!state.selected) {
+    return;
+  }
+  try {
+    await api('sessions/' + seg(state.selected.id) + '/terminate', { method: 'POST' });
+    showError($('send-error'), null);
+  } catch (error) {
+    showError($('send-error'), error);
+  }
+  loadSessions().catch(() => {});
+});
+
+// ---- the selected session's timeline ----------------------------------------------------------
+
+function selectSession(session) {
+  closeStream();
+  const view = {
+    id: session.sessionId,
+    lastSequence: 0,
+    items: new Map(),
+    entries: new Map(),
+    ended: false,
+    controller: new AbortController(),
+  };
+  state.selected = view;
+  $('session-title').textContent = session.sessionId;
+  $('session-meta').textContent = [session.agent, 'mode ' + session.agentMode, 'permissions ' + session.permissionMode,
+    session.model ? 'model ' + session.model : null, session.nativeSessionId ? 'native ' + session.nativeSessionId : null]
+    .filter(Boolean).join(' · ');
+  $('timeline').replaceChildren();
+  $('terminate').disabled = false;
+  $('message').disabled = false;
+  $('send').disabled = false;
+  for (const button of $('sessions').querySelectorAll('button')) {
+    button.setAttribute('aria-current', String(button.dataset.testid === 'session-' + session.sessionId));
+  }
+  streamEvents(view);
+}
+
+function closeStream() {
+  if (state.selected) {
+    state.selected.controller.abort();
+  }
+}
+
+const sleep = (ms, signal) => new Promise((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    resolve();
+  }, { once: true });
+});
+
+/**
+ * Follows the session's SSE stream with fetch (EventSource cannot send a header). After a drop it
+ * reconnects with a growing pause and resumes after the last event it showed (offset and
+ * Last-Event-ID), so nothing is shown twice or skipped.
+ */
+async function streamEvents(view) {
+  const signal = view.controller.signal;
+  let pause = 500;
+  while (!signal.aborted) {
+    try {
+      const headers = view.lastSequence ? { 'Last-Event-ID': String(view.lastSequence) } : {};
+      const response = await api('sessions/' + seg(view.id) + '/events/sse?offset=' + view.lastSequence,
+        { raw: true, signal, headers });
+      if (!response.ok) {
+        if (response.status === 401) {
+          askForToken('The daemon rejected the token (401).');
+          return;
+        }
+        throw new ApiError(response.status, null);
+      }
+      setPill($('stream-state'), 'live', 'live');
+      pause = 500;
+      await readStream(response.body, view, signal);
+      if (view.ended || signal.aborted) {
+        break;
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        return;
+      }
+      if (error instanceof ApiError && error.status === 404) {
+        setPill($('stream-state'), 'session not found', 'down');
+        return;
+      }
+    }
+    setPill($('stream-state'), 'reconnecting…', 'down');
+    await sleep(pause, signal);
+    pause = Math.min(pause * 2, 10000);
+  }
+  if (view.ended && state.selected === view) {
+    setPill($('stream-state'), 'ended');
+  }
+}
+
+async function readStream(body, view, signal) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      return;
+    }
+    buffer += value.replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, '')).join('\n');
+      if (data) {
+        const event = JSON.parse(data);
+        if (event.sequence > view.lastSequence && state.selected === view) {
+          view.lastSequence = event.sequence;
+          showEvent(view, event);
+        }
+      }
+    }
+  }
+}
+
+// Filters: each entry records the event types it was built from and its item kind.
+const FILTERS = {
+  '': () => true,
+  message: (entry) => entry.dataset.kind === 'message',
+  'permission.requested': (entry) => /\bpermission\./.test(entry.dataset.types),
+  'question.requested': (entry) => /\bquestion\./.test(entry.dataset.types),
+  error: (entry) => /\b(error|agent\.unparsed)\b/.test(entry.dataset.types),
+  'session.started': (entry) => /\bsession\./.test(entry.dataset.types),
+};
+
+function applyFilter(entry) {
+  const value = $('filter').value;
+  const test = FILTERS[value] || ((e) => e.dataset.types.split(' ').includes(value));
+  entry.hidden = !test(entry);
+}
+
+$('filter').addEventListener('change', () => {
+  for (const entry of $('timeline').children) {
+    applyFilter(entry);
+  }
+});
+
+function entryFor(view, key, make) {
+  let entry = view.entries.get(key);
+  if (!entry) {
+    entry = make();
+    entry.dataset.types = '';
+    entry.events = [];
+    const raw = el('details', { class: 'raw' },
+      el('summary', { text: 'raw JSON', 'data-testid': 'raw-toggle' }),
+      el('pre', { 'data-testid': 'raw-json' }));
+    raw.addEventListener('toggle', () => {
+      if (raw.open) {
+        raw.querySelector('pre').textContent = pretty(entry.events.length === 1 ? entry.events[0] : entry.events);
+      }
+    });
+    entry.append(raw);
+    view.entries.set(key, entry);
+    const timeline = $('timeline');
+    const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
+    timeline.append(entry);
+    if (atBottom) {
+      timeline.scrollTop = timeline.scrollHeight;
+    }
+  }
+  return entry;
+}
+
+function record(entry, event) {
+  entry.events.push(event);
+  const types = new Set(entry.dataset.types.split(' ').filter(Boolean));
+  types.add(event.type);
+  entry.dataset.types = Array.from(types).join(' ');
+  const raw = entry.querySelector(':scope > .raw');
+  if (raw && raw.open) {
+    raw.querySelector('pre').textContent = pretty(entry.events.length === 1 ? entry.events[0] : entry.events);
+  }
+  entry.querySelector('.seq').textContent = '#' + event.sequence;
+  applyFilter(entry);
+}
+
+function head(what, extra) {
+  return el('div', { class: 'head' }, el('span', { class: 'what', text: what }), extra ? el('span', { text: extra }) : null,
+    el('span', { class: 'seq' }));
+}
+
+function showEvent(view, event) {
+  const data = event.data || {};
+  switch (event.type) {
+    case 'item.started':
+    case 'item.completed':
+      showItem(view, event, data.item);
+      break;
+    case 'item.delta': {
+      const entry = view.entries.get('item:' + data.item_id);
+      if (entry) {
+        entry.deltaText += data.delta;
+        if (!entry.completed) {
+          renderItemBody(entry, entry.item, entry.deltaText);
+        }
+        record(entry, event);
+      }
+      break;
+    }
+    case 'permission.requested':
+    case 'permission.resolved':
+      showPermission(view, event, data);
+      break;
+    case 'question.requested':
+    case 'question.resolved':
+      showQuestion(view, event, data);
+      break;
+    case 'error': {
+      const entry = entryFor(view, 'event:' + event.sequence, () => el('li', { class: 'entry error', 'data-testid': 'error' },
+        head('error', data.code || ''), el('div', { class: 'body', text: data.message }),
+        data.details ? el('pre', { text: pretty(data.details) }) : null));
+      record(entry, event);
+      break;
+    }
+    case 'agent.unparsed': {
+      const entry = entryFor(view, 'event:' + event.sequence, () => el('li', { class: 'entry unparsed' },
+        head('agent.unparsed', data.location), el('div', { class: 'body', text: data.error })));
+      record(entry, event);
+      break;
+    }
+    case 'session.started':
+    case 'session.ended': {
+      const ended = event.type === 'session.ended';
+      const text = ended
+        ? 'Session ended: ' + data.reason + ' (by ' + data.terminated_by + ')'
+        : 'Session started' + (data.metadata ? ': ' + [data.metadata.agent, data.metadata.agentMode,
+          data.metadata.permissionMode].filter(Boolean).join(' · ') : '');
+      const entry = entryFor(view, 'event:' + event.sequence, () => el('li', {
+        class: 'entry session', 'data-testid': ended ? 'session-ended' : 'session-started',
+      }, head(event.type), el('div', { class: 'body', text })));
+      record(entry, event);
+      if (ended) {
+        view.ended = true;
+      }
+      break;
+    }
+    default: {
+      const entry = entryFor(view, 'event:' + event.sequence, () => el('li', { class: 'entry' }, head(event.type)));
+      record(entry, event);
+    }
+  }
+}
+
+function itemLabel(item) {
+  switch (item.kind) {
+    case 'message': return (item.role || 'assistant') + ' message';
+    case 'tool_call': return 'tool call';
+    case 'tool_result': return 'tool result';
+    default: return item.kind;
+  }
+}
+
+function showItem(view, event, item) {
+  const key = 'item:' + item.item_id;
+  const entry = entryFor(view, key, () => {
+    const li = el('li', { 'data-testid': 'item', 'data-item-id': item.item_id }, head(itemLabel(item), item.native_item_id || ''),
+      el('div', { class: 'body' }));
+    li.deltaText = '';
+    li.completed = false;
+    return li;
+  });
+  entry.item = item;
+  entry.completed = event.type === 'item.completed';
+  entry.dataset.kind = item.kind;
+  entry.dataset.role = item.role || '';
+  entry.className = ['entry', 'kind-' + item.kind, 'role-' + (item.role || 'none'), item.status].join(' ');
+  entry.querySelector('.head .what').textContent = itemLabel(item);
+  renderItemBody(entry, item, entry.completed ? null : entry.deltaText);
+  record(entry, event);
+}
+
+/** Renders an item's parts; while it streams, {@code streamed} (its deltas so far) stands for its text. */
+function renderItemBody(entry, item, streamed) {
+  const body = entry.querySelector('.body');
+  const parts = [];
+  const content = item.content || [];
+  const hasText = content.some((p) => p.type === 'text');
+  if (streamed && !hasText) {
+    parts.push(el('div', { class: 'text', 'data-testid': 'text', text: streamed }));
+  }
+  for (const part of content) {
+    switch (part.type) {
+      case 'text':
+        parts.push(el('div', { class: 'text', 'data-testid': 'text', text: streamed && !entry.completed ? streamed : part.text }));
+        break;
+      case 'reasoning':
+        parts.push(el('details', { class: 'reasoning' }, el('summary', { text: 'reasoning' + (part.visibility === 'private' ? ' (private)' : '') }),
+          el('div', { text: part.text })));
+        break;
+      case 'json':
+        parts.push(el('pre', { text: pretty(part.json) }));
+        break;
+      case 'tool_call':
+        parts.push(el('div', {}, el('strong', { text: part.name }), ' ', el('span', { class: 'muted', text: part.call_id })),
+          el('pre', { 'data-testid': 'tool-arguments', text: pretty(part.arguments) }));
+        break;
+      case 'tool_result':
+        parts.push(el('div', { class: 'muted', text: 'result of ' + part.call_id }),
+          el('pre', { 'data-testid': 'tool-output', text: part.output }));
+        break;
+      case 'file_ref':
+        parts.push(el('div', { class: 'file', 'data-testid': 'file-ref', text: part.action + ' ' + part.path }),
+          part.diff ? el('pre', { text: part.diff }) : null);
+        break;
+      case 'image':
+        parts.push(el('div', { class: 'file', text: 'image ' + part.path + (part.mime ? ' (' + part.mime + ')' : '') }));
+        break;
+      case 'status':
+        parts.push(el('div', { 'data-testid': 'status', text: part.label + (part.detail ? ' — ' + part.detail : '') }));
+        break;
+      default:
+        parts.push(el('pre', { text: pretty(part) }));
+    }
+  }
+  body.replaceChildren(...parts.filter(Boolean));
+}
+
+function showPermission(view, event, data) {
+  const key = 'permission:' + data.permission_id;
+  const entry = entryFor(view, key, () => el('li', { class: 'entry hitl', 'data-testid': 'permission', 'data-permission-id': data.permission_id },
+    head('permission request', data.action),
+    data.metadata ? el('pre', { text: pretty(data.metadata) }) : null,
+    el('div', { class: 'actions' },
+      ['once', 'always', 'reject'].map((reply) => el('button', {
+        type: 'button', class: reply === 'reject' ? 'danger' : 'primary', 'data-testid': 'permission-' + reply,
+        text: reply === 'once' ? 'Allow once' : reply === 'always' ? 'Always allow' : 'Reject',
+        onclick: (e) => replyTo(entry, e.target, 'sessions/' + seg(view.id) + '/permissions/' + seg(data.permission_id) + '/reply', { reply }),
+      }))),
+    el('p', { class: 'error-text', role: 'alert', hidden: true })));
+  if (event.type === 'permission.resolved') {
+    resolve(entry, data.status, data.status);
+  }
+  record(entry, event);
+}
+
+function showQuestion(view, event, data) {
+  const key = 'question:' + data.question_id;
+  const base = 'sessions/' + seg(view.id) + '/questions/' + seg(data.question_id);
+  const entry = entryFor(view, key, () => el('li', { class: 'entry hitl', 'data-testid': 'question', 'data-question-id': data.question_id },
+    head('question'),
+    el('div', { class: 'body', text: data.prompt || '(no prompt)' }),
+    el('div', { class: 'actions' },
+      (data.options || []).map((option) => el('button', {
+        type: 'button', class: 'primary', 'data-testid': 'answer', text: option,
+        onclick: (e) => replyTo(entry, e.target, base + '/reply', { answers: [[option]] }),
+      })),
+      el('button', {
+        type: 'button', class: 'danger', 'data-testid': 'question-reject', text: 'Reject',
+        onclick: (e) => replyTo(entry, e.target, base + '/reject', undefined),
+      })),
+    el('p', { class: 'error-text', role: 'alert', hidden: true })));
+  if (event.type === 'question.resolved') {
+    resolve(entry, data.status, data.status === 'answered' ? 'answered: ' + data.response : data.status);
+  }
+  record(entry, event);
+}
+
+async function replyTo(entry, button, path, json) {
+  const buttons = entry.querySelectorAll('.actions button');
+  buttons.forEach((b) => { b.disabled = true; });
+  const error = entry.querySelector(':scope > .error-text');
+  try {
+    await api(path, { method: 'POST', json });
+    showError(error, null);
+  } catch (e) {
+    // Still pending: the reply can be tried again.
+    showError(error, e);
+    if (!entry.classList.contains('resolved')) {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+}
+
+function resolve(entry, status, text) {
+  entry.classList.add('resolved');
+  entry.querySelectorAll('.actions button').forEach((b) => { b.disabled = true; });
+  let outcome = entry.querySelector('.outcome');
+  if (!outcome) {
+    outcome = el('div', { class: 'outcome', 'data-testid': 'outcome' });
+    entry.querySelector('.actions').after(outcome);
+  }
+  outcome.className = 'outcome ' + status;
+  outcome.textContent = text;
+}
+
+// ---- composer ---------------------------------------------------------------------------------
+
+$('composer').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('message').value;
+  if (!state.selected || !text.trim()) {
+    return;
+  }
+  $('send').disabled = true;
+  try {
+    await api('sessions/' + seg(state.selected.id) + '/messages', { method: 'POST', json: { message: text } });
+    $('message').value = '';
+    showError($('send-error'), null);
+  } catch (error) {
+    showError($('send-error'), error);
+  } finally {
+    $('send').disabled = false;
+    $('message').focus();
+  }
+});
+
+$('message').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    $('composer').requestSubmit();
+  }
+});
+
+// ---- start ------------------------------------------------------------------------------------
+
+async function start() {
+  // Nothing is asked of the daemon before the user says how to connect, so a daemon that needs a
+  // token never sees (and the console never shows) a request without one.
+  if (state.token === null) {
+    askForToken(null);
+    return;
+  }
+  setPill($('connection'), 'connecting…');
+  try {
+    await loadAgents();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) {
+      setPill($('connection'), 'daemon unreachable', 'down');
+    }
+    return;
+  }
+  setPill($('connection'), 'connected' + (state.token ? ' (token)' : ''), 'live');
+  $('forget-token').hidden = false;
+  $('forget-token').textContent = state.token ? 'Forget token' : 'Use a token';
+  if (!$('create-id').value) {
+    $('create-id').value = newSessionId();
+  }
+  await loadSessions().catch(() => {});
+}
+
+start();
