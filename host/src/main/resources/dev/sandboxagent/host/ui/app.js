@@ -443,6 +443,7 @@ $('filter').addEventListener('change', () => {
   for (const entry of $('timeline').children) {
     applyFilter(entry);
   }
+  $('timeline').scrollTop = $('timeline').scrollHeight;
 });
 
 function entryFor(view, key, make) {
