@@ -92,6 +92,13 @@ public class LoadDriver {
       double rps = healthThroughput(d.base, 64, Duration.ofSeconds(5));
       r.put("healthRequestsPerSecond", rps);
       row("/v1/health throughput (64 keep-alive connections, 5 s)", "%.0f req/s", rps);
+      if (!full) {
+        List<Double> latencies = referenceFirstEventLatency(d.base, 200);
+        r.put("firstEventMsP50", percentile(latencies, 50));
+        r.put("firstEventMsP99", percentile(latencies, 99));
+        row("post message -> first SSE event, mock via /opencode (200 turns)", "p50 %.2f ms, p99 %.2f ms",
+            percentile(latencies, 50), percentile(latencies, 99));
+      }
       if (full) {
         List<Double> latencies = firstEventLatency(d.base, 200);
         r.put("firstEventMsP50", percentile(latencies, 50));
@@ -122,8 +129,8 @@ public class LoadDriver {
     ratio("start to first healthy (lower is better)", ours, ref, "startToHealthyMsMedian");
     ratio("idle RSS (lower is better)", ours, ref, "idleRssMb");
     ratio("/v1/health throughput (higher is better)", ours, ref, "healthRequestsPerSecond");
-    System.out.println("  first-event latency: not compared (the reference mock is reached through its /opencode routes "
-        + "with a fixed reply delay)");
+    ratio("first-event latency p50 (lower is better)", ours, ref, "firstEventMsP50");
+    ratio("first-event latency p99 (lower is better)", ours, ref, "firstEventMsP99");
   }
 
   static void ratio(String label, Map<String, Object> ours, Map<String, Object> ref, String key) {
@@ -216,6 +223,55 @@ public class LoadDriver {
         }
         // the turn's six events: the next one starts from a quiet session
         last = awaitEvents(base, "latency", last + 6);
+      }
+    }
+    Collections.sort(latencies);
+    return latencies;
+  }
+
+  /**
+   * The reference's mock is reached through its OpenCode-compatible routes: a session, its event
+   * stream and an asynchronous prompt to the {@code mock-fast} model. The first event after the
+   * prompt is the user message's {@code message.updated}, recorded before any reply delay, as this
+   * daemon's first event is the user message's; the turn's end ({@code session.idle}) is awaited
+   * before the next one.
+   */
+  static List<Double> referenceFirstEventLatency(String base, int turns) throws Exception {
+    String session = post(base + "/opencode/session", "{}");
+    Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(session);
+    if (!id.find()) {
+      throw new IllegalStateException("no session id in " + session);
+    }
+    byte[] prompt = Raw.request("POST", "/opencode/session/" + id.group(1) + "/prompt_async",
+        "{\"parts\":[{\"type\":\"text\",\"text\":\"Reply with exactly the single word OK.\"}],"
+            + "\"model\":{\"providerID\":\"mock\",\"modelID\":\"mock-fast\"}}");
+    List<Double> latencies = new ArrayList<>();
+    try (Raw poster = new Raw(base)) {
+      for (int i = 0; i < turns + 20; i++) {
+        try (Raw sse = new Raw(base)) {
+          sse.write(Raw.request("GET", "/opencode/event", null));
+          sse.readHeaders();
+          sse.socket.setSoTimeout(10_000);
+          long start = System.nanoTime();
+          poster.write(prompt);
+          String line;
+          // the stream's own greeting events and heartbeats are not the turn's
+          while ((line = sse.readLine()) != null && !(line.startsWith("data:") && !line.contains("\"server.connected\"")
+              && !line.contains("\"worktree.ready\"") && !line.contains("\"server.heartbeat\""))) {
+            // comments, ids, chunk sizes
+          }
+          double ms = (System.nanoTime() - start) / 1e6;
+          int status = poster.readResponse();
+          if (status / 100 != 2) {
+            throw new IllegalStateException("prompt not accepted: " + status);
+          }
+          if (i >= 20) {
+            latencies.add(ms);
+          }
+          while ((line = sse.readLine()) != null && !line.contains("\"session.idle\"")) {
+            // the rest of the turn
+          }
+        }
       }
     }
     Collections.sort(latencies);

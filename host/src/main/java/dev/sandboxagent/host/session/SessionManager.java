@@ -111,7 +111,8 @@ public final class SessionManager {
       if (tenant.maxSessions() > 0) {
         long running = sessions.values().stream()
             .filter(s -> s.tenant().id().equals(tenant.id()) && s.ending().isEmpty()).count()
-            + reserved.keySet().stream().filter(k -> k.tenant().equals(tenant.id())).count();
+            + reserved.keySet().stream()
+                .filter(k -> k.tenant().equals(tenant.id()) && !sessions.containsKey(k)).count();
         if (running >= tenant.maxSessions()) {
           throw ApiException.tooManySessions(tenant.maxSessions());
         }
