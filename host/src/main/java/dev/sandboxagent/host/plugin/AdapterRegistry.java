@@ -234,10 +234,16 @@ public final class AdapterRegistry implements AutoCloseable {
     String name = file.getFileName().toString();
     DefaultPluginManager manager = new DefaultPluginManager(pluginsDir) {
       // Extensions are declared in each plugin's META-INF/extensions.idx (written by pf4j's annotation
-      // processor). Not also scanning META-INF/services of every jar on the classpath saves start-up.
+      // processor). Neither META-INF/services nor the host's own class path is scanned: the host
+      // declares no extensions, and opening every JAR of lib/ for each plugin only costs start-up.
       @Override
       protected ExtensionFinder createExtensionFinder() {
-        return new LegacyExtensionFinder(this);
+        return new LegacyExtensionFinder(this) {
+          @Override
+          public java.util.Map<String, java.util.Set<String>> readClasspathStorages() {
+            return java.util.Map.of();
+          }
+        };
       }
     };
     manager.setSystemVersion(Spi.version());
