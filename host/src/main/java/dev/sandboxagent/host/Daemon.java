@@ -47,7 +47,8 @@ public final class Daemon implements AutoCloseable {
 
   /** Loads the plugins of {@code config.pluginsDir()} and starts serving. */
   public static Daemon start(HostConfig config) {
-    return start(config, AdapterRegistry.load(config.pluginsDir()));
+    // Plugins load while the web server starts; requests (the health check too) wait for them.
+    return start(config, AdapterRegistry.loadInBackground(config.pluginsDir()));
   }
 
   /** Starts serving the agents of {@code registry}. */

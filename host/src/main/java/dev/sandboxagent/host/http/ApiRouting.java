@@ -86,7 +86,13 @@ public final class ApiRouting {
 
     Map<String, List<Method>> methods = new LinkedHashMap<>();
     Routes r = new Routes(routing, methods);
-    r.get("/v1/health", (req, res) -> Responses.json(res, "{\"status\":\"ok\"}".getBytes()));
+    byte[] healthy = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    r.get("/v1/health", (req, res) -> {
+      // Healthy means ready: the plugins found at start-up are loaded (a wait only in the first
+      // milliseconds, while they load beside the server's own start).
+      s.registry().awaitLoaded();
+      Responses.json(res, healthy);
+    });
     r.get("/v1/agents", agents::list);
     r.post("/v1/agents/{agent}/install", agents::install);
     r.get("/v1/agents/{agent}/modes", agents::modes);

@@ -56,6 +56,8 @@ public final class AdapterRegistry implements AutoCloseable {
   private Path staging;
   private volatile Map<String, LoadedAgent> agents;
   private volatile List<PluginFailure> failures;
+  /** Open once the first scan of the plugins directory is done; every accessor waits for it. */
+  private final java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
 
   private AdapterRegistry(Path pluginsDir, List<LoadedAgent> builtin) {
     this.pluginsDir = pluginsDir;
@@ -69,7 +71,9 @@ public final class AdapterRegistry implements AutoCloseable {
     for (AgentAdapter adapter : adapters) {
       loaded.add(new LoadedAgent(adapter, adapter.descriptor(), "builtin", null));
     }
-    return new AdapterRegistry(null, loaded);
+    AdapterRegistry registry = new AdapterRegistry(null, loaded);
+    registry.loaded.countDown();
+    return registry;
   }
 
   /**
@@ -78,15 +82,58 @@ public final class AdapterRegistry implements AutoCloseable {
    */
   public static AdapterRegistry load(Path pluginsDir) {
     AdapterRegistry registry = new AdapterRegistry(pluginsDir, List.of());
-    if (!Files.isDirectory(pluginsDir)) {
-      LOG.log(Level.WARNING, "plugins directory {0} does not exist; no agents loaded", pluginsDir);
-      return registry;
-    }
-    registry.scan(false);
-    for (LoadedAgent agent : registry.agents()) {
-      LOG.log(Level.INFO, "agent {0} loaded from plugin {1} {2}", agent.id(), agent.pluginId(), agent.pluginVersion());
+    try {
+      registry.initialLoad();
+    } finally {
+      registry.loaded.countDown();
     }
     return registry;
+  }
+
+  /**
+   * As {@link #load}, on a thread of its own: the registry is returned at once, so the daemon's
+   * start-up (the web server) overlaps plugin loading, and every accessor waits until the first
+   * scan is done.
+   */
+  public static AdapterRegistry loadInBackground(Path pluginsDir) {
+    AdapterRegistry registry = new AdapterRegistry(pluginsDir, List.of());
+    Thread.ofPlatform().name("plugin-loading").start(() -> {
+      try {
+        registry.initialLoad();
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.ERROR, "loading plugins failed", e);
+      } finally {
+        registry.loaded.countDown();
+      }
+    });
+    return registry;
+  }
+
+  private void initialLoad() {
+    if (!Files.isDirectory(pluginsDir)) {
+      LOG.log(Level.WARNING, "plugins directory {0} does not exist; no agents loaded", pluginsDir);
+      return;
+    }
+    scan(false);
+    for (LoadedAgent agent : agents.values()) {
+      LOG.log(Level.INFO, "agent {0} loaded from plugin {1} {2}", agent.id(), agent.pluginId(), agent.pluginVersion());
+    }
+  }
+
+  /** Waits until the first scan of the plugins directory is done. */
+  public void awaitLoaded() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        loaded.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The plugins directory, or null for a registry built in code. */
@@ -99,6 +146,7 @@ public final class AdapterRegistry implements AutoCloseable {
    * removed ones. Files modified within {@link #SETTLE} are left for a later scan.
    */
   public Rescan rescan() {
+    awaitLoaded();
     if (pluginsDir == null) {
       return new Rescan(List.of(), List.of(), List.of(), List.of());
     }
@@ -357,22 +405,28 @@ public final class AdapterRegistry implements AutoCloseable {
 
   /** The agents, in listing order. */
   public List<LoadedAgent> agents() {
+    awaitLoaded();
     return List.copyOf(agents.values());
   }
 
   /** The agent with this id, if loaded. */
   public Optional<LoadedAgent> find(String id) {
+    awaitLoaded();
     return Optional.ofNullable(agents.get(id));
   }
 
   /** Plugins that could not be loaded, and agents shadowed by another plugin. */
   public List<PluginFailure> failures() {
+    awaitLoaded();
     return failures;
   }
 
   /** The plugin files currently in the directory, loaded or failed. */
-  public synchronized List<PluginFile> plugins() {
-    return List.copyOf(files.values());
+  public List<PluginFile> plugins() {
+    awaitLoaded();
+    synchronized (this) {
+      return List.copyOf(files.values());
+    }
   }
 
   private static void stopQuietly(PluginManager manager) {
