@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.EventTranslator;
-import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.Platform;
 import java.io.IOException;
@@ -96,17 +95,17 @@ public abstract class AdapterConformance {
         "the host installs this agent from its install sources");
     Path program = installDir.resolve(descriptor.binaryName());
 
-    adapter.install(installContext(installDir, false));
+    adapter.install(new TestInstallContext(installDir, false, null));
     assertThat(program).as("the installed program").isRegularFile().isExecutable();
     byte[] first = Files.readAllBytes(program);
     assertThat(first).as("the installed program").isNotEmpty();
     List<Path> files = listing(installDir);
 
-    adapter.install(installContext(installDir, false));
+    adapter.install(new TestInstallContext(installDir, false, null));
     assertThat(Files.readAllBytes(program)).as("the program after a second install").isEqualTo(first);
     assertThat(listing(installDir)).as("files after a second install").isEqualTo(files);
 
-    adapter.install(installContext(installDir, true));
+    adapter.install(new TestInstallContext(installDir, true, null));
     assertThat(program).as("the program after a reinstall").isRegularFile().isExecutable();
     assertThat(listing(installDir)).as("files after a reinstall").isEqualTo(files);
   }
@@ -115,30 +114,6 @@ public abstract class AdapterConformance {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.map(dir::relativize).sorted().toList();
     }
-  }
-
-  private static InstallContext installContext(Path dir, boolean reinstall) {
-    return new InstallContext() {
-      @Override
-      public Path installDir() {
-        return dir;
-      }
-
-      @Override
-      public boolean reinstall() {
-        return reinstall;
-      }
-
-      @Override
-      public String version() {
-        return null;
-      }
-
-      @Override
-      public System.Logger logger() {
-        return System.getLogger("dev.sandboxagent.testkit");
-      }
-    };
   }
 
   @Test

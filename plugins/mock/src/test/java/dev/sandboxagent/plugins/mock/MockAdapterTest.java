@@ -11,6 +11,7 @@ import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.PermissionMode;
+import dev.sandboxagent.testkit.TestInstallContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -20,27 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MockAdapterTest {
 
   private static InstallContext installInto(Path dir, boolean reinstall) {
-    return new InstallContext() {
-      @Override
-      public Path installDir() {
-        return dir;
-      }
-
-      @Override
-      public boolean reinstall() {
-        return reinstall;
-      }
-
-      @Override
-      public String version() {
-        return null;
-      }
-
-      @Override
-      public System.Logger logger() {
-        return System.getLogger("mock-test");
-      }
-    };
+    return new TestInstallContext(dir, reinstall, null);
   }
 
   @Test
