@@ -1,13 +1,13 @@
 package dev.sandboxagent.host.http;
 
 import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.tenant.Tenant;
+import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import dev.sandboxagent.host.tenant.Tenant;
-import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
