@@ -33,6 +33,7 @@ final class Recordings {
 
   private Recordings() {}
 
+  /** A fresh translator, built as the plugin's golden test builds it (its id prefix only names generated ids). */
   static EventTranslator translator(String agent) {
     return switch (agent) {
       case "claude" -> new StreamJsonTranslator();
@@ -60,7 +61,19 @@ final class Recordings {
     return streams;
   }
 
-  static int lineCount(String agent) {
-    return streams(agent).stream().mapToInt(List::size).sum();
+  /**
+   * Every event the agent's recordings give, {@code finish} included: the same loop as the
+   * benchmark, run once outside JMH for the events-per-line column.
+   */
+  static int eventCount(String agent, List<List<String>> streams) {
+    int events = 0;
+    for (List<String> stream : streams) {
+      EventTranslator translator = translator(agent);
+      for (String line : stream) {
+        events += translator.translate(line).size();
+      }
+      events += translator.finish(TranslationBenchmark.CLEAN_EXIT).size();
+    }
+    return events;
   }
 }

@@ -21,7 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One operation: every recorded stream of an agent through a fresh translator, line by line, as a
  * session feeds its process's stdout (a new translator per stream, its {@code finish} at the end).
- * Lines per second = operations per second × {@link Recordings#lineCount}.
+ * Lines per second = operations per second × the agent's recorded lines ({@link TranslationBench}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -29,11 +29,14 @@ import org.openjdk.jmh.infra.Blackhole;
 // A shared 2-CPU machine is noisy: a few short iterations in one fork, compared within one run.
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
+// The collector the shipped launcher uses; a fixed heap so that machines compare.
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xmx256m"})
 public class TranslationBenchmark {
 
-  private static final ExitStatus CLEAN_EXIT = new ExitStatus(0, null, "");
+  static final ExitStatus CLEAN_EXIT = new ExitStatus(0, null, "");
 
+  // One benchmark per agent as a parameter: JMH forks a JVM for each, so every translator is
+  // measured alone, its call sites monomorphic as they are in its plugin's session code.
   @Param({"claude", "codex", "opencode", "amp"})
   public String agent;
 
@@ -54,7 +57,9 @@ public class TranslationBenchmark {
         events += out.size();
         hole.consume(out);
       }
-      hole.consume(translator.finish(CLEAN_EXIT));
+      List<AgentEvent> last = translator.finish(CLEAN_EXIT);
+      events += last.size();
+      hole.consume(last);
     }
     return events;
   }
