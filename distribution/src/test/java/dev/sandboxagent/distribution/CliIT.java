@@ -52,7 +52,7 @@ class CliIT {
       Run stream = run(Map.of(), "-t", "cli-token", "api", "sessions", "send-message-stream", "demo", "-m",
           "Reply with exactly the single word OK.", "-e", daemon.base);
       assertThat(stream.exit()).as(stream.err()).isZero();
-      assertThat(stream.out()).contains("event: item.completed").contains("OK");
+      assertThat(stream.out()).contains("\"type\":\"item.completed\"").contains("OK").doesNotContain("event:");
 
       Run events = run(Map.of(), "api", "sessions", "events", "demo", "-o", "0", "-l", "3", "-e", daemon.base,
           "-t", "cli-token");

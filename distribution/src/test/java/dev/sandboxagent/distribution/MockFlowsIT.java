@@ -277,8 +277,9 @@ class MockFlowsIT {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        if (line.startsWith("event: ")) {
-          events.add(line.substring(7));
+        assertThat(line).doesNotStartWith("event:");
+        if (line.startsWith("data: ")) {
+          events.add(Launcher.JSON.readTree(line.substring(6)).get("type").asText());
         }
       }
     }

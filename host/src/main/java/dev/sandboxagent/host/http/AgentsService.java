@@ -46,14 +46,15 @@ final class AgentsService {
     ObjectNode body = responses.mapper().createObjectNode();
     Tenant tenant = AuthFilter.tenant(req);
     ArrayNode agents = body.putArray("agents");
-    for (LoadedAgent agent : registry.agents()) {
+    AdapterRegistry.Snapshot snapshot = registry.snapshot();
+    for (LoadedAgent agent : snapshot.agents().values()) {
       if (tenant.allows(agent.id())) {
         agents.add(info(agent, tenant));
       }
     }
-    if (tenant.admin() && !registry.failures().isEmpty()) {
+    if (tenant.admin() && !snapshot.failures().isEmpty()) {
       ArrayNode errors = body.putArray("pluginErrors");
-      for (PluginFailure failure : registry.failures()) {
+      for (PluginFailure failure : snapshot.failures()) {
         errors.addObject()
             .put("plugin", failure.pluginId())
             .put("file", failure.file())
@@ -148,10 +149,12 @@ final class AgentsService {
   private ObjectNode pluginList(Tenant tenant) {
     ObjectNode body = responses.mapper().createObjectNode();
     ArrayNode plugins = body.putArray("plugins");
-    List<String> serving = registry.agents().stream()
+    // One snapshot: the files and the agents they serve come from the same scan.
+    AdapterRegistry.Snapshot snapshot = registry.snapshot();
+    List<String> serving = snapshot.agents().values().stream()
         .filter(a -> tenant.admin() || tenant.allows(a.id()))
         .map(a -> a.pluginId() + "/" + a.id()).toList();
-    for (AdapterRegistry.PluginFile file : registry.plugins()) {
+    for (AdapterRegistry.PluginFile file : snapshot.plugins()) {
       if (!tenant.admin() && file.agents().stream().noneMatch(a -> serving.contains(a.pluginId() + "/" + a.id()))) {
         continue;
       }

@@ -83,7 +83,7 @@ final class SessionsService {
     Session session = sessions.get(tenant, sessionId(req));
     long from = sessions.startTurn(tenant, session.id(), message);
     boolean assistantEnds = session.agent().adapter().assistantMessageEndsTurn();
-    sse.stream(res, false, session.log(), from, includeRaw, e -> endsTurn(e, assistantEnds));
+    sse.turn(res, session.log(), from, includeRaw, e -> endsTurn(e, assistantEnds));
   }
 
   /** The terminal-event rule of the one-turn stream. */
@@ -145,7 +145,7 @@ final class SessionsService {
     if (lastEventId.isPresent() && !lastEventId.get().isEmpty()) {
       offset = Math.max(offset, RequestBodies.unsignedQuery("Last-Event-ID", lastEventId.get()));
     }
-    sse.stream(res, req.prologue().method().equals(Method.HEAD), session.log(), offset, includeRaw, e -> false, true);
+    sse.follow(res, req.prologue().method().equals(Method.HEAD), session.log(), offset, includeRaw);
   }
 
   void replyQuestion(ServerRequest req, ServerResponse res) {

@@ -16,9 +16,10 @@ import java.util.function.Predicate;
 
 /**
  * Streams a session's log as Server-Sent Events on the request's own (virtual) thread. Each frame
- * carries {@code id:} (the sequence), {@code event:} (the type) and one {@code data:} line; a
- * comment keep-alive goes out when nothing else has for a while. The reader is served from the
- * log, so it never loses events however slow it is.
+ * carries {@code id:} (the sequence) and one {@code data:} line, and no {@code event:} line, so the
+ * event name stays the default {@code message} and a browser {@code EventSource.onmessage} handler
+ * receives every frame; a comment keep-alive goes out when nothing else has for a while. The reader
+ * is served from the log, so it never loses events however slow it is.
  */
 final class SseWriter {
 
@@ -40,22 +41,26 @@ final class SseWriter {
   }
 
   /**
-   * Writes events after {@code after} until {@code last} matches one (inclusive), the session has
-   * ended and everything was delivered, the daemon stops, or the client goes away. A {@code HEAD}
-   * request gets the headers only.
+   * One turn: writes events after {@code after} until {@code last} matches one (inclusive), the
+   * session ends and everything was delivered, the daemon stops, or the client goes away.
    */
-  void stream(
-      ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw, Predicate<RecordedEvent> last) {
-    stream(res, head, log, after, includeRaw, last, false);
+  void turn(ServerResponse res, EventLog log, long after, boolean includeRaw, Predicate<RecordedEvent> last) {
+    stream(res, false, log, after, includeRaw, last, false, true);
   }
 
   /**
-   * As {@link #stream(ServerResponse, boolean, EventLog, long, boolean, Predicate)}; with {@code
-   * announce}, a stream with nothing to send yet starts with a comment so that the client gets its
-   * headers at once (the server sends them with the first bytes).
+   * The live log: writes events after {@code after} as they are recorded, and stays open after the
+   * session has ended (with keep-alives) until the client goes away or the daemon stops, since
+   * clients that see a stream end restart it. A stream with nothing to send yet starts with a
+   * comment so that the client gets its headers at once (the server sends them with the first
+   * bytes). A {@code HEAD} request gets the headers only.
    */
-  void stream(ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw,
-      Predicate<RecordedEvent> last, boolean announce) {
+  void follow(ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw) {
+    stream(res, head, log, after, includeRaw, e -> false, true, false);
+  }
+
+  private void stream(ServerResponse res, boolean head, EventLog log, long after, boolean includeRaw,
+      Predicate<RecordedEvent> last, boolean announce, boolean endWithSession) {
     res.status(Status.OK_200);
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -68,9 +73,12 @@ final class SseWriter {
     try (OutputStream out = res.outputStream()) {
       boolean first = announce;
       while (true) {
-        EventLog.Read read = log.await(cursor, first ? 0 : keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+        long wait = first ? 0 : keepAlive.toMillis();
+        EventLog.Read read = endWithSession
+            ? log.await(cursor, wait, TimeUnit.MILLISECONDS)
+            : log.awaitFollowing(cursor, wait, TimeUnit.MILLISECONDS);
         if (read.events().isEmpty()) {
-          if (read.closed() || read.sealed()) {
+          if (read.closed() || (endWithSession && read.sealed())) {
             return;
           }
           out.write(first ? OPENED : KEEP_ALIVE);
@@ -101,7 +109,6 @@ final class SseWriter {
   private static void writeFrame(OutputStream out, RecordedEvent event, boolean includeRaw) throws IOException {
     StringBuilder head = new StringBuilder(48)
         .append("id: ").append(event.sequence()).append('\n')
-        .append("event: ").append(event.type().wireName()).append('\n')
         .append("data: ");
     out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
     out.write(event.json(includeRaw));

@@ -47,6 +47,23 @@ public final class AdapterRegistry implements AutoCloseable {
       Path path, long size, long modified, String pluginId, String version, String requires, List<LoadedAgent> agents,
       String error, PluginManager manager) {}
 
+  /**
+   * What the registry serves at one moment: the plugin files, the agents they provide and the
+   * failures, always from the same scan, so a reader never pairs a new file with old agents.
+   */
+  public record Snapshot(List<PluginFile> plugins, Map<String, LoadedAgent> agents, List<PluginFailure> failures) {
+    public Snapshot {
+      plugins = List.copyOf(plugins);
+      agents = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(agents));
+      failures = List.copyOf(failures);
+    }
+
+    /** The agent with this id, if loaded. */
+    public Optional<LoadedAgent> find(String id) {
+      return Optional.ofNullable(agents.get(id));
+    }
+  }
+
   /** What a rescan changed. */
   public record Rescan(List<String> added, List<String> removed, List<String> replaced, List<String> pending) {}
 
@@ -54,15 +71,14 @@ public final class AdapterRegistry implements AutoCloseable {
   private final Map<Path, PluginFile> files = new LinkedHashMap<>();
   private final List<PluginManager> retired = new ArrayList<>();
   private Path staging;
-  private volatile Map<String, LoadedAgent> agents;
-  private volatile List<PluginFailure> failures;
+  /** Replaced as a whole at the end of every scan; readers take it without a lock. */
+  private volatile Snapshot snapshot;
   /** Open once the first scan of the plugins directory is done; every accessor waits for it. */
   private final java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
 
   private AdapterRegistry(Path pluginsDir, List<LoadedAgent> builtin) {
     this.pluginsDir = pluginsDir;
-    this.agents = order(builtin);
-    this.failures = List.of();
+    this.snapshot = new Snapshot(List.of(), order(builtin), List.of());
   }
 
   /** A registry of adapters given in code (no plugin loading). */
@@ -115,7 +131,7 @@ public final class AdapterRegistry implements AutoCloseable {
       return;
     }
     scan(false);
-    for (LoadedAgent agent : agents.values()) {
+    for (LoadedAgent agent : snapshot.agents().values()) {
       LOG.log(Level.INFO, "agent {0} loaded from plugin {1} {2}", agent.id(), agent.pluginId(), agent.pluginVersion());
     }
   }
@@ -221,7 +237,7 @@ public final class AdapterRegistry implements AutoCloseable {
     publish(listing);
     if (settle && (!added.isEmpty() || !removed.isEmpty() || !replaced.isEmpty())) {
       LOG.log(Level.INFO, "plugins rescanned: added {0}, removed {1}, replaced {2}; agents now {3}", added, removed,
-          replaced, agents.keySet());
+          replaced, snapshot.agents().keySet());
     }
     return new Rescan(added, removed, replaced, pending);
   }
@@ -257,12 +273,11 @@ public final class AdapterRegistry implements AutoCloseable {
       }
     }
     for (PluginFailure failure : failed) {
-      if (!failures.contains(failure)) {
+      if (!snapshot.failures().contains(failure)) {
         LOG.log(Level.ERROR, "plugin {0} ({1}) not loaded: {2}", failure.pluginId(), failure.file(), failure.message());
       }
     }
-    agents = order(loaded);
-    failures = List.copyOf(failed);
+    snapshot = new Snapshot(new ArrayList<>(files.values()), order(loaded), failed);
   }
 
   private static Map<String, LoadedAgent> order(List<LoadedAgent> loaded) {
@@ -403,30 +418,30 @@ public final class AdapterRegistry implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Everything the registry serves, from one scan. */
+  public Snapshot snapshot() {
+    awaitLoaded();
+    return snapshot;
+  }
+
   /** The agents, in listing order. */
   public List<LoadedAgent> agents() {
-    awaitLoaded();
-    return List.copyOf(agents.values());
+    return List.copyOf(snapshot().agents().values());
   }
 
   /** The agent with this id, if loaded. */
   public Optional<LoadedAgent> find(String id) {
-    awaitLoaded();
-    return Optional.ofNullable(agents.get(id));
+    return snapshot().find(id);
   }
 
   /** Plugins that could not be loaded, and agents shadowed by another plugin. */
   public List<PluginFailure> failures() {
-    awaitLoaded();
-    return failures;
+    return snapshot().failures();
   }
 
-  /** The plugin files currently in the directory, loaded or failed. */
+  /** The plugin files in the directory as of the last scan, loaded or failed. */
   public List<PluginFile> plugins() {
-    awaitLoaded();
-    synchronized (this) {
-      return List.copyOf(files.values());
-    }
+    return snapshot().plugins();
   }
 
   private static void stopQuietly(PluginManager manager) {

@@ -93,10 +93,23 @@ public final class EventLog {
    * closed, or the timeout passes; then returns what there is (possibly nothing).
    */
   public Read await(long after, long timeout, TimeUnit unit) throws InterruptedException {
+    return await(after, timeout, unit, true);
+  }
+
+  /**
+   * Like {@link #await(long, long, TimeUnit)}, but an ended session does not cut the wait short: it
+   * returns when events exist, the log is closed or the timeout passes. For readers that stay after
+   * the session has ended.
+   */
+  public Read awaitFollowing(long after, long timeout, TimeUnit unit) throws InterruptedException {
+    return await(after, timeout, unit, false);
+  }
+
+  private Read await(long after, long timeout, TimeUnit unit, boolean untilSealed) throws InterruptedException {
     long nanos = unit.toNanos(timeout);
     lock.lock();
     try {
-      while (events.size() <= after && !sealed && !closed && nanos > 0) {
+      while (events.size() <= after && !(untilSealed && sealed) && !closed && nanos > 0) {
         nanos = appended.awaitNanos(nanos);
       }
       return new Read(slice(after, 4096), sealed, closed);

@@ -418,6 +418,11 @@ async function readStream(body, view, signal) {
           view.lastSequence = event.sequence;
           showEvent(view, event);
         }
+        if (view.ended) {
+          // Nothing follows session.ended; the daemon keeps the stream open, the page lets it go.
+          reader.cancel().catch(() => {});
+          return;
+        }
       }
     }
   }

@@ -68,7 +68,8 @@ class ApiCommandTest {
 
     Run stream = api("s3cret", "sessions", "send-message-stream", "s1", "-m", "reply hello there");
     assertThat(stream.exit()).as(stream.err()).isZero();
-    assertThat(stream.out()).contains("event: item.completed").contains("hello there").contains("\ndata: {");
+    assertThat(stream.out()).contains("\"type\":\"item.completed\"").contains("hello there").contains("\ndata: {")
+        .doesNotContain("event:");
 
     Run send = api("s3cret", "sessions", "send-message", "s1", "--message", "ask");
     assertThat(send.exit()).isZero();
@@ -91,9 +92,16 @@ class ApiCommandTest {
         .contains("question.resolved").contains("permission.resolved");
 
     assertThat(api("s3cret", "sessions", "terminate", "s1").exit()).isZero();
-    Run sse = api("s3cret", "sessions", "events-sse", "s1", "-o", "0");
-    assertThat(sse.exit()).isZero();
-    assertThat(sse.out()).startsWith("id: 1\nevent: session.started\n").contains("event: session.ended");
+    // The live stream stays open after the session ended; it ends when the daemon stops.
+    java.util.concurrent.CompletableFuture<Run> sse = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> api("s3cret", "sessions", "events-sse", "s1", "-o", "0"));
+    Thread.sleep(500);
+    assertThat(sse).as("still streaming after session.ended").isNotDone();
+    server.close();
+    Run ended = sse.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(ended.exit()).isZero();
+    assertThat(ended.out()).startsWith("id: 1\ndata: {").contains("\"type\":\"session.ended\"")
+        .doesNotContain("event:");
   }
 
   @Test

@@ -73,7 +73,7 @@ class SseTest {
   }
 
   @Test
-  void replaysThenStreamsLiveFramesWithIdAndEvent() throws Exception {
+  void replaysThenStreamsLiveFramesWithIdAndNoEventName() throws Exception {
     server.createSession("s");
     server.post("/v1/sessions/s/messages", "{\"message\":\"reply line one\\nline two\"}");
     JsonNode polled = server.awaitEvents("s", 4);
@@ -84,13 +84,15 @@ class SseTest {
       List<Frame> replay = read(stream, 4);
       for (int i = 0; i < 4; i++) {
         assertThat(replay.get(i).id()).isEqualTo(String.valueOf(i + 1));
-        assertThat(replay.get(i).event()).isEqualTo(polled.get(i).get("type").asText());
+        assertThat(replay.get(i).event()).as("no event: line, so EventSource.onmessage gets the frame").isNull();
+        assertThat(replay.get(i).type()).isEqualTo(polled.get(i).get("type").asText());
         assertThat(replay.get(i).json()).isEqualTo(polled.get(i));
       }
       assertThat(replay.get(2).json().get("data").get("delta").asText()).isEqualTo("line one\nline two");
       server.post("/v1/sessions/s/messages", "{\"message\":\"reply live\"}");
       List<Frame> live = read(stream, 3);
       assertThat(live).extracting(Frame::id).containsExactly("5", "6", "7");
+      assertThat(live).extracting(Frame::event).containsOnlyNulls();
       assertThat(live.get(2).json().get("raw").isNull()).isTrue();
     }
   }
@@ -162,7 +164,7 @@ class SseTest {
     server.createSession("k");
     int before = SseWriter.openStreams();
     SseStream stream = sse("/v1/sessions/k/events/sse");
-    assertThat(stream.nextEvent().event()).isEqualTo("session.started");
+    assertThat(stream.nextEvent().type()).isEqualTo("session.started");
     Frame keepAlive = stream.next();
     assertThat(keepAlive.data()).isNull();
     assertThat(keepAlive.comments()).containsExactly("keep-alive");
@@ -176,18 +178,49 @@ class SseTest {
   }
 
   @Test
-  void theStreamEndsAfterSessionEnded() throws Exception {
+  void theStreamStaysOpenAfterSessionEndedWithKeepAlives() throws Exception {
     server.createSession("e");
     try (SseStream stream = sse("/v1/sessions/e/events/sse")) {
-      assertThat(stream.nextEvent().event()).isEqualTo("session.started");
+      assertThat(stream.nextEvent().type()).isEqualTo("session.started");
       server.postEmpty("/v1/sessions/e/terminate");
-      List<Frame> rest = stream.readToEnd().stream().filter(f -> f.data() != null).toList();
-      assertThat(rest).extracting(Frame::event).containsExactly("session.ended");
+      assertThat(stream.nextEvent().type()).isEqualTo("session.ended");
+      assertKeepsAlive(stream, 4);
     }
     try (SseStream replay = sse("/v1/sessions/e/events/sse")) {
-      List<Frame> all = replay.readToEnd();
-      assertThat(all).extracting(Frame::event).containsExactly("session.started", "session.ended");
+      assertThat(read(replay, 2)).extracting(Frame::type).containsExactly("session.started", "session.ended");
+      assertKeepsAlive(replay, 3);
     }
+    try (SseStream beyond = sse("/v1/sessions/e/events/sse?offset=2")) {
+      assertThat(beyond.next().comments()).containsExactly("stream open");
+      assertKeepsAlive(beyond, 2);
+    }
+  }
+
+  /** The next {@code count} blocks are keep-alive comments: the stream neither ends nor sends events. */
+  private static void assertKeepsAlive(SseStream stream, int count) throws Exception {
+    for (int i = 0; i < count; i++) {
+      Frame f = stream.next();
+      assertThat(f).as("block %s after the end: the stream is still open", i + 1).isNotNull();
+      assertThat(f.data()).isNull();
+      assertThat(f.comments()).containsExactly("keep-alive");
+    }
+  }
+
+  @Test
+  void daemonShutdownClosesTheStreamOfAnEndedSession() throws Exception {
+    server.createSession("de");
+    server.postEmpty("/v1/sessions/de/terminate");
+    SseStream stream = sse("/v1/sessions/de/events/sse");
+    assertThat(read(stream, 2)).extracting(Frame::type).containsExactly("session.started", "session.ended");
+    CompletableFuture<List<Frame>> rest = CompletableFuture.supplyAsync(() -> {
+      try {
+        return stream.readToEnd();
+      } catch (Exception e) {
+        return List.of();
+      }
+    });
+    server.close();
+    assertThat(rest.get(5, TimeUnit.SECONDS)).allSatisfy(f -> assertThat(f.data()).isNull());
   }
 
   @Test
@@ -200,13 +233,13 @@ class SseTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"reply hi\"}")).build())) {
       assertThat(stream.response.statusCode()).isEqualTo(200);
       List<Frame> frames = stream.readToEnd();
-      assertThat(frames).extracting(Frame::event).containsExactly("item.started", "item.delta", "item.completed");
+      assertThat(frames).extracting(Frame::type).containsExactly("item.started", "item.delta", "item.completed");
       assertThat(frames.get(0).id()).isEqualTo("5");
     }
     try (SseStream stream = server.sse(server.request("/v1/sessions/turn/messages/stream")
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"ask\"}")).build())) {
-      assertThat(stream.readToEnd()).extracting(Frame::event).containsExactly("question.requested");
+      assertThat(stream.readToEnd()).extracting(Frame::type).containsExactly("question.requested");
     }
     HttpResponse<String> failed = server.post("/v1/sessions/turn/messages/stream", "{\"message\":\"fail\"}");
     assertThat(failed.statusCode()).isEqualTo(502);

@@ -133,6 +133,11 @@ final class TestServer implements AutoCloseable {
 
   /** One SSE message block. */
   record Frame(String id, String event, String data, List<String> comments) {
+    /** The recorded event's type, from its JSON. */
+    String type() {
+      return json().get("type").asText();
+    }
+
     JsonNode json() {
       try {
         return JSON.readTree(data);

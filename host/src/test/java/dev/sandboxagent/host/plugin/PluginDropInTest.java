@@ -127,4 +127,53 @@ class PluginDropInTest {
       }
     }
   }
+
+  @Test
+  void thePluginListNeverPairsANewFileWithOldAgents() throws Exception {
+    Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+    Files.createDirectories(tmp.resolve("built"));
+    HostConfig config = new HostConfig("127.0.0.1", 0, null, CorsConfig.disabled(), plugins, tmp.resolve("install"),
+        tmp.resolve("default-install"), HostConfig.DEFAULT_MAX_BODY_BYTES, HostConfig.DEFAULT_KEEP_ALIVE, tmp);
+    Path built = jar("racer", "racer-plugin", "racer", "1.0.0");
+    try (Daemon daemon = Daemon.start(config)) {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + daemon.port();
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.Queue<String> inconsistent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      java.util.concurrent.atomic.AtomicInteger seenLoaded = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.List<Thread> pollers = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        pollers.add(Thread.ofVirtual().start(() -> {
+          while (!done.get()) {
+            try {
+              JsonNode body = JSON.readTree(get(http, base + "/v1/plugins").body());
+              for (JsonNode p : body.get("plugins")) {
+                if (p.get("state").asText().equals("loaded")) {
+                  seenLoaded.incrementAndGet();
+                  if (p.get("agents").isEmpty()) {
+                    inconsistent.add(p.toString());
+                  }
+                }
+              }
+            } catch (Exception e) {
+              inconsistent.add("request failed: " + e);
+            }
+          }
+        }));
+      }
+      Thread.sleep(200);
+      Files.copy(built, plugins.resolve("racer.jar.part"));
+      Files.setLastModifiedTime(plugins.resolve("racer.jar.part"), FileTime.from(Instant.now().minusSeconds(5)));
+      Files.move(plugins.resolve("racer.jar.part"), plugins.resolve("racer.jar"), StandardCopyOption.ATOMIC_MOVE);
+      JSON.readTree(post(http, base + "/v1/plugins/rescan", "").body());
+      await(http, base + "/v1/plugins", p -> p.toString().contains("\"agents\":[\"racer\"]"));
+      Thread.sleep(200);
+      done.set(true);
+      for (Thread poller : pollers) {
+        poller.join();
+      }
+      assertThat(seenLoaded.get()).isPositive();
+      assertThat(inconsistent).as("a loaded plugin listed without its agents").isEmpty();
+    }
+  }
 }
