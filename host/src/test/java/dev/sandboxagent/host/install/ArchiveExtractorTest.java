@@ -253,6 +253,19 @@ class ArchiveExtractorTest {
 
   @ParameterizedTest
   @EnumSource(Format.class)
+  void loopsOfLinksAreRefusedOnceAllLinksAreThere(Format format) throws Exception {
+    Path target = deepTarget();
+    Path archives = Files.createDirectories(tmp.resolve("archives"));
+    assertRefusedCreatingNothingOutside(
+        TestArchive.write(archives, "loop", format, List.of(Entry.symlink("l1", "l2"), Entry.symlink("l2", "l1/x"))),
+        target, "symbolic link l1 goes through more than 40 links: l2");
+    assertRefusedCreatingNothingOutside(
+        TestArchive.write(archives, "self", format, List.of(Entry.symlink("self", "self"))),
+        target, "symbolic link self goes through more than 40 links: self");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Format.class)
   void entriesNeitherGoThroughNorReplaceExtractedLinks(Format format) throws Exception {
     Path target = deepTarget();
     Path archives = Files.createDirectories(tmp.resolve("archives"));
