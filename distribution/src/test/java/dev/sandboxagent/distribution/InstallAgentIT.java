@@ -228,6 +228,46 @@ class InstallAgentIT {
   }
 
   @Test
+  void refusesArchivesWhoseLinksLeadOutOrThatExpandPastTheLimit() throws Exception {
+    // a0 -> ., a1 -> a0/.. … a5 -> a4/..: each looks inside; from the staging tree a5 is the work directory.
+    Path chain = work.resolve("claude-chain.tgz");
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(Files.newOutputStream(chain)))) {
+      for (int i = 0; i < 6; i++) {
+        TarArchiveEntry link = new TarArchiveEntry("a" + i, TarArchiveEntry.LF_SYMLINK);
+        link.setLinkName(i == 0 ? "." : "a" + (i - 1) + "/..");
+        tar.putArchiveEntry(link);
+        tar.closeArchiveEntry();
+      }
+      tar.putArchiveEntry(new TarArchiveEntry("a5/ESCAPED/"));
+      tar.closeArchiveEntry();
+      byte[] program = "#!/bin/sh\necho '2.1.0 (Claude Code)'\n".getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry file = new TarArchiveEntry("package/claude");
+      file.setMode(0755);
+      file.setSize(program.length);
+      tar.putArchiveEntry(file);
+      tar.write(program);
+      tar.closeArchiveEntry();
+    }
+    Run escaped = run("install-agent", "claude", "--install-sources", "local", "--agent-archive", "claude=" + chain);
+    assertThat(escaped.exit()).isEqualTo(1);
+    assertThat(escaped.stderr()).contains("symbolic link a1 points outside the target: a0/..");
+    assertThat(work.resolve("ESCAPED")).doesNotExist();
+
+    Path big = work.resolve("claude-big.tgz");
+    Files.write(big, tarGz("package/claude", "#!/bin/sh\n" + "#".repeat(4096) + "\necho '2.1.0 (Claude Code)'\n"));
+    Run tooBig = run("install-agent", "claude", "--install-sources", "local", "--agent-archive", "claude=" + big,
+        "--max-archive-size", "1024");
+    assertThat(tooBig.exit()).isEqualTo(1);
+    assertThat(tooBig.stderr()).contains("archive expands to more than 1024 bytes (--max-archive-size)");
+    assertThat(work.resolve("install/claude")).doesNotExist();
+    Run fits = run("install-agent", "claude", "--install-sources", "local", "--agent-archive", "claude=" + big,
+        "--max-archive-size", "8192", "--max-archive-entries", "1");
+    assertThat(fits.exit()).as(fits.stderr()).isZero();
+    assertThat(runProgram(work.resolve("install/claude"))).isEqualTo("2.1.0 (Claude Code)");
+    assertThat(run("install-agent", "claude", "--max-archive-size", "0").exit()).isEqualTo(2);
+  }
+
+  @Test
   void refusesUnknownAgentsAndMissingArguments() throws Exception {
     Run unknown = run("install-agent", "nosuch");
     assertThat(unknown.exit()).isEqualTo(1);

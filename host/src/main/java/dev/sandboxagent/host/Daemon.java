@@ -83,7 +83,7 @@ public final class Daemon implements AutoCloseable {
     Downloader downloader = Downloader.standard();
     NpmRegistry npm = new NpmRegistry(config.install().npmRegistry(), downloader, mapper, null);
     Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
-        new ArchiveExtractor(), INSTALL_LOCK_TIMEOUT);
+        new ArchiveExtractor(config.install().archiveLimits()), INSTALL_LOCK_TIMEOUT);
     return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries());
   }
 

@@ -3,6 +3,7 @@ package dev.sandboxagent.host;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.client.ApiCommand;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
+import dev.sandboxagent.host.install.ArchiveLimits;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.tenant.Tenants;
@@ -74,6 +75,10 @@ public final class Main {
                                            [env SANDBOX_AGENT_BIN_<AGENT>]
             --npm-registry <URL>           npm registry [env SANDBOX_AGENT_NPM_REGISTRY, npm_config_registry, ~/.npmrc;
                                            default: https://registry.npmjs.org/]
+            --max-archive-size <BYTES>     most bytes one archive may write when extracted
+                                           [env SANDBOX_AGENT_MAX_ARCHIVE_SIZE; default: 2147483648]
+            --max-archive-entries <N>      most entries one archive may have [env SANDBOX_AGENT_MAX_ARCHIVE_ENTRIES;
+                                           default: 100000]
 
       install-agent <AGENT> [options]:
         -r, --reinstall                    download even if the program is already there
@@ -267,6 +272,8 @@ public final class Main {
     String agentVersion;
     String installSources;
     String npmRegistry;
+    Long maxArchiveSize;
+    Long maxArchiveEntries;
     final Map<String, Path> archives = new LinkedHashMap<>();
     final Map<String, Path> binaries = new LinkedHashMap<>();
 
@@ -308,6 +315,8 @@ public final class Main {
           case "--npm-registry" -> a.npmRegistry = value(args, ++i, arg, inline);
           case "--agent-archive" -> agentPath(value(args, ++i, arg, inline), a.archives, arg);
           case "--agent-bin" -> agentPath(value(args, ++i, arg, inline), a.binaries, arg);
+          case "--max-archive-size" -> a.maxArchiveSize = positiveLong(value(args, ++i, arg, inline), arg);
+          case "--max-archive-entries" -> a.maxArchiveEntries = (long) positiveInt(value(args, ++i, arg, inline), arg);
           default -> {
             if (arg.startsWith("-")) {
               throw new UsageException("unexpected argument '" + arg + "'");
@@ -371,6 +380,14 @@ public final class Main {
       }
     }
 
+    private static int positiveInt(String value, String flag) {
+      long v = positiveLong(value, flag);
+      if (v > Integer.MAX_VALUE) {
+        throw new UsageException("invalid value '" + value + "' for '" + flag + "'");
+      }
+      return (int) v;
+    }
+
     /** The configuration; {@code server} requires a token decision. */
     HostConfig toConfig(boolean server) {
       String tenantsPath = tenantsFile != null ? tenantsFile : System.getenv("SANDBOX_AGENT_TENANTS");
@@ -425,7 +442,35 @@ public final class Main {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("invalid npm registry URL: " + registry);
       }
-      return new InstallSettings(order, allArchives, allBinaries, uri);
+      return new InstallSettings(order, allArchives, allBinaries, uri, archiveLimits(env));
+    }
+
+    /** Flags win over environment variables; each bound falls back to its default on its own. */
+    ArchiveLimits archiveLimits(Map<String, String> env) {
+      long bytes = limit(maxArchiveSize, env, "SANDBOX_AGENT_MAX_ARCHIVE_SIZE", ArchiveLimits.DEFAULT_MAX_BYTES,
+          Long.MAX_VALUE);
+      long count = limit(maxArchiveEntries, env, "SANDBOX_AGENT_MAX_ARCHIVE_ENTRIES",
+          ArchiveLimits.DEFAULT_MAX_ENTRIES, Integer.MAX_VALUE);
+      return new ArchiveLimits(bytes, (int) count);
+    }
+
+    private static long limit(Long flag, Map<String, String> env, String variable, long fallback, long max) {
+      if (flag != null) {
+        return flag;
+      }
+      String value = env.get(variable);
+      if (value == null || value.isBlank()) {
+        return fallback;
+      }
+      try {
+        long v = Long.parseLong(value.strip());
+        if (v >= 1 && v <= max) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("invalid value '" + value + "' for " + variable + ": expected a positive number");
     }
   }
 }

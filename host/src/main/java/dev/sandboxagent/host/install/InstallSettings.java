@@ -17,9 +17,10 @@ import java.util.Map;
  * @param archives per agent id: a local archive, directory or program to install from (offline)
  * @param binaries per agent id: an explicit program to use instead of resolving one
  * @param npmRegistry the npm registry
+ * @param archiveLimits how far one archive may expand when it is extracted
  */
-public record InstallSettings(
-    List<SourceKind> sources, Map<String, Path> archives, Map<String, Path> binaries, URI npmRegistry) {
+public record InstallSettings(List<SourceKind> sources, Map<String, Path> archives, Map<String, Path> binaries,
+    URI npmRegistry, ArchiveLimits archiveLimits) {
 
   /** The kinds of install sources. */
   public enum SourceKind {
@@ -45,12 +46,19 @@ public record InstallSettings(
     archives = Map.copyOf(archives);
     binaries = Map.copyOf(binaries);
     requireNonNull(npmRegistry, "npmRegistry is null");
+    requireNonNull(archiveLimits, "archiveLimits is null");
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("at least one install source is needed");
     }
   }
 
-  /** Defaults: every kind of source, no local files, the public npm registry. */
+  /** Settings with the default archive limits. */
+  public InstallSettings(List<SourceKind> sources, Map<String, Path> archives, Map<String, Path> binaries,
+      URI npmRegistry) {
+    this(sources, archives, binaries, npmRegistry, ArchiveLimits.DEFAULT);
+  }
+
+  /** Defaults: every kind of source, no local files, the public npm registry, the default archive limits. */
   public static InstallSettings defaults() {
     return new InstallSettings(DEFAULT_ORDER, Map.of(), Map.of(), NpmRegistry.DEFAULT);
   }

@@ -12,17 +12,24 @@ import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.install.ArchiveLimits;
 import dev.sandboxagent.host.install.InstallSettings;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,13 +75,17 @@ class InstallApiTest {
   }
 
   private TestServer server(Map<String, Path> archives) throws IOException {
+    return server(archives, ArchiveLimits.DEFAULT);
+  }
+
+  private TestServer server(Map<String, Path> archives, ArchiveLimits limits) throws IOException {
     int deadPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       deadPort = socket.getLocalPort();
     }
     // Nothing listens there: the npm source fails at once, as it does without a network.
     InstallSettings install = new InstallSettings(InstallSettings.DEFAULT_ORDER, archives, Map.of(),
-        URI.create("http://127.0.0.1:" + deadPort + "/"));
+        URI.create("http://127.0.0.1:" + deadPort + "/"), limits);
     HostConfig config = new HostConfig("127.0.0.1", 0, null, CorsConfig.disabled(), tmp.resolve("plugins"),
         tmp.resolve("install"), tmp.resolve("default-install"), HostConfig.DEFAULT_MAX_BODY_BYTES,
         Duration.ofSeconds(15), tmp, install);
@@ -140,5 +151,71 @@ class InstallApiTest {
       assertThat(server.post("/v1/sessions/lazy", "{\"agent\":\"fakeagent\"}").statusCode()).isEqualTo(200);
       assertThat(Files.isExecutable(tmp.resolve("install/fakeagent"))).isTrue();
     }
+  }
+
+  /**
+   * A tar.gz with a working program and, before it, {@code a0 -> .}, {@code a1 -> a0/..} … {@code a5 -> a4/..}
+   * and a directory {@code a5/ESCAPED/}: from the install's staging directory, a5 is {@code tmp} itself.
+   */
+  private Path chainArchive() throws IOException {
+    Path archive = tmp.resolve("chain.tgz");
+    try (OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(archive));
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      for (int i = 0; i < 6; i++) {
+        TarArchiveEntry link = new TarArchiveEntry("a" + i, TarArchiveEntry.LF_SYMLINK);
+        link.setLinkName(i == 0 ? "." : "a" + (i - 1) + "/..");
+        tar.putArchiveEntry(link);
+        tar.closeArchiveEntry();
+      }
+      tar.putArchiveEntry(new TarArchiveEntry("a5/ESCAPED/"));
+      tar.closeArchiveEntry();
+      byte[] program = "#!/bin/sh\necho 'fakeagent 6.6.6'\n".getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry file = new TarArchiveEntry("package/bin/fakeagent");
+      file.setMode(0755);
+      file.setSize(program.length);
+      tar.putArchiveEntry(file);
+      tar.write(program);
+      tar.closeArchiveEntry();
+    }
+    return archive;
+  }
+
+  @Test
+  void anArchiveWhoseLinkChainLeadsOutIsAnInstallFailureThatCreatesNothingOutside() throws Exception {
+    try (TestServer server = server(Map.of("fakeagent", chainArchive()))) {
+      HttpResponse<String> install = server.post("/v1/agents/fakeagent/install", "{}");
+      assertThat(install.statusCode()).isEqualTo(500);
+      JsonNode problem = TestServer.json(install);
+      assertThat(problem.path("type").asText()).isEqualTo("urn:sandbox-agent:error:install_failed");
+      assertThat(problem.path("details").path("stderr").asText())
+          .contains("local " + tmp.resolve("chain.tgz") + ": symbolic link a1 points outside the target: a0/..");
+    }
+    assertThat(tmp.resolve("ESCAPED")).doesNotExist();
+    try (Stream<Path> all = Files.walk(tmp)) {
+      assertThat(all.filter(p -> p.getFileName().toString().equals("ESCAPED"))).isEmpty();
+    }
+    assertThat(tmp.resolve("install/fakeagent")).doesNotExist();
+  }
+
+  @Test
+  void archiveLimitsFromTheSettingsStopAnInstall() throws Exception {
+    Path archive = tmp.resolve("big.tgz");
+    try (OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(archive));
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      byte[] program = ("#!/bin/sh\n" + "#".repeat(4096) + "\n").getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry file = new TarArchiveEntry("package/bin/fakeagent");
+      file.setMode(0755);
+      file.setSize(program.length);
+      tar.putArchiveEntry(file);
+      tar.write(program);
+      tar.closeArchiveEntry();
+    }
+    try (TestServer server = server(Map.of("fakeagent", archive), new ArchiveLimits(1024, 10))) {
+      HttpResponse<String> install = server.post("/v1/agents/fakeagent/install", "{}");
+      assertThat(install.statusCode()).isEqualTo(500);
+      assertThat(TestServer.json(install).path("details").path("stderr").asText())
+          .contains("archive expands to more than 1024 bytes (--max-archive-size)");
+    }
+    assertThat(tmp.resolve("install/fakeagent")).doesNotExist();
   }
 }
