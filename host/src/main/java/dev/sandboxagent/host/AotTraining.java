@@ -41,7 +41,7 @@ final class AotTraining {
         get(http, base + "/v1/sessions/" + session + "/events?offset=0&limit=100");
         get(http, base + "/v1/sessions");
         post(http, base + "/v1/sessions/" + session + "/terminate", "");
-        get(http, base + "/v1/sessions/" + session + "/events/sse?offset=0");
+        follow(http, base + "/v1/sessions/" + session + "/events/sse?offset=0", "session.ended");
         get(http, base + "/v1/nope");
       }
       return 0;
@@ -59,6 +59,19 @@ final class AotTraining {
   private static void get(HttpClient http, String url) throws IOException, InterruptedException {
     drain(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
         HttpResponse.BodyHandlers.ofInputStream()));
+  }
+
+  /** Reads a live stream, which stays open, until a line holds {@code until}, then leaves. */
+  private static void follow(HttpClient http, String url, String until) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.BufferedReader reader = new java.io.BufferedReader(
+        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null && !line.contains(until)) {
+        // replayed events
+      }
+    }
   }
 
   private static void post(HttpClient http, String url, String json) throws IOException, InterruptedException {

@@ -27,6 +27,7 @@ public final class ApiRouting {
   /** Raw-path patterns of every API route, for authentication and 405 answers. */
   private static final List<Pattern> API_ROUTES = List.of(
       Pattern.compile("/v1/health"),
+      Pattern.compile("/v1/openapi.json"),
       Pattern.compile("/v1/agents"),
       Pattern.compile("/v1/plugins"),
       Pattern.compile("/v1/plugins/rescan"),
@@ -93,6 +94,8 @@ public final class ApiRouting {
       s.registry().awaitLoaded();
       Responses.json(res, healthy);
     });
+    OpenApiDocument openApi = OpenApiDocument.load();
+    r.get("/v1/openapi.json", (req, res) -> Responses.json(res, openApi.bytes()));
     r.get("/v1/agents", agents::list);
     r.post("/v1/agents/{agent}/install", agents::install);
     r.get("/v1/agents/{agent}/modes", agents::modes);

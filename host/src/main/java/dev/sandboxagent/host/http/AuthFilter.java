@@ -11,10 +11,10 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Bearer-token authentication for the API routes (the health check is exempt; unknown paths are
- * left to answer 404). The token names a tenant ({@link Tenant#DEFAULT} for the daemon's own
- * token), which is put in the request's context for the handlers. Tokens are compared in
- * constant time and never logged.
+ * Bearer-token authentication for the API routes (the health check and the OpenAPI document are
+ * exempt; unknown paths are left to answer 404). The token names a tenant ({@link Tenant#DEFAULT}
+ * for the daemon's own token), which is put in the request's context for the handlers. Tokens are
+ * compared in constant time and never logged.
  */
 final class AuthFilter implements Filter {
 
@@ -34,7 +34,7 @@ final class AuthFilter implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().rawPath();
-    if (path.equals("/v1/health") || !ApiRouting.isApiRoute(path)) {
+    if (path.equals("/v1/health") || path.equals("/v1/openapi.json") || !ApiRouting.isApiRoute(path)) {
       chain.proceed();
       return;
     }
