@@ -12,7 +12,9 @@ import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -306,7 +308,12 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     }
     List<AgentEvent> events;
     synchronized (translator) {
-      events = translator.finish(status.success() ? new ExitStatus(1, null, status.stderrTail()) : status);
+      events = new ArrayList<>(translator.finish(status));
+    }
+    if (events.stream().noneMatch(e -> e.type() == EventType.ERROR)) {
+      // a clean exit is still the end of the server under a running turn
+      events.add(AgentEvent.synthetic(new EventData.Error("codex app-server exited with status 0 in the middle of "
+          + "the turn", "process_exit", null)).withNativeSessionId(threadId));
     }
     // Only a session whose turn was cut short hears of it: an idle one resumes its thread later.
     if (!closed && inTurn) {

@@ -127,7 +127,7 @@ class CodexSessionFaultsTest {
     CodexSession busy = CodexSession.open(second, server, Duration.ofMinutes(10));
     busy.send("exit");
     AgentEvent error = second.awaitEvent(error("process_exit"), Duration.ofSeconds(20));
-    assertThat(((EventData.Error) error.data()).message()).startsWith("codex app-server exited");
+    assertThat(((EventData.Error) error.data()).message()).isEqualTo("codex app-server exited with status 0 in the middle of the turn");
     first.awaitExits(1, Duration.ofSeconds(20));
     assertThat(first.recorded()).isEmpty();
     idle.close();

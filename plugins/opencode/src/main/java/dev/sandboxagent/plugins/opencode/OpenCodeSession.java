@@ -13,8 +13,10 @@ import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemKind;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -238,7 +240,12 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     }
     List<AgentEvent> events;
     synchronized (translator) {
-      events = translator.finish(status.success() ? new ExitStatus(1, null, status.stderrTail()) : status);
+      events = new ArrayList<>(translator.finish(status));
+    }
+    if (events.stream().noneMatch(e -> e.type() == EventType.ERROR)) {
+      // a clean exit is still the end of the server under a running turn
+      events.add(AgentEvent.synthetic(new EventData.Error("opencode server exited with status 0 in the middle of "
+          + "the turn", "process_exit", null)).withNativeSessionId(sessionId));
     }
     // Only a session whose turn was cut short hears of it: an idle one uses the next server.
     if (!closed && inTurn) {

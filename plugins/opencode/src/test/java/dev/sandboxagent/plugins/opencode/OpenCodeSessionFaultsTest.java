@@ -145,7 +145,7 @@ class OpenCodeSessionFaultsTest {
     OpenCodeSession busy = OpenCodeSession.open(second, server, Duration.ofMinutes(10));
     busy.send("exit");
     AgentEvent error = second.awaitEvent(error("process_exit"), Duration.ofSeconds(20));
-    assertThat(((EventData.Error) error.data()).message()).startsWith("opencode");
+    assertThat(((EventData.Error) error.data()).message()).isEqualTo("opencode server exited with status 0 in the middle of the turn");
     first.awaitExits(1, Duration.ofSeconds(20));
     assertThat(first.recorded()).isEmpty();
   }
