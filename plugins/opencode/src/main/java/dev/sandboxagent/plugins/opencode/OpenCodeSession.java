@@ -123,8 +123,11 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
       server.call("POST", "/session/" + sessionId + "/prompt_async",
           promptBody(message, context.agentMode(), context.model(), context.variant()));
     } catch (AgentException e) {
-      synchronized (turnLock) {
-        turnRunning = false;
+      // A server that refused the prompt runs no turn; one that died on it reports its exit.
+      if (server.runsAfter(Duration.ofSeconds(1))) {
+        synchronized (turnLock) {
+          turnRunning = false;
+        }
       }
       throw e;
     }
