@@ -58,9 +58,9 @@ final class Launcher {
 
   private static Optional<String> resolve(String program, Path directory) {
     if (program.contains("/")) {
-      Path path = Path.of(program);
-      Path absolute = path.isAbsolute() || directory == null ? path : directory.resolve(path);
-      return executable(absolute) ? Optional.of(program) : Optional.empty();
+      // Relative to the directory the program runs in; made absolute so setsid cannot read it as an option.
+      Path path = directory == null ? Path.of(program) : directory.resolve(program);
+      return executable(path) ? Optional.of(path.toAbsolutePath().toString()) : Optional.empty();
     }
     if (PATH == null) {
       return Optional.empty();

@@ -46,7 +46,7 @@ public final class ProcessScope {
    */
   public HostProcess start(ProcessSpec spec, Map<String, String> baseEnvironment, Path defaultDirectory,
       ProcessListener listener, String name) {
-    if (stopped) {
+    if (stopped || supervisor.isShutDown()) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, name + ": its owner has been stopped");
     }
     String processMarker = marker + ":" + started.incrementAndGet();

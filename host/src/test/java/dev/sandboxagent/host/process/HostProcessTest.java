@@ -7,7 +7,9 @@ import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +131,26 @@ class HostProcessTest {
         .isInstanceOf(AgentException.class)
         .hasMessageStartingWith("cannot start " + tmp.resolve("nope"))
         .extracting(e -> ((AgentException) e).kind()).isEqualTo(AgentException.Kind.NOT_INSTALLED);
+  }
+
+  @Test
+  void programsAreFoundOnThePathAndRelativeToTheWorkingDirectory() throws Exception {
+    Path script = tmp.resolve("hello.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"hello $1\"\n");
+    assertThatThrownBy(() -> scope.start(ProcessSpec.of(List.of("./hello.sh")), Map.of(), tmp, new Recorder(), "x"))
+        .isInstanceOf(AgentException.class)
+        .extracting(e -> ((AgentException) e).kind()).isEqualTo(AgentException.Kind.NOT_INSTALLED);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Recorder relative = new Recorder();
+    Recorder onPath = new Recorder();
+
+    scope.start(ProcessSpec.of(List.of("./hello.sh", "there")), Map.of(), tmp, relative, "relative");
+    scope.start(ProcessSpec.of(List.of("sh", "-c", "echo found")), Map.of(), tmp, onPath, "path");
+
+    assertThat(relative.exit.get(20, TimeUnit.SECONDS).success()).isTrue();
+    assertThat(relative.out).containsExactly("hello there");
+    assertThat(onPath.exit.get(20, TimeUnit.SECONDS).success()).isTrue();
+    assertThat(onPath.out).containsExactly("found");
   }
 
   @Test
