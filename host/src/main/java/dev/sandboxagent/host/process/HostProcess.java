@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,6 @@ import java.util.function.Consumer;
 public final class HostProcess implements AgentProcess {
 
   private static final System.Logger LOG = System.getLogger(HostProcess.class.getName());
-  private static final int TAIL_LINES = 40;
-  private static final int TAIL_CHARS = 8 * 1024;
   /** How long a stopped process may take to exit before it is killed. */
   public static final Duration GRACE = Duration.ofSeconds(2);
   /** How long stdout may stay open after the process has exited before what holds it is stopped. */
@@ -57,7 +54,7 @@ public final class HostProcess implements AgentProcess {
   private final ProcessListener listener;
   private final Consumer<HostProcess> onGone;
   private final OutputStream stdin;
-  private final ArrayDeque<String> tail = new ArrayDeque<>();
+  private final StderrTail tail = new StderrTail();
   private final CountDownLatch stdoutEnded = new CountDownLatch(1);
   private final ReentrantLock delivery = new ReentrantLock();
   private final Thread stderrReader;
@@ -167,9 +164,7 @@ public final class HostProcess implements AgentProcess {
 
   @Override
   public String stderrTail() {
-    synchronized (tail) {
-      return String.join("\n", tail);
-    }
+    return tail.toString();
   }
 
   @Override
@@ -214,16 +209,7 @@ public final class HostProcess implements AgentProcess {
 
   private void readStdout() {
     try {
-      pump(process.getInputStream(), line -> {
-        delivery.lock();
-        try {
-          if (!finished) {
-            deliver(() -> listener.stdout(line));
-          }
-        } finally {
-          delivery.unlock();
-        }
-      });
+      pump(process.getInputStream(), line -> deliverOutput(() -> listener.stdout(line)));
     } finally {
       stdoutEnded.countDown();
     }
@@ -234,7 +220,7 @@ public final class HostProcess implements AgentProcess {
     try {
       int code = awaitExit();
       if (!await(stdoutEnded, DRAIN)) {
-        LOG.log(System.Logger.Level.DEBUG, "{0} exited with {1} but its output is still open; "
+        LOG.log(System.Logger.Level.INFO, "{0} exited with {1} but its output is still open; "
             + "stopping what it left behind", name, code);
         join(takeDown(), GRACE.multipliedBy(3));
         if (!await(stdoutEnded, GRACE)) {
@@ -280,21 +266,8 @@ public final class HostProcess implements AgentProcess {
 
   private void readStderr() {
     pump(process.getErrorStream(), line -> {
-      synchronized (tail) {
-        tail.addLast(line.length() > TAIL_CHARS ? line.substring(0, TAIL_CHARS) : line);
-        int chars = tail.stream().mapToInt(String::length).sum();
-        while (tail.size() > TAIL_LINES || (chars > TAIL_CHARS && tail.size() > 1)) {
-          chars -= tail.removeFirst().length();
-        }
-      }
-      delivery.lock();
-      try {
-        if (!finished) {
-          deliver(() -> listener.stderr(line));
-        }
-      } finally {
-        delivery.unlock();
-      }
+      tail.add(line);
+      deliverOutput(() -> listener.stderr(line));
     });
   }
 
@@ -310,6 +283,18 @@ public final class HostProcess implements AgentProcess {
       // the stream closed under us (the process was killed); what was read is delivered
     }
     decoder.finish().forEach(lines);
+  }
+
+  /** Delivers output unless {@code exited} has been delivered (output is never delivered after it). */
+  private void deliverOutput(Runnable callback) {
+    delivery.lock();
+    try {
+      if (!finished) {
+        deliver(callback);
+      }
+    } finally {
+      delivery.unlock();
+    }
   }
 
   private void deliver(Runnable callback) {
