@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +131,6 @@ class AgentFaultsIT {
     assertThat(Launcher.types(daemon.events(other))).doesNotContain("error");
   }
 
-  @Disabled("waits for host processes whose exit is seen while a child holds their stdout")
   @ParameterizedTest
   @ValueSource(strings = {"claude", "codex", "opencode", "amp"})
   void anAgentThatExitsWhileItsChildHoldsItsOutputEndsTheTurnWithAnError(String agent) throws Exception {
