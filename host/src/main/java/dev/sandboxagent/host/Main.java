@@ -47,7 +47,7 @@ public final class Main {
 
       Options:
         -t, --token <TOKEN>      require this bearer token (visible to local users: prefer the two below)
-            --token-file <FILE>  read the token from this file (its first line)
+            --token-file <FILE>  read the token from this file (one line)
                                  [the token may also come from env SANDBOX_TOKEN; a flag wins over it]
         -n, --no-token           disable authentication
         -h, --help               print help
@@ -414,7 +414,7 @@ public final class Main {
         }
         tenants = Tenants.load(Path.of(tenantsPath), new ObjectMapper());
       }
-      String effectiveToken = TokenOptions.resolve(token, tokenFile, noToken, env);
+      String effectiveToken = server ? TokenOptions.resolve(token, tokenFile, noToken, env) : null;
       if (effectiveToken == null && !noToken && server && tenants.isEmpty()) {
         throw new IllegalArgumentException(
             "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
