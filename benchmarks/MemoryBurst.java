@@ -63,8 +63,7 @@ public class MemoryBurst {
       for (int i = 0; i < 30; i++) {
         post(http, base + "/v1/sessions/burst/messages", "{\"message\":\"echo " + i + " " + chunk + "\"}");
       }
-      // Let the last turn be recorded.
-      Thread.sleep(2000);
+      post(http, base + "/v1/sessions/burst/messages", "{\"message\":\"echo " + MARKER + "\"}");
       long bytes = 0;
       try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<Long>> readers = new ArrayList<>();
@@ -82,6 +81,16 @@ public class MemoryBurst {
       System.out.printf("start to healthy %d ms; RSS idle %.1f MB, peak %.1f MB, after the burst %.1f MB,"
           + " %d s later %.1f MB (%d MB streamed to 10 readers)%n",
           startMillis, idle / 1024.0, peak / 1024.0, burst / 1024.0, after, later / 1024.0, bytes >> 20);
+      // The heap as the JVM sees it then (committed and used), when the JDK's jcmd is at hand.
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      if (Files.isExecutable(jcmd)) {
+        Process info = new ProcessBuilder(jcmd.toString(), String.valueOf(daemon.pid()), "GC.heap_info")
+            .redirectErrorStream(true).start();
+        String text = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        info.waitFor();
+        text.lines().filter(l -> l.contains("total") && l.contains("used")).limit(2)
+            .forEach(l -> System.out.println("heap: " + l.strip()));
+      }
     } finally {
       daemon.destroy();
       daemon.waitFor(20, TimeUnit.SECONDS);
@@ -97,35 +106,31 @@ public class MemoryBurst {
     }
   }
 
-  /** Reads an event stream until it has been quiet for two seconds; returns the bytes read. */
+  /** Reads an event stream until the marker's turn has arrived; returns the bytes read. */
   private static long read(HttpClient http, String url) throws Exception {
     HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     long total = 0;
     byte[] buffer = new byte[65536];
-    try (InputStream in = r.body(); var timer = Executors.newSingleThreadScheduledExecutor()) {
+    String tail = "";
+    try (InputStream in = r.body()) {
       while (true) {
-        var close = timer.schedule(() -> {
-          try {
-            in.close();
-          } catch (java.io.IOException e) {
-            // closing ends the read below
-          }
-        }, 2, TimeUnit.SECONDS);
-        int n;
-        try {
-          n = in.read(buffer);
-        } catch (java.io.IOException e) {
-          return total;
-        }
-        close.cancel(false);
+        int n = in.read(buffer);
         if (n < 0) {
           return total;
         }
         total += n;
+        String seen = tail + new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        // The marker's echo is the last message: the completion of its answer ends the burst.
+        if (seen.contains("\"text\":\"" + MARKER + "\"}],\"status\":\"completed\"")) {
+          return total;
+        }
+        tail = seen.substring(Math.max(0, seen.length() - 200));
       }
     }
   }
+
+  private static final String MARKER = "end-of-burst";
 
   private static long kb(long pid, String field) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {

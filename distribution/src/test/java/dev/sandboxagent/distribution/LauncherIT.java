@@ -104,6 +104,67 @@ class LauncherIT {
   }
 
   @Test
+  @Timeout(300)
+  void memoryTakenInABurstIsReturnedWhenQuiet() throws Exception {
+    try (Launcher daemon = Launcher.start(work, "t0k3n")) {
+      long pid = daemon.process.pid();
+      assertThat(daemon.post("/v1/sessions/burst", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+      long idle = statusKb(pid, "VmRSS");
+      String chunk = "x".repeat(1_000_000);
+      for (int i = 0; i < 10; i++) {
+        assertThat(daemon.post("/v1/sessions/burst/messages", "{\"message\":\"echo " + i + " " + chunk + "\"}")
+            .statusCode()).isLessThan(300);
+      }
+      daemon.post("/v1/sessions/burst/messages", "{\"message\":\"echo end-of-burst\"}");
+      String last = "\"text\":\"end-of-burst\"}],\"status\":\"completed\"";
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        List<java.util.concurrent.Future<?>> readers = new java.util.ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+          readers.add(pool.submit(() -> readUntil(daemon, "/v1/sessions/burst/events/sse?offset=0", last)));
+        }
+        for (var reader : readers) {
+          reader.get();
+        }
+      }
+      // The fan-out's garbage is more than the log it replays: when quiet, at least half of what the
+      // burst added is given back (or what is left is within 128 MB of the idle figure).
+      long peak = statusKb(pid, "VmHWM");
+      long bound = idle + Math.max(128 * 1024, (peak - idle) / 2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      long now = statusKb(pid, "VmRSS");
+      while (now > bound && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        now = statusKb(pid, "VmRSS");
+      }
+      assertThat(now).as("RSS in kB (idle %d, peak %d)", idle, peak).isLessThanOrEqualTo(bound);
+    }
+  }
+
+  private static Void readUntil(Launcher daemon, String path, String marker) throws Exception {
+    HttpResponse<InputStream> sse = daemon.http.send(daemon.request(path).timeout(java.time.Duration.ofMinutes(3))
+        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    byte[] buffer = new byte[65536];
+    String tail = "";
+    try (InputStream in = sse.body()) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        String seen = tail + new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (seen.contains(marker)) {
+          return null;
+        }
+        tail = seen.substring(Math.max(0, seen.length() - marker.length()));
+      }
+    }
+    throw new AssertionError("the stream ended before " + marker);
+  }
+
+  /** A figure of /proc/PID/status, such as VmRSS, in kB. */
+  private static long statusKb(long pid, String field) throws Exception {
+    return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+        .filter(l -> l.startsWith(field + ":")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
   void stopsPromptlyOnSigtermWithAnOpenStreamAndLeavesNoProcess() throws Exception {
     Launcher daemon = Launcher.start(work, "t0k3n");
     assertThat(daemon.post("/v1/sessions/live", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
