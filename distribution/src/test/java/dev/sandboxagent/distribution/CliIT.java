@@ -27,7 +27,7 @@ class CliIT {
     List<String> command = new ArrayList<>(List.of(Dist.dir().resolve("bin/sandbox-agent").toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    for (String key : List.of("ANTHROPIC_API_KEY", "CLAUDE_API_KEY", "OPENAI_API_KEY", "CODEX_API_KEY")) {
+    for (String key : List.of("ANTHROPIC_API_KEY", "CLAUDE_API_KEY", "OPENAI_API_KEY", "CODEX_API_KEY", "SANDBOX_TOKEN")) {
       pb.environment().remove(key);
     }
     pb.environment().putAll(env);
@@ -58,9 +58,19 @@ class CliIT {
           "-t", "cli-token");
       assertThat(events.out()).contains("\"hasMore\": true").contains("\"type\": \"session.started\"");
 
-      Run unauthorized = run(Map.of(), "api", "agents", "list", "-e", daemon.base, "--no-token", "-t", "cli-token");
+      Run unauthorized = run(Map.of("SANDBOX_TOKEN", "cli-token"), "api", "agents", "list", "-e", daemon.base,
+          "--no-token");
       assertThat(unauthorized.exit()).isEqualTo(1);
       assertThat(unauthorized.err()).contains("unexpected http status: 401 Unauthorized");
+
+      Run conflicting = run(Map.of(), "api", "agents", "list", "-e", daemon.base, "--no-token", "-t", "cli-token");
+      assertThat(conflicting.exit()).isEqualTo(2);
+      assertThat(conflicting.err()).contains("'--token <TOKEN>' cannot be used with '--no-token'")
+          .doesNotContain("cli-token");
+
+      Run fromEnv = run(Map.of("SANDBOX_TOKEN", "cli-token"), "api", "agents", "list", "-e", daemon.base);
+      assertThat(fromEnv.exit()).as(fromEnv.err()).isZero();
+      assertThat(fromEnv.out()).contains("\"id\": \"mock\"");
     } finally {
       daemon.stop();
     }

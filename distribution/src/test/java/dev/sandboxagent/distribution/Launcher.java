@@ -42,18 +42,29 @@ final class Launcher implements AutoCloseable {
   /** Starts the daemon with extra server arguments and environment variables. */
   static Launcher start(Path workDir, String token, List<String> extraArgs, java.util.Map<String, String> env)
       throws Exception {
+    return start(workDir, token, List.of("--token", token), extraArgs, env);
+  }
+
+  /**
+   * Starts the daemon with these arguments for its token ({@code authArgs}, which may give none when
+   * {@code env} does); {@code token} is the one requests send.
+   */
+  static Launcher start(Path workDir, String token, List<String> authArgs, List<String> extraArgs,
+      java.util.Map<String, String> env) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     Path log = workDir.resolve("daemon.log");
     ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "server",
-        "--host", "127.0.0.1", "--port", String.valueOf(port), "--token", token,
-        "--install-dir", workDir.resolve("install").toString())
+        "--host", "127.0.0.1", "--port", String.valueOf(port))
         .directory(workDir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    pb.command().addAll(authArgs);
+    pb.command().addAll(List.of("--install-dir", workDir.resolve("install").toString()));
     pb.command().addAll(extraArgs);
+    pb.environment().remove("SANDBOX_TOKEN");
     pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
     pb.environment().putAll(env);
     Launcher launcher = new Launcher(pb.start(), port, token, log);

@@ -3,9 +3,16 @@ package dev.sandboxagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +27,7 @@ class LauncherIT {
   private int runToExit(String... args) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString());
     pb.command().addAll(java.util.List.of(args));
+    pb.environment().remove("SANDBOX_TOKEN");
     pb.redirectErrorStream(true).redirectOutput(work.resolve("out.log").toFile());
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -34,6 +42,126 @@ class LauncherIT {
     assertThat(runToExit("server", "--no-token", "--cors-allow-credentials")).isEqualTo(1);
     assertThat(runToExit()).isEqualTo(1);
     assertThat(runToExit("--bogus")).isEqualTo(2);
+  }
+
+  @Test
+  void tokenOptionsThatContradictEachOtherAreRefused() throws Exception {
+    assertThat(runToExit("server", "--token", "t0k3n", "--no-token")).isEqualTo(2);
+    assertThat(Files.readString(work.resolve("out.log"))).contains("'--token <TOKEN>' cannot be used with '--no-token'")
+        .doesNotContain("t0k3n");
+    assertThat(runToExit("-t", "t0k3n", "server", "-n")).isEqualTo(2);
+    assertThat(runToExit("server", "--no-token", "--token", "t0k3n")).isEqualTo(2);
+  }
+
+  @Test
+  void tokenFromTheEnvironmentOrAFileStaysOutOfTheCommandLine() throws Exception {
+    Path file = Files.writeString(work.resolve("token"), "file-t0k3n\n");
+    requiresTokenNotInCommandLine(Launcher.start(Files.createDirectories(work.resolve("env")), "env-t0k3n",
+        List.of(), List.of(), Map.of("SANDBOX_TOKEN", "env-t0k3n")));
+    requiresTokenNotInCommandLine(Launcher.start(Files.createDirectories(work.resolve("file")), "file-t0k3n",
+        List.of("--token-file", file.toString()), List.of(), Map.of()));
+  }
+
+  private static void requiresTokenNotInCommandLine(Launcher daemon) throws Exception {
+    try (daemon) {
+      assertThat(daemon.get("/v1/agents").statusCode()).isEqualTo(200);
+      HttpResponse<String> anonymous = daemon.http.send(
+          HttpRequest.newBuilder(URI.create(daemon.base + "/v1/agents")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      String commandLine = Files.readString(Path.of("/proc", String.valueOf(daemon.process.pid()), "cmdline"));
+      assertThat(commandLine).contains("dev.sandboxagent.host.Main").doesNotContain(daemon.token);
+      assertThat(Files.readString(daemon.log)).contains("(auth on)").doesNotContain(daemon.token);
+    }
+  }
+
+  @Test
+  void portInUseEndsTheDaemonWithOneClearLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThat(runToExit("server", "--no-token", "--port", String.valueOf(port))).isEqualTo(1);
+      String out = Files.readString(work.resolve("out.log"));
+      assertThat(out).contains("error=\"address 127.0.0.1:" + port + " is already in use\"")
+          .doesNotContain("Exception").doesNotContain("SEVERE").doesNotContain("listening");
+    }
+  }
+
+  @Test
+  void logTimesAreUtcInAnyTimeZone() throws Exception {
+    Instant before = Instant.now();
+    try (Launcher daemon = Launcher.start(work, "t0k3n", List.of(), Map.of("TZ", "Asia/Tokyo"))) {
+      // The line is written just after the server answers: wait for it.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      String line = null;
+      while (line == null && System.nanoTime() < deadline) {
+        line = Files.readAllLines(daemon.log).stream().filter(l -> l.contains("server listening on"))
+            .findFirst().orElse(null);
+        Thread.sleep(50);
+      }
+      assertThat(line).as("the daemon's log line").isNotNull();
+      Instant logged = Instant.parse(line.substring(0, line.indexOf(' ')));
+      assertThat(logged).isBetween(before.minusSeconds(60), Instant.now().plusSeconds(60));
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void memoryTakenInABurstIsReturnedWhenQuiet() throws Exception {
+    try (Launcher daemon = Launcher.start(work, "t0k3n")) {
+      long pid = daemon.process.pid();
+      assertThat(daemon.post("/v1/sessions/burst", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+      long idle = statusKb(pid, "VmRSS");
+      String chunk = "x".repeat(1_000_000);
+      for (int i = 0; i < 10; i++) {
+        assertThat(daemon.post("/v1/sessions/burst/messages", "{\"message\":\"echo " + i + " " + chunk + "\"}")
+            .statusCode()).isLessThan(300);
+      }
+      daemon.post("/v1/sessions/burst/messages", "{\"message\":\"echo end-of-burst\"}");
+      String last = "\"text\":\"end-of-burst\"}],\"status\":\"completed\"";
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        List<java.util.concurrent.Future<?>> readers = new java.util.ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+          readers.add(pool.submit(() -> readUntil(daemon, "/v1/sessions/burst/events/sse?offset=0", last)));
+        }
+        for (var reader : readers) {
+          reader.get();
+        }
+      }
+      // The fan-out's garbage is more than the log it replays: when quiet, at least half of what the
+      // burst added is given back (or what is left is within 128 MB of the idle figure).
+      long peak = statusKb(pid, "VmHWM");
+      long bound = idle + Math.max(128 * 1024, (peak - idle) / 2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      long now = statusKb(pid, "VmRSS");
+      while (now > bound && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        now = statusKb(pid, "VmRSS");
+      }
+      assertThat(now).as("RSS in kB (idle %d, peak %d)", idle, peak).isLessThanOrEqualTo(bound);
+    }
+  }
+
+  private static Void readUntil(Launcher daemon, String path, String marker) throws Exception {
+    HttpResponse<InputStream> sse = daemon.http.send(daemon.request(path).timeout(java.time.Duration.ofMinutes(3))
+        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    byte[] buffer = new byte[65536];
+    String tail = "";
+    try (InputStream in = sse.body()) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        String seen = tail + new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (seen.contains(marker)) {
+          return null;
+        }
+        tail = seen.substring(Math.max(0, seen.length() - marker.length()));
+      }
+    }
+    throw new AssertionError("the stream ended before " + marker);
+  }
+
+  /** A figure of /proc/PID/status, such as VmRSS, in kB. */
+  private static long statusKb(long pid, String field) throws Exception {
+    return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+        .filter(l -> l.startsWith(field + ":")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .findFirst().orElseThrow();
   }
 
   @Test

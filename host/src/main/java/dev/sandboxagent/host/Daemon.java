@@ -21,6 +21,11 @@ import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +37,9 @@ public final class Daemon implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
   /** How long an install waits for another install of the same agent (a large download) to finish. */
   private static final Duration INSTALL_LOCK_TIMEOUT = Duration.ofMinutes(15);
+  /** The web server's own logger, which reports a failure to listen; held so that its filter stays. */
+  private static final java.util.logging.Logger SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.helidon.webserver.LoomServer");
 
   private final AdapterRegistry registry;
   private final SessionManager sessions;
@@ -48,15 +56,39 @@ public final class Daemon implements AutoCloseable {
     this.processes = processes;
   }
 
-  /** Loads the plugins of {@code config.pluginsDir()} and starts serving. */
+  /**
+   * Loads the plugins of {@code config.pluginsDir()} and starts serving.
+   *
+   * @throws UncheckedIOException when the server cannot listen on the configured address, with a
+   *     message that says why in one line (such as {@code address 127.0.0.1:2468 is already in use})
+   */
   public static Daemon start(HostConfig config) {
+    requireNonNull(config, "config is null");
+    InetAddress address = resolve(config.host());
     // Plugins load while the web server starts; requests (the health check too) wait for them.
-    return start(config, AdapterRegistry.loadInBackground(config.pluginsDir()));
+    return start(config, address, AdapterRegistry.loadInBackground(config.pluginsDir()));
   }
 
-  /** Starts serving the agents of {@code registry}. */
+  /**
+   * Starts serving the agents of {@code registry}, which the daemon closes when it stops or fails
+   * to start.
+   *
+   * @throws UncheckedIOException when the server cannot listen on the configured address
+   */
   public static Daemon start(HostConfig config, AdapterRegistry registry) {
     requireNonNull(config, "config is null");
+    requireNonNull(registry, "registry is null");
+    InetAddress address;
+    try {
+      address = resolve(config.host());
+    } catch (UncheckedIOException e) {
+      registry.close();
+      throw e;
+    }
+    return start(config, address, registry);
+  }
+
+  private static Daemon start(HostConfig config, InetAddress address, AdapterRegistry registry) {
     ObjectMapper mapper = new ObjectMapper();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
     ProcessSupervisor processes = ProcessSupervisor.create();
@@ -66,16 +98,97 @@ public final class Daemon implements AutoCloseable {
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
     WebServer server = WebServer.builder()
-        .host(config.host())
+        .address(address)
         .port(config.port())
         .shutdownHook(false)
         .maxPayloadSize(config.maxBodyBytes())
         .shutdownGracePeriod(Duration.ofMillis(500))
         .connectionOptions(o -> o.tcpNoDelay(true))
         .routing(routing -> ApiRouting.configure(routing, services))
-        .build()
-        .start();
+        .build();
+    Throwable failure = startQuietly(server);
+    if (!server.isRunning()) {
+      try {
+        server.stop();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "stopping the web server that did not start failed", e);
+      }
+      // The background load may still be adding plugins: let it finish, then stop them all.
+      registry.awaitLoaded();
+      registry.close();
+      processes.shutdown(HostProcess.GRACE);
+      throw listenFailure(config.host(), config.port(), failure);
+    }
     return new Daemon(registry, sessions, server, processes);
+  }
+
+  /**
+   * Starts the web server. The web server logs a failure to listen (a stack trace) instead of
+   * throwing it: while it starts, its failure records are kept from the log and their cause is
+   * returned, so that the caller can report it in one line.
+   *
+   * @return the cause of a failed start, or null
+   */
+  private static Throwable startQuietly(WebServer server) {
+    java.util.logging.Logger log = SERVER_LOG;
+    java.util.logging.Filter previous = log.getFilter();
+    Throwable[] failure = new Throwable[1];
+    log.setFilter(record -> {
+      if (record.getLevel().intValue() < java.util.logging.Level.SEVERE.intValue()) {
+        return previous == null || previous.isLoggable(record);
+      }
+      synchronized (failure) {
+        if (failure[0] == null && record.getThrown() != null) {
+          failure[0] = record.getThrown();
+        }
+      }
+      return false;
+    });
+    try {
+      server.start();
+    } finally {
+      log.setFilter(previous);
+    }
+    synchronized (failure) {
+      return failure[0];
+    }
+  }
+
+  /** The bind address, resolved before anything starts so that an unknown host is one clear error. */
+  private static InetAddress resolve(String host) {
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new UncheckedIOException("cannot listen on " + host + ": unknown host", e);
+    }
+  }
+
+  /** Why the server could not listen on {@code host:port}, in one line. */
+  static UncheckedIOException listenFailure(String host, int port, Throwable failure) {
+    String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    BindException bind = null;
+    for (Throwable t = failure; t != null && bind == null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        bind = b;
+      }
+    }
+    if (bind == null) {
+      String reason = failure == null ? "the web server did not start" : String.valueOf(failure.getMessage());
+      return new UncheckedIOException("cannot listen on " + where + ": " + reason,
+          failure instanceof IOException io ? io : new IOException(reason, failure));
+    }
+    String reason = String.valueOf(bind.getMessage());
+    String message;
+    if (reason.contains("already in use")) {
+      message = "address " + where + " is already in use";
+    } else if (reason.contains("Cannot assign requested address")) {
+      message = "cannot listen on " + where + ": " + host + " is not an address of this machine";
+    } else if (reason.contains("Permission denied")) {
+      message = "cannot listen on " + where + ": permission denied";
+    } else {
+      message = "cannot listen on " + where + ": " + reason;
+    }
+    return new UncheckedIOException(message, bind);
   }
 
   /**

@@ -32,12 +32,12 @@ public final class Main {
   static {
     PF4J_LOG.setLevel(java.util.logging.Level.WARNING);
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+      UtcLogFormatter.install();
     }
   }
 
   private static final String USAGE = """
-      Usage: sandbox-agent [-t|--token <TOKEN>] [-n|--no-token] <COMMAND>
+      Usage: sandbox-agent [-t|--token <TOKEN> | --token-file <FILE> | -n|--no-token] <COMMAND>
 
       Commands:
         server          run the HTTP daemon
@@ -47,10 +47,12 @@ public final class Main {
         hash-token      read a token on stdin, print its stored form for a tenants file
 
       Options:
-        -t, --token <TOKEN>  require this bearer token
-        -n, --no-token       disable authentication
-        -h, --help           print help
-        -V, --version        print version
+        -t, --token <TOKEN>      require this bearer token (visible to local users: prefer the two below)
+            --token-file <FILE>  read the token from this file (one line)
+                                 [the token may also come from env SANDBOX_TOKEN; a flag wins over it]
+        -n, --no-token           disable authentication
+        -h, --help               print help
+        -V, --version            print version
 
       server options:
         -H, --host <HOST>                  bind address [default: 127.0.0.1]
@@ -88,13 +90,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     String client = clientCommand(args);
     if (client != null) {
-      return runClient(client, args, out, err);
+      return runClient(client, args, env, out, err);
     }
     ParsedArgs parsed;
     try {
@@ -118,7 +120,7 @@ public final class Main {
       return 1;
     }
     return switch (parsed.command) {
-      case "server" -> server(parsed, err);
+      case "server" -> server(parsed, env, err);
       case "hash-token" -> hashToken(System.in, out, err);
       case "install-agent" -> InstallAgentCommand.run(parsed, err);
       case "aot-training" -> AotTraining.run(parsed, err);
@@ -133,7 +135,7 @@ public final class Main {
   private static String clientCommand(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("-t") || arg.equals("--token")) {
+      if (arg.equals("-t") || arg.equals("--token") || arg.equals("--token-file")) {
         i++;
       } else if (!arg.startsWith("-")) {
         return arg.equals("api") || arg.equals("credentials") ? arg : null;
@@ -142,21 +144,29 @@ public final class Main {
     return null;
   }
 
-  private static int runClient(String command, String[] args, PrintStream out, PrintStream err) {
+  private static int runClient(String command, String[] args, Map<String, String> env, PrintStream out,
+      PrintStream err) {
     List<String> rest = new ArrayList<>();
     String token = null;
+    String tokenFile = null;
     boolean noToken = false;
     boolean seenCommand = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("-t") || arg.equals("--token")) {
+      if (arg.equals("-t") || arg.equals("--token") || arg.equals("--token-file")) {
         if (i + 1 >= args.length) {
           err.println("error: a value is required for '" + arg + "'");
           return 2;
         }
-        token = args[++i];
+        if (arg.equals("--token-file")) {
+          tokenFile = args[++i];
+        } else {
+          token = args[++i];
+        }
       } else if (arg.startsWith("--token=")) {
         token = arg.substring("--token=".length());
+      } else if (arg.startsWith("--token-file=")) {
+        tokenFile = arg.substring("--token-file=".length());
       } else if (arg.equals("-n") || arg.equals("--no-token")) {
         noToken = true;
       } else if (!seenCommand && arg.equals(command)) {
@@ -165,19 +175,31 @@ public final class Main {
         rest.add(arg);
       }
     }
-    return command.equals("api")
-        ? ApiCommand.run(rest, token, noToken, out, err)
-        : CredentialsCommand.run(rest, out, err);
+    if (!command.equals("api")) {
+      return CredentialsCommand.run(rest, out, err);
+    }
+    String sent;
+    try {
+      TokenOptions.checkExclusive(token, tokenFile, noToken);
+      sent = TokenOptions.resolve(token, tokenFile, noToken, env);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("error=\"" + e.getMessage() + "\"");
+      return 1;
+    }
+    return ApiCommand.run(rest, sent, sent == null, out, err);
   }
 
-  private static int server(ParsedArgs a, PrintStream err) {
+  private static int server(ParsedArgs a, Map<String, String> env, PrintStream err) {
     if (!a.positionals.isEmpty()) {
       err.println("error: unexpected argument '" + a.positionals.get(0) + "'");
       return 2;
     }
     HostConfig config;
     try {
-      config = a.toConfig(true);
+      config = a.toConfig(true, env);
       config.cors().validate();
     } catch (IllegalArgumentException e) {
       err.println("error=\"" + e.getMessage() + "\"");
@@ -186,6 +208,9 @@ public final class Main {
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
+    } catch (java.io.UncheckedIOException e) {
+      err.println("error=\"" + e.getMessage() + "\"");
+      return 1;
     } catch (RuntimeException e) {
       err.println("error=\"failed to start server on " + config.host() + ":" + config.port() + ": " + e.getMessage() + "\"");
       return 1;
@@ -256,6 +281,7 @@ public final class Main {
     boolean help;
     boolean version;
     String token;
+    String tokenFile;
     boolean noToken;
     String host = "127.0.0.1";
     int port = 2468;
@@ -293,6 +319,7 @@ public final class Main {
           case "-C", "--cors-allow-credentials" -> a.credentials = true;
           case "--no-telemetry" -> { }
           case "-t", "--token" -> a.token = value(args, ++i, arg, inline);
+          case "--token-file" -> a.tokenFile = value(args, ++i, arg, inline);
           case "-H", "--host" -> a.host = value(args, ++i, arg, inline);
           case "-p", "--port" -> a.port = port(value(args, ++i, arg, inline));
           case "-O", "--cors-allow-origin" -> a.origins.add(value(args, ++i, arg, inline));
@@ -335,6 +362,7 @@ public final class Main {
           i--;
         }
       }
+      TokenOptions.checkExclusive(a.token, a.tokenFile, a.noToken);
       return a;
     }
 
@@ -390,6 +418,11 @@ public final class Main {
 
     /** The configuration; {@code server} requires a token decision. */
     HostConfig toConfig(boolean server) {
+      return toConfig(server, System.getenv());
+    }
+
+    /** The configuration, with the token from {@code env} when no flag gives one. */
+    HostConfig toConfig(boolean server, Map<String, String> env) {
       String tenantsPath = tenantsFile != null ? tenantsFile : System.getenv("SANDBOX_AGENT_TENANTS");
       Tenants tenants = Tenants.none();
       if (server && tenantsPath != null && !tenantsPath.isBlank()) {
@@ -398,18 +431,10 @@ public final class Main {
         }
         tenants = Tenants.load(Path.of(tenantsPath), new ObjectMapper());
       }
-      String effectiveToken;
-      if (noToken) {
-        effectiveToken = null;
-      } else if (token != null) {
-        if (token.isEmpty()) {
-          throw new IllegalArgumentException("the token must not be empty");
-        }
-        effectiveToken = token;
-      } else if (server && tenants.isEmpty()) {
-        throw new IllegalArgumentException("missing --token or --no-token for server mode");
-      } else {
-        effectiveToken = null;
+      String effectiveToken = server ? TokenOptions.resolve(token, tokenFile, noToken, env) : null;
+      if (effectiveToken == null && !noToken && server && tenants.isEmpty()) {
+        throw new IllegalArgumentException(
+            "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
       }
       String home = System.getProperty("sandbox.agent.home");
       String plugins = pluginsDir != null ? pluginsDir : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
