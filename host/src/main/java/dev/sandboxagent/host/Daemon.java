@@ -68,6 +68,7 @@ public final class Daemon implements AutoCloseable {
         .maxPayloadSize(config.maxBodyBytes())
         .shutdownGracePeriod(Duration.ofMillis(500))
         .connectionOptions(o -> o.tcpNoDelay(true))
+        .directHandlers(ApiRouting.directHandlers(services))
         .routing(routing -> ApiRouting.configure(routing, services))
         .build()
         .start();

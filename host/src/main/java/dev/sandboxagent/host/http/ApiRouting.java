@@ -8,8 +8,10 @@ import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -64,6 +66,14 @@ public final class ApiRouting {
     return false;
   }
 
+  /**
+   * The answers to requests the web server rejects before or beside routing (unparsable request
+   * lines, headers, URIs or chunks, a declared body over the limit): problem bodies like the API's.
+   */
+  public static DirectHandlers directHandlers(Services s) {
+    return new ProtocolErrors(new Responses(s.mapper()), s.maxBodyBytes()).directHandlers();
+  }
+
   /** Registers the whole API on {@code routing}. */
   public static void configure(HttpRouting.Builder routing, Services s) {
     Responses responses = new Responses(s.mapper());
@@ -77,8 +87,9 @@ public final class ApiRouting {
     if (!s.tenants().isEmpty()) {
       routing.addFilter(new AuthFilter(s.tenants(), responses));
     }
+    ProtocolErrors protocolErrors = new ProtocolErrors(responses, s.maxBodyBytes());
     routing.error(ApiException.class, (req, res, e) -> responses.problem(res, e));
-    routing.error(BadRequestBody.class, (req, res, e) -> Responses.plain(res, e.status(), e.getMessage()));
+    routing.error(HttpException.class, (req, res, e) -> protocolErrors.send(res, e));
     routing.error(Exception.class, (req, res, e) -> {
       LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method() + " " + req.path().rawPath() + " failed", e);
       responses.internalError(res);

@@ -1,0 +1,86 @@
+package dev.sandboxagent.host.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sandboxagent.host.CorsConfig;
+import dev.sandboxagent.host.HostConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Clients that go away mid-request, stall, or trickle their bytes. */
+@Timeout(60)
+class SlowAndVanishingClientsTest {
+
+  @TempDir Path tmp;
+
+  /** Every log record of the JVM while a test runs, with the web server's connection log switched on. */
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  private final Logger root = Logger.getLogger("");
+  private final Logger connections = Logger.getLogger("io.helidon.webserver.ConnectionHandler");
+  private Level connectionsLevel;
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
+
+  @BeforeEach
+  void captureLog() {
+    capture.setLevel(Level.ALL);
+    root.addHandler(capture);
+    connectionsLevel = connections.getLevel();
+    connections.setLevel(Level.FINE);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    root.removeHandler(capture);
+    connections.setLevel(connectionsLevel);
+  }
+
+  private boolean logged(String fragment, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (records.stream().anyMatch(r -> String.valueOf(r.getMessage()).contains(fragment))) {
+        return true;
+      }
+      Thread.sleep(10);
+    }
+    return false;
+  }
+
+  @Test
+  void aClientThatDisconnectsMidBodyLeavesNoSevereRecord() throws Exception {
+    try (TestServer server = TestServer.start(tmp, null, CorsConfig.disabled(), HostConfig.DEFAULT_MAX_BODY_BYTES,
+        Duration.ofSeconds(15), List.of(new ScriptAdapter()))) {
+      try (RawHttp raw = RawHttp.connect(server.daemon.port())) {
+        raw.send("POST /v1/sessions/gone HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 1000\r\n\r\n{\"agent\":");
+      }
+      assertThat(logged("socket closed", Duration.ofSeconds(10))).as("the server ends the connection").isTrue();
+      assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+          .extracting(LogRecord::getMessage).isEmpty();
+      assertThat(server.get("/v1/health").statusCode()).isEqualTo(200);
+    }
+  }
+}
