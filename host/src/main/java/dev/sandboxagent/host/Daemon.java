@@ -8,6 +8,7 @@ import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
+import dev.sandboxagent.host.http.ConnectionTimeouts;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
 import dev.sandboxagent.host.install.Installer;
@@ -36,13 +37,15 @@ public final class Daemon implements AutoCloseable {
   private final SessionManager sessions;
   private final WebServer server;
   private final PluginWatcher watcher;
+  private final ConnectionTimeouts timeouts;
   private volatile boolean closed;
 
-  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server) {
+  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ConnectionTimeouts timeouts) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
     this.server = server;
+    this.timeouts = timeouts;
   }
 
   /** Loads the plugins of {@code config.pluginsDir()} and starts serving. */
@@ -61,6 +64,7 @@ public final class Daemon implements AutoCloseable {
         Daemon::discoveredCredentials);
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .host(config.host())
         .port(config.port())
@@ -68,11 +72,12 @@ public final class Daemon implements AutoCloseable {
         .maxPayloadSize(config.maxBodyBytes())
         .shutdownGracePeriod(Duration.ofMillis(500))
         .connectionOptions(o -> o.tcpNoDelay(true))
+        .update(timeouts::configure)
         .directHandlers(ApiRouting.directHandlers(services))
         .routing(routing -> ApiRouting.configure(routing, services))
         .build()
         .start();
-    return new Daemon(registry, sessions, server);
+    return new Daemon(registry, sessions, server, timeouts);
   }
 
   /**
@@ -122,6 +127,7 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "stopping the web server failed", e);
     }
+    timeouts.close();
     if (watcher != null) {
       watcher.close();
     }

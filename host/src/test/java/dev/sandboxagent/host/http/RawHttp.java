@@ -71,6 +71,15 @@ final class RawHttp implements AutoCloseable {
     send(ascii.getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /** The next line, without its line end; null at the end of the stream. */
+  String readLine() {
+    try {
+      return line(socket.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Reads one response: status line, headers and a body of {@code Content-Length} bytes or up to the end. */
   Response response() {
     try {
