@@ -6,6 +6,7 @@ import dev.sandboxagent.host.ApiException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
@@ -51,37 +52,47 @@ final class ProtocolErrors implements DirectHandler {
     if (type == EventType.INTERNAL_ERROR) {
       LOG.log(System.Logger.Level.DEBUG, "rejected a request the HTTP parser could not read: {0} {1}",
           request.method(), request.path());
-      return response(type, Status.BAD_REQUEST_400, headers);
+      return response(type, Status.BAD_REQUEST_400, headers, null);
     }
-    return response(type, status, headers);
+    return response(type, status, headers, null);
   }
 
-  /** A failure raised while a request was routed. */
+  /**
+   * A failure raised while a request was routed; a message marked safe becomes the detail, and a
+   * failure that leaves the connection unusable (such as a broken request body) closes it.
+   */
   @Override
   public TransportResponse handle(
       TransportRequest request, EventType type, Status status, ServerResponseHeaders headers, Throwable thrown) {
-    return response(type, status, headers);
+    String detail = null;
+    if (thrown instanceof RequestException e) {
+      detail = e.safeMessage() ? e.getMessage() : null;
+      if (!e.keepAlive()) {
+        headers.set(HeaderValues.CONNECTION_CLOSE);
+      }
+    }
+    return response(type, status, headers, detail);
   }
 
   /** Answers {@code e}, an HTTP error the web server raised inside a handler. */
   void send(ServerResponse res, HttpException e) {
     res.status(e.status());
-    Responses.json(res, bytes(problem(e.status())));
+    Responses.json(res, bytes(problem(e.status(), null)));
   }
 
-  private TransportResponse response(EventType type, Status status, ServerResponseHeaders headers) {
+  private TransportResponse response(EventType type, Status status, ServerResponseHeaders headers, String detail) {
     headers.set(HeaderValues.CONTENT_TYPE_JSON);
     return TransportResponse.builder()
         .status(status)
         .headers(headers)
         .keepAlive(type.keepAlive())
-        .entity(bytes(problem(status)))
+        .entity(bytes(problem(status, detail)))
         .build();
   }
 
-  private ObjectNode problem(Status status) {
+  private ObjectNode problem(Status status, String detail) {
     ApiException known = switch (status.code()) {
-      case 400 -> ApiException.invalidRequest("the HTTP request is malformed");
+      case 400 -> ApiException.invalidRequest(detail != null ? detail : "the HTTP request is malformed");
       case 413 -> ApiException.payloadTooLarge(maxBodyBytes);
       case 415 -> ApiException.unsupportedMediaType();
       default -> null;

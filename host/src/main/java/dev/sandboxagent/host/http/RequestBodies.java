@@ -8,11 +8,13 @@ import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.session.CreateSessionRequest;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +70,11 @@ final class RequestBodies {
 
   /**
    * The body, at most {@code maxBytes} of it. A client that goes away mid-body ends its connection
-   * quietly: nobody is left to answer. The web server's own rejections of the body (a declared
-   * length over the limit, broken chunk framing) reach the client as the server reports them.
+   * quietly: nobody is left to answer. A body whose chunked framing is broken ends its connection
+   * after a 400, as the rest of the stream cannot be told apart from a next request; the stream is
+   * not drained, which could wait forever on a client that sends nothing more. The web server's own
+   * rejections of the body (a chunk over the limit, a bad last chunk) reach the client as it reports
+   * them.
    */
   private byte[] readLimited(ServerRequest req) {
     long declared = req.headers().contentLength().orElse(-1);
@@ -79,18 +84,27 @@ final class RequestBodies {
     if (!req.content().hasEntity()) {
       return new byte[0];
     }
-    try (InputStream in = req.content().inputStream()) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-      if (bytes.length > maxBytes) {
-        throw ApiException.payloadTooLarge(maxBytes);
-      }
-      return bytes;
+    byte[] bytes;
+    try {
+      // Read to the end (or one byte past the limit); the stream is not closed, which would drain it.
+      bytes = req.content().inputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
     } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
       throw new CloseConnectionException("the client went away while sending the request body", e);
     } catch (IllegalArgumentException e) {
       // The chunked decoder reports a chunk size that is no hexadecimal number this way.
-      throw ApiException.invalidRequest("the body's chunked encoding is malformed");
+      throw RequestException.builder()
+          .type(DirectHandler.EventType.BAD_REQUEST)
+          .status(Status.BAD_REQUEST_400)
+          .setKeepAlive(false)
+          .message("the body's chunked encoding is malformed")
+          .safeMessage(true)
+          .cause(e)
+          .build();
     }
+    if (bytes.length > maxBytes) {
+      throw ApiException.payloadTooLarge(maxBytes);
+    }
+    return bytes;
   }
 
   CreateSessionRequest createSession(ServerRequest req) {

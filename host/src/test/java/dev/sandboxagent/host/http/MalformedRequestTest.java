@@ -67,7 +67,20 @@ class MalformedRequestTest {
   void aChunkSizeThatIsNotHexIsABadRequest() {
     Response r = RawHttp.exchange(port, "POST /v1/sessions/s/messages HTTP/1.1\r\nHost: localhost\r\n"
         + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
-    assertProblem(r, 400, "invalid_request");
+    assertThat(assertProblem(r, 400, "invalid_request").get("detail").asText())
+        .isEqualTo("invalid request: the body's chunked encoding is malformed");
+    assertThat(r.headers().get("connection")).isEqualTo("close");
+  }
+
+  @Test
+  void aBrokenChunkIsAnsweredEvenIfTheClientSendsNothingMore() {
+    try (RawHttp raw = RawHttp.connect(port)) {
+      raw.send("POST /v1/sessions/s/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n");
+      Response r = raw.response();
+      assertProblem(r, 400, "invalid_request");
+      assertThat(r.headers().get("connection")).isEqualTo("close");
+    }
   }
 
   @Test
