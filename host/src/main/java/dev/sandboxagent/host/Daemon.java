@@ -74,7 +74,7 @@ public final class Daemon implements AutoCloseable {
         .connectionOptions(o -> o.tcpNoDelay(true))
         .update(timeouts::configure)
         .directHandlers(ApiRouting.directHandlers(services))
-        .routing(routing -> ApiRouting.configure(routing, services))
+        .routing(routing -> ApiRouting.configure(routing.addFilter(timeouts.bodyReads()), services))
         .build()
         .start();
     return new Daemon(registry, sessions, server, timeouts);

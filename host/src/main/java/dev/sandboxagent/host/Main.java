@@ -63,7 +63,8 @@ public final class Main {
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --max-body-size <BYTES>        largest request body [default: 10485760]
             --header-timeout <SECONDS>     longest wait for a request's headers after its request line [default: 10]
-            --idle-timeout <SECONDS>       close a connection without a request in progress after this long [default: 60]
+            --idle-timeout <SECONDS>       close a connection without a request in progress, or whose request body
+                                           stops arriving, after this long [default: 60]
             --tenants <FILE>               tenants file: tokens (hashed), agent sets, limits, environment
                                            [env SANDBOX_AGENT_TENANTS]; --token then names the administrator
 

@@ -146,6 +146,18 @@ class SlowAndVanishingClientsTest {
   }
 
   @Test
+  void aRequestBodyThatStopsArrivingIsClosedAfterTheIdleTimeout() {
+    try (TestServer server = start(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(15));
+        RawHttp raw = RawHttp.connect(server.daemon.port())) {
+      raw.send("POST /v1/sessions/stalled HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 100\r\n\r\n{\"agent\":");
+      assertThat(raw.closedWithin(Duration.ofSeconds(10))).isTrue();
+      assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+          .extracting(LogRecord::getMessage).isEmpty();
+    }
+  }
+
+  @Test
   void anEventStreamOutlivesTheIdleTimeout() throws Exception {
     Duration idle = Duration.ofSeconds(1);
     try (TestServer server = start(Duration.ofSeconds(1), idle, Duration.ofMillis(200))) {
