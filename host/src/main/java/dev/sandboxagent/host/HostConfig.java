@@ -23,7 +23,8 @@ import java.time.Duration;
  * @param install install sources and their settings
  * @param tenants the tenants of a shared daemon (none: the single-token configuration)
  * @param headerTimeout the longest time from a request line to the end of its headers
- * @param idleTimeout the longest time a connection may sit without a request in progress
+ * @param idleTimeout the longest time a connection may sit without a request in progress, or wait for
+ *     the next bytes of a request body
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,

@@ -8,7 +8,6 @@ import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
@@ -87,9 +86,7 @@ public final class ApiRouting {
     if (!s.tenants().isEmpty()) {
       routing.addFilter(new AuthFilter(s.tenants(), responses));
     }
-    ProtocolErrors protocolErrors = new ProtocolErrors(responses, s.maxBodyBytes());
     routing.error(ApiException.class, (req, res, e) -> responses.problem(res, e));
-    routing.error(HttpException.class, (req, res, e) -> protocolErrors.send(res, e));
     routing.error(Exception.class, (req, res, e) -> {
       LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method() + " " + req.path().rawPath() + " failed", e);
       responses.internalError(res);

@@ -49,7 +49,8 @@ public final class ConnectionTimeouts implements AutoCloseable {
    * The timeouts; {@link #configure} applies them to a server.
    *
    * @param header the longest time from a request line to the end of its headers
-   * @param idle the longest time a connection may sit without a request in progress
+   * @param idle the longest time a connection may sit without a request in progress, or wait for the
+   *     next bytes of a request body
    */
   public ConnectionTimeouts(Duration header, Duration idle) {
     requireNonNull(header, "header is null");

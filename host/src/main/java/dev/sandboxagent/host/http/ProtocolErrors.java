@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.host.ApiException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
@@ -59,7 +57,8 @@ final class ProtocolErrors implements DirectHandler {
 
   /**
    * A failure raised while a request was routed; a message marked safe becomes the detail, and a
-   * failure that leaves the connection unusable (such as a broken request body) closes it.
+   * failure that leaves the connection unusable (such as a broken request body) is answered with
+   * {@code Connection: close}.
    */
   @Override
   public TransportResponse handle(
@@ -72,12 +71,6 @@ final class ProtocolErrors implements DirectHandler {
       }
     }
     return response(type, status, headers, detail);
-  }
-
-  /** Answers {@code e}, an HTTP error the web server raised inside a handler. */
-  void send(ServerResponse res, HttpException e) {
-    res.status(e.status());
-    Responses.json(res, bytes(problem(e.status(), null)));
   }
 
   private TransportResponse response(EventType type, Status status, ServerResponseHeaders headers, String detail) {
@@ -94,7 +87,6 @@ final class ProtocolErrors implements DirectHandler {
     ApiException known = switch (status.code()) {
       case 400 -> ApiException.invalidRequest(detail != null ? detail : "the HTTP request is malformed");
       case 413 -> ApiException.payloadTooLarge(maxBodyBytes);
-      case 415 -> ApiException.unsupportedMediaType();
       default -> null;
     };
     if (known != null) {
