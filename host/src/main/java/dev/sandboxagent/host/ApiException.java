@@ -55,6 +55,23 @@ public final class ApiException extends RuntimeException {
     return new ApiException(ErrorType.INVALID_REQUEST, "invalid request: " + message, null, null, null, null);
   }
 
+  /** A request body of valid JSON in the wrong shape. */
+  public static ApiException invalidBody(String message) {
+    return new ApiException(ErrorType.INVALID_BODY, "invalid body: " + message, null, null, null, null);
+  }
+
+  /** A request body over {@code limit} bytes. */
+  public static ApiException payloadTooLarge(long limit) {
+    return new ApiException(
+        ErrorType.PAYLOAD_TOO_LARGE, "payload too large: the limit is " + limit + " bytes", null, null, null, null);
+  }
+
+  /** A request body that is not declared as JSON. */
+  public static ApiException unsupportedMediaType() {
+    return new ApiException(ErrorType.UNSUPPORTED_MEDIA_TYPE,
+        "unsupported media type: expected Content-Type: application/json", null, null, null, null);
+  }
+
   public static ApiException unsupportedAgent(String agent) {
     return new ApiException(ErrorType.UNSUPPORTED_AGENT, "unsupported agent: " + agent, agent, null, null, null);
   }

@@ -8,6 +8,7 @@ import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
+import dev.sandboxagent.host.http.ConnectionTimeouts;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
 import dev.sandboxagent.host.install.Installer;
@@ -46,14 +47,17 @@ public final class Daemon implements AutoCloseable {
   private final WebServer server;
   private final ProcessSupervisor processes;
   private final PluginWatcher watcher;
+  private final ConnectionTimeouts timeouts;
   private volatile boolean closed;
 
-  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes) {
+  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes,
+      ConnectionTimeouts timeouts) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
     this.server = server;
     this.processes = processes;
+    this.timeouts = timeouts;
   }
 
   /**
@@ -97,6 +101,7 @@ public final class Daemon implements AutoCloseable {
         Daemon::discoveredCredentials, processes);
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)
         .port(config.port())
@@ -104,7 +109,9 @@ public final class Daemon implements AutoCloseable {
         .maxPayloadSize(config.maxBodyBytes())
         .shutdownGracePeriod(Duration.ofMillis(500))
         .connectionOptions(o -> o.tcpNoDelay(true))
-        .routing(routing -> ApiRouting.configure(routing, services))
+        .update(timeouts::configure)
+        .directHandlers(ApiRouting.directHandlers(services))
+        .routing(routing -> ApiRouting.configure(routing.addFilter(timeouts.bodyReads()), services))
         .build();
     Throwable failure = startQuietly(server);
     if (!server.isRunning()) {
@@ -119,7 +126,7 @@ public final class Daemon implements AutoCloseable {
       processes.shutdown(HostProcess.GRACE);
       throw listenFailure(config.host(), config.port(), failure);
     }
-    return new Daemon(registry, sessions, server, processes);
+    return new Daemon(registry, sessions, server, processes, timeouts);
   }
 
   /**
@@ -241,6 +248,7 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "stopping the web server failed", e);
     }
+    timeouts.close();
     if (watcher != null) {
       watcher.close();
     }

@@ -3,6 +3,12 @@ package dev.sandboxagent.host;
 /** The error types of the v1 API, with their HTTP status and title. */
 public enum ErrorType {
   INVALID_REQUEST(400, "Invalid Request"),
+  /** A request body of valid JSON in the wrong shape: a missing field, a wrong type, an unknown value. */
+  INVALID_BODY(422, "Invalid Body"),
+  /** A request body over the configured limit. */
+  PAYLOAD_TOO_LARGE(413, "Payload Too Large"),
+  /** A request body without a JSON content type. */
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported Media Type"),
   UNSUPPORTED_AGENT(400, "Unsupported Agent"),
   AGENT_NOT_INSTALLED(404, "Agent Not Installed"),
   INSTALL_FAILED(500, "Install Failed"),

@@ -22,17 +22,26 @@ import java.time.Duration;
  * @param workingDirectory the agents' working directory
  * @param install install sources and their settings
  * @param tenants the tenants of a shared daemon (none: the single-token configuration)
+ * @param headerTimeout the longest time from a request line to the end of its headers
+ * @param idleTimeout the longest time a connection may sit without a request in progress, or wait for
+ *     the next bytes of a request body
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
     long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
-    Tenants tenants) {
+    Tenants tenants, Duration headerTimeout, Duration idleTimeout) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
   /** The default keep-alive interval: 15 s. */
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+
+  /** The default header timeout: 10 s. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The default idle timeout: 60 s. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   public HostConfig {
     requireNonNull(host, "host is null");
@@ -44,12 +53,25 @@ public record HostConfig(
     requireNonNull(workingDirectory, "workingDirectory is null");
     requireNonNull(install, "install is null");
     requireNonNull(tenants, "tenants is null");
+    requireNonNull(headerTimeout, "headerTimeout is null");
+    requireNonNull(idleTimeout, "idleTimeout is null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
     }
+    if (!headerTimeout.isPositive() || !idleTimeout.isPositive()) {
+      throw new IllegalArgumentException("timeouts must be positive");
+    }
+  }
+
+  /** A configuration with the default timeouts. */
+  public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
+      Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
+      Tenants tenants) {
+    this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
+        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
   }
 
   /** A configuration with the default install settings. */

@@ -65,6 +65,9 @@ public final class Main {
             --plugins-dir <DIR>            plugin JARs [env SANDBOX_AGENT_PLUGINS_DIR; default: plugins/ of the installation]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --max-body-size <BYTES>        largest request body [default: 10485760]
+            --header-timeout <SECONDS>     longest wait for a request's headers after its request line [default: 10]
+            --idle-timeout <SECONDS>       close a connection without a request in progress, or whose request body
+                                           stops arriving, after this long [default: 60]
             --tenants <FILE>               tenants file: tokens (hashed), agent sets, limits, environment
                                            [env SANDBOX_AGENT_TENANTS]; --token then names the administrator
 
@@ -293,6 +296,8 @@ public final class Main {
     String installDir;
     String tenantsFile;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
+    Duration headerTimeout = HostConfig.DEFAULT_HEADER_TIMEOUT;
+    Duration idleTimeout = HostConfig.DEFAULT_IDLE_TIMEOUT;
     final List<String> positionals = new ArrayList<>();
     boolean reinstall;
     String agentVersion;
@@ -328,6 +333,8 @@ public final class Main {
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
           case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
+          case "--header-timeout" -> a.headerTimeout = seconds(value(args, ++i, arg, inline), arg);
+          case "--idle-timeout" -> a.idleTimeout = seconds(value(args, ++i, arg, inline), arg);
           case "-r", "--reinstall" -> a.reinstall = true;
           case "-A", "--agent-version", "--cors-allow-header" -> {
             // -A is --cors-allow-header for server and --agent-version for install-agent
@@ -416,6 +423,10 @@ public final class Main {
       return (int) v;
     }
 
+    private static Duration seconds(String value, String flag) {
+      return Duration.ofSeconds(positiveLong(value, flag));
+    }
+
     /** The configuration; {@code server} requires a token decision. */
     HostConfig toConfig(boolean server) {
       return toConfig(server, System.getenv());
@@ -447,7 +458,7 @@ public final class Main {
       CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
-          installSettings(System.getenv()), tenants);
+          installSettings(System.getenv()), tenants, headerTimeout, idleTimeout);
     }
 
     /** Flags win over environment variables; the npm registry falls back to the user's npm configuration. */

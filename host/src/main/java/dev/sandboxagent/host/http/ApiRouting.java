@@ -10,6 +10,7 @@ import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -65,6 +66,14 @@ public final class ApiRouting {
     return false;
   }
 
+  /**
+   * The answers to requests the web server rejects before or beside routing (unparsable request
+   * lines, headers, URIs or chunks, a declared body over the limit): problem bodies like the API's.
+   */
+  public static DirectHandlers directHandlers(Services s) {
+    return new ProtocolErrors(new Responses(s.mapper()), s.maxBodyBytes()).directHandlers();
+  }
+
   /** Registers the whole API on {@code routing}. */
   public static void configure(HttpRouting.Builder routing, Services s) {
     Responses responses = new Responses(s.mapper());
@@ -79,7 +88,6 @@ public final class ApiRouting {
       routing.addFilter(new AuthFilter(s.tenants(), responses));
     }
     routing.error(ApiException.class, (req, res, e) -> responses.problem(res, e));
-    routing.error(BadRequestBody.class, (req, res, e) -> Responses.plain(res, e.status(), e.getMessage()));
     routing.error(Exception.class, (req, res, e) -> {
       LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method() + " " + req.path().rawPath() + " failed", e);
       responses.internalError(res);

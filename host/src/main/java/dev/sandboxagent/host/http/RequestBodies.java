@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.session.CreateSessionRequest;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,25 +38,27 @@ final class RequestBodies {
   ObjectNode object(ServerRequest req) {
     String type = req.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
     if (!isJson(type)) {
-      throw new BadRequestBody(415, "Expected request with `Content-Type: application/json`");
+      throw ApiException.unsupportedMediaType();
     }
     byte[] body = readLimited(req);
     if (body.length == 0) {
-      throw new BadRequestBody(400, "Failed to parse the request body as JSON: empty body");
+      throw ApiException.invalidRequest("the body is empty");
     }
     JsonNode node;
     try {
       node = mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new BadRequestBody(400, "Failed to parse the request body as JSON: " + e.getOriginalMessage());
+      throw ApiException.invalidRequest("the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // Nothing is read from outside here: an I/O error is bytes the parser cannot decode (such as a
+      // character outside Unicode in a body it detected as UTF-32).
+      throw ApiException.invalidRequest("the body is not valid JSON: " + e.getMessage());
     }
     if (node == null || node.isMissingNode()) {
-      throw new BadRequestBody(400, "Failed to parse the request body as JSON: empty body");
+      throw ApiException.invalidRequest("the body is empty");
     }
     if (!node.isObject()) {
-      throw new BadRequestBody(422, "Failed to deserialize the JSON body: expected an object");
+      throw ApiException.invalidBody("expected a JSON object");
     }
     return (ObjectNode) node;
   }
@@ -62,23 +68,43 @@ final class RequestBodies {
     return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
   }
 
+  /**
+   * The body, at most {@code maxBytes} of it. A client that goes away mid-body ends its connection
+   * quietly: nobody is left to answer. A body whose chunked framing is broken ends its connection
+   * after a 400, as the rest of the stream cannot be told apart from a next request; the stream is
+   * not drained, which could wait forever on a client that sends nothing more. The web server's own
+   * rejections of the body (a chunk over the limit, a bad last chunk) reach the client as it reports
+   * them.
+   */
   private byte[] readLimited(ServerRequest req) {
     long declared = req.headers().contentLength().orElse(-1);
     if (declared > maxBytes) {
-      throw new BadRequestBody(413, "request body larger than " + maxBytes + " bytes");
+      throw ApiException.payloadTooLarge(maxBytes);
     }
     if (!req.content().hasEntity()) {
       return new byte[0];
     }
-    try (InputStream in = req.content().inputStream()) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-      if (bytes.length > maxBytes) {
-        throw new BadRequestBody(413, "request body larger than " + maxBytes + " bytes");
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    byte[] bytes;
+    try {
+      // Read to the end (or one byte past the limit); the stream is not closed, which would drain it.
+      bytes = req.content().inputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+      throw new CloseConnectionException("the client went away while sending the request body", e);
+    } catch (IllegalArgumentException e) {
+      // The chunked decoder reports a chunk size that is no hexadecimal number this way.
+      throw RequestException.builder()
+          .type(DirectHandler.EventType.BAD_REQUEST)
+          .status(Status.BAD_REQUEST_400)
+          .setKeepAlive(false)
+          .message("the body's chunked encoding is malformed")
+          .safeMessage(true)
+          .cause(e)
+          .build();
     }
+    if (bytes.length > maxBytes) {
+      throw ApiException.payloadTooLarge(maxBytes);
+    }
+    return bytes;
   }
 
   CreateSessionRequest createSession(ServerRequest req) {
@@ -138,9 +164,8 @@ final class RequestBodies {
       case "once" -> PermissionReply.ONCE;
       case "always" -> PermissionReply.ALWAYS;
       case "reject" -> PermissionReply.REJECT;
-      default -> throw new BadRequestBody(
-          422, "Failed to deserialize the JSON body: reply: unknown variant `" + reply
-              + "`, expected one of `once`, `always`, `reject`");
+      default -> throw ApiException.invalidBody(
+          "reply: unknown variant `" + reply + "`, expected one of `once`, `always`, `reject`");
     };
   }
 
@@ -163,12 +188,12 @@ final class RequestBodies {
     return value.textValue();
   }
 
-  private static BadRequestBody missing(String field) {
-    return new BadRequestBody(422, "Failed to deserialize the JSON body: missing field `" + field + "`");
+  private static ApiException missing(String field) {
+    return ApiException.invalidBody("missing field `" + field + "`");
   }
 
-  private static BadRequestBody wrongType(String field, String expected) {
-    return new BadRequestBody(422, "Failed to deserialize the JSON body: " + field + ": expected " + expected);
+  private static ApiException wrongType(String field, String expected) {
+    return ApiException.invalidBody(field + ": expected " + expected);
   }
 
   /** Parses an unsigned integer query value ({@code 400} when it is not one). */

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.host.ApiException;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /** Writes JSON bodies and problem details. */
 final class Responses {
@@ -45,19 +42,9 @@ final class Responses {
     res.send();
   }
 
-  static void plain(ServerResponse res, int status, String text) {
-    res.status(status);
-    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.send(text.getBytes(StandardCharsets.UTF_8));
-  }
-
   /** The problem-details body of an API error (sent as {@code application/json}). */
   ObjectNode problem(ApiException e) {
-    ObjectNode body = mapper.createObjectNode();
-    body.put("type", ERROR_URN + e.type().code());
-    body.put("title", e.type().title());
-    body.put("status", e.type().status());
-    body.put("detail", e.detail());
+    ObjectNode body = problem(e.type().code(), e.type().title(), e.type().status(), e.detail());
     if (e.agent() != null) {
       body.put("agent", e.agent());
     }
@@ -70,16 +57,28 @@ final class Responses {
     return body;
   }
 
+  /** A problem-details body without extension members; {@code code} is the URN's last part. */
+  ObjectNode problem(String code, String title, int status, String detail) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("type", ERROR_URN + code);
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    return body;
+  }
+
   void problem(ServerResponse res, ApiException e) {
     res.status(e.type().status());
     json(res, problem(e));
   }
 
-  /** A 500 for a bug of the daemon itself; carries no internals. */
+  /** The body of a 500 for a bug of the daemon itself; carries no internals. */
+  ObjectNode internalError() {
+    return problem("internal_error", "Internal Error", 500, "internal error: see the daemon log");
+  }
+
   void internalError(ServerResponse res) {
     res.status(Status.INTERNAL_SERVER_ERROR_500);
-    json(res, Map.of(
-        "type", ERROR_URN + "internal_error", "title", "Internal Error", "status", 500,
-        "detail", "internal error: see the daemon log"));
+    json(res, internalError());
   }
 }
