@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Replays recorded `opencode serve` event streams. Arguments: the directory of the recordings, then
  * `serve --hostname H --port P`. The first session created is the recorded tool session, the second
- * the recorded permission session. A prompt containing "crash" makes the server exit with status 3.
+ * the recorded permission session, later ones get ids of their own. A prompt containing "crash"
+ * makes the server exit with status 3; "silent" is accepted and answered by nothing; "quit" makes
+ * the server exit with status 0; "orphan" starts a child that keeps stdout open (its pid in
+ * orphan.pid) and exits with status 0.
  */
 public class FakeOpenCode {
   static final String TOOL = "ses_dfa7d1942ffeCwKgrn9dmvVMVl";
@@ -55,8 +58,8 @@ public class FakeOpenCode {
       exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
       exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();
-      send(out, "{\"type\":\"server.connected\",\"properties\":{}}");
       subscribers.add(out);
+      send(out, "{\"type\":\"server.connected\",\"properties\":{}}");
       try {
         new CountDownLatch(1).await();
       } catch (InterruptedException e) {
@@ -68,11 +71,24 @@ public class FakeOpenCode {
     if (method.equals("GET") && path.equals("/session")) {
       answer = "[]";
     } else if (method.equals("POST") && path.equals("/session")) {
-      answer = "{\"id\":\"" + (sessions.incrementAndGet() % 2 == 1 ? TOOL : PERMISSION) + "\"}";
+      int n = sessions.incrementAndGet();
+      answer = "{\"id\":\"" + (n == 1 ? TOOL : n == 2 ? PERMISSION : "ses_fake" + n) + "\"}";
     } else if (path.endsWith("/prompt_async")) {
       if (body.contains("crash")) {
         System.err.println("fatal: simulated crash");
         System.exit(3);
+      }
+      if (body.contains("silent") || body.contains("quit") || body.contains("orphan")) {
+        if (body.contains("orphan")) {
+          Process child = new ProcessBuilder("sleep", "300").inheritIO().start();
+          Files.writeString(log.resolveSibling("orphan.pid"), String.valueOf(child.pid()));
+        }
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+        if (!body.contains("silent")) {
+          Thread.ofVirtual().start(FakeOpenCode::exitSoon);
+        }
+        return;
       }
       boolean toolSession = path.contains(TOOL);
       Thread.ofVirtual().start(() -> {
@@ -94,6 +110,16 @@ public class FakeOpenCode {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  /** Exits with status 0 once the prompt has been answered. */
+  static void exitSoon() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Runtime.getRuntime().halt(0);
   }
 
   static void replay(List<String> lines, int from, int to) {

@@ -150,6 +150,31 @@ final class Launcher implements AutoCloseable {
     throw new AssertionError("no matching event after " + after + " in " + events);
   }
 
+  /**
+   * Sends {@code message} on the one-turn stream ({@code POST …/messages/stream}) and returns its
+   * events once the daemon has ended the stream.
+   */
+  List<JsonNode> streamTurn(String session, String message) throws IOException, InterruptedException {
+    HttpResponse<java.io.InputStream> response = http.send(request("/v1/sessions/" + session + "/messages/stream")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("message", message).toString())).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("the turn stream answered " + response.statusCode());
+    }
+    List<JsonNode> events = new java.util.ArrayList<>();
+    try (java.io.BufferedReader reader = new java.io.BufferedReader(
+        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("data: ")) {
+          events.add(JSON.readTree(line.substring(6)));
+        }
+      }
+    }
+    return events;
+  }
+
   /** Events of this type. */
   static java.util.function.Predicate<JsonNode> ofType(String type) {
     return e -> e.get("type").asText().equals(type);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The OpenCode plugin in the shipped daemon with a stand-in {@code opencode serve} (an HTTP server
  * replaying recorded events): the host-chosen port, two sessions routed from one event stream, a
- * permission answered through the API, and a crash reported to the sessions.
+ * permission answered through the API, and a crash reported to the session whose turn it cut.
  */
 @Timeout(180)
 class OpenCodeFlowIT {
@@ -87,9 +87,14 @@ class OpenCodeFlowIT {
     JsonNode error = await("o1", e -> e.get("type").asText().equals("error"));
     assertThat(error.get("data").get("message").asText()).contains("opencode server exited with status 3")
         .contains("fatal: simulated crash");
-    await("o2", e -> e.get("type").asText().equals("error"));
     assertThat(Launcher.json(daemon.get("/v1/agents")).get("agents").get(2).get("serverStatus").get("status").asText())
         .isEqualTo("error");
     assertThat(daemon.post("/v1/sessions/o1/terminate", "").statusCode()).isEqualTo(204);
+
+    // o2 was between turns: it hears nothing of the crash, and its next message starts a new server
+    int before = daemon.events("o2").size();
+    daemon.post("/v1/sessions/o2/messages", "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
+    daemon.awaitEvent("o2", before, e -> e.get("type").asText().equals("permission.requested"), Duration.ofSeconds(60));
+    assertThat(Launcher.types(daemon.events("o2"))).doesNotContain("error");
   }
 }

@@ -16,6 +16,7 @@ import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.PluginWatcher;
 import dev.sandboxagent.host.process.HostProcess;
+import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.tenant.Tenants;
@@ -35,14 +36,16 @@ public final class Daemon implements AutoCloseable {
   private final AdapterRegistry registry;
   private final SessionManager sessions;
   private final WebServer server;
+  private final ProcessSupervisor processes;
   private final PluginWatcher watcher;
   private volatile boolean closed;
 
-  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server) {
+  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
     this.server = server;
+    this.processes = processes;
   }
 
   /** Loads the plugins of {@code config.pluginsDir()} and starts serving. */
@@ -56,9 +59,10 @@ public final class Daemon implements AutoCloseable {
     requireNonNull(config, "config is null");
     ObjectMapper mapper = new ObjectMapper();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
+    ProcessSupervisor processes = ProcessSupervisor.create();
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        Daemon::discoveredCredentials);
+        Daemon::discoveredCredentials, processes);
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
     WebServer server = WebServer.builder()
@@ -71,7 +75,7 @@ public final class Daemon implements AutoCloseable {
         .routing(routing -> ApiRouting.configure(routing, services))
         .build()
         .start();
-    return new Daemon(registry, sessions, server);
+    return new Daemon(registry, sessions, server, processes);
   }
 
   /**
@@ -107,7 +111,10 @@ public final class Daemon implements AutoCloseable {
     return registry;
   }
 
-  /** Stops every agent, closes every stream, stops the server. Idempotent. */
+  /**
+   * Stops every agent and every process the daemon's sessions started (re-parented ones too),
+   * closes every stream, stops the server. Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -115,7 +122,7 @@ public final class Daemon implements AutoCloseable {
     }
     closed = true;
     sessions.shutdown();
-    HostProcess.stopAll(HostProcess.GRACE);
+    processes.shutdown(HostProcess.GRACE);
     try {
       server.stop();
     } catch (RuntimeException e) {

@@ -14,57 +14,81 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * An agent process owned by the host: output read on virtual threads and handed to the plugin's
- * listener line by line, a bounded stderr tail, and a stop that takes the whole process tree down
- * (the tree is captured before the parent dies, since orphans are re-parented and would escape).
- * Every live process is tracked so that daemon shutdown can stop them all.
+ * listener line by line, a bounded stderr tail, and a stop that takes down everything the process
+ * started.
+ *
+ * <p>Every process gets an identity that survives re-parenting: it runs in a session (and process
+ * group) of its own when {@code setsid} is there, and carries a marker ({@code
+ * SANDBOX_AGENT_PROCESS}) in its environment that its children inherit. A stop signals the process,
+ * its tree, its process group and every process carrying its marker, so double-forked and
+ * {@code nohup} children are stopped too (see {@link ProcessSweep} for what cannot be found).
+ *
+ * <p>The exit is watched apart from stdout: when the process has exited but something it left
+ * behind still holds its stdout open, what is buffered is read for a short while, then what it left
+ * behind is stopped, and {@code exited} follows with the real exit status. Lines are never
+ * delivered after {@code exited}.
  */
 public final class HostProcess implements AgentProcess {
 
   private static final System.Logger LOG = System.getLogger(HostProcess.class.getName());
-  private static final Set<HostProcess> LIVE = ConcurrentHashMap.newKeySet();
-  private static final int TAIL_LINES = 40;
-  private static final int TAIL_CHARS = 8 * 1024;
   /** How long a stopped process may take to exit before it is killed. */
   public static final Duration GRACE = Duration.ofSeconds(2);
+  /** How long stdout may stay open after the process has exited before what holds it is stopped. */
+  static final Duration DRAIN = Duration.ofSeconds(1);
 
   private final Process process;
   private final String name;
+  private final String marker;
+  private final boolean ownGroup;
   private final ProcessListener listener;
+  private final Consumer<HostProcess> onGone;
   private final OutputStream stdin;
-  private final ArrayDeque<String> tail = new ArrayDeque<>();
+  private final StderrTail tail = new StderrTail();
+  private final CountDownLatch stdoutEnded = new CountDownLatch(1);
+  private final ReentrantLock delivery = new ReentrantLock();
   private final Thread stderrReader;
+  private final Object stopLock = new Object();
+  private Thread reaper;
+  private boolean finished;
   private volatile boolean inputClosed;
-  private volatile boolean stopping;
 
-  private HostProcess(Process process, String name, ProcessListener listener) {
+  private HostProcess(Process process, String name, String marker, boolean ownGroup, ProcessListener listener,
+      Consumer<HostProcess> onGone) {
     this.process = process;
     this.name = name;
+    this.marker = marker;
+    this.ownGroup = ownGroup;
     this.listener = listener;
+    this.onGone = onGone;
     this.stdin = process.getOutputStream();
     this.stderrReader = Thread.ofVirtual().name(name + "-stderr").unstarted(this::readStderr);
   }
 
   /**
-   * Starts {@code spec}: the daemon's environment, then {@code baseEnvironment}, then the spec's own
-   * variables (null removes one).
+   * Starts {@code spec} with {@code marker}: the daemon's environment, then {@code baseEnvironment},
+   * then the spec's own variables (null removes one), then the marker. {@code onGone} is called once
+   * the process has exited and {@code exited} has been delivered.
    *
    * @throws AgentException {@code NOT_INSTALLED} when the program cannot be started
    */
-  public static HostProcess start(ProcessSpec spec, Map<String, String> baseEnvironment, Path defaultDirectory,
-      ProcessListener listener, String name) {
+  static HostProcess start(ProcessSpec spec, Map<String, String> baseEnvironment, Path defaultDirectory,
+      ProcessListener listener, String name, String marker, Consumer<HostProcess> onGone) {
     requireNonNull(listener, "listener is null");
-    ProcessBuilder builder = new ProcessBuilder(spec.command());
+    requireNonNull(marker, "marker is null");
     Path dir = spec.workingDirectory() != null ? spec.workingDirectory() : defaultDirectory;
+    Launcher.Launch launch = Launcher.command(spec.command(), dir);
+    ProcessBuilder builder = new ProcessBuilder(launch.command());
     if (dir != null) {
       builder.directory(dir.toFile());
     }
@@ -77,6 +101,7 @@ public final class HostProcess implements AgentProcess {
         env.put(k, v);
       }
     });
+    env.put(ProcessSweep.MARKER, marker);
     Process process;
     try {
       process = builder.start();
@@ -84,16 +109,21 @@ public final class HostProcess implements AgentProcess {
       throw new AgentException(AgentException.Kind.NOT_INSTALLED,
           "cannot start " + spec.command().get(0) + ": " + e.getMessage(), e);
     }
-    HostProcess hp = new HostProcess(process, name, listener);
-    LIVE.add(hp);
+    HostProcess hp = new HostProcess(process, name, marker, launch.ownGroup(), listener, onGone);
     hp.stderrReader.start();
     Thread.ofVirtual().name(name + "-stdout").start(hp::readStdout);
+    Thread.ofVirtual().name(name + "-exit").start(hp::watchExit);
     return hp;
   }
 
   @Override
   public long pid() {
     return process.pid();
+  }
+
+  /** The marker this process and its children carry. */
+  public String marker() {
+    return marker;
   }
 
   @Override
@@ -134,101 +164,110 @@ public final class HostProcess implements AgentProcess {
 
   @Override
   public String stderrTail() {
-    synchronized (tail) {
-      return String.join("\n", tail);
-    }
+    return tail.toString();
   }
 
   @Override
   public void stop() {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    List<ProcessHandle> tree = process.descendants().toList();
-    closeInput();
-    tree.forEach(ProcessHandle::destroy);
-    process.destroy();
-    Thread.ofVirtual().name(name + "-reaper").start(() -> {
-      try {
-        if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-          LOG.log(System.Logger.Level.DEBUG, "{0} ignored the termination signal; killing it", name);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    takeDown();
+  }
+
+  /** Stops the process and all it started, and waits until that is done or {@code limit} has passed. */
+  public void stopAndWait(Duration limit) {
+    join(takeDown(), limit);
+  }
+
+  /** Starts the takedown once (later calls return the same reaper): TERM, grace, KILL, verify. */
+  private Thread takeDown() {
+    synchronized (stopLock) {
+      if (reaper == null) {
+        closeInput();
+        // The tree as it is now: children re-parented later are still found by marker and group.
+        List<ProcessHandle> tree = process.descendants().toList();
+        reaper = Thread.ofVirtual().name(name + "-reaper")
+            .start(() -> ProcessSweep.takeDown(name, () -> targets(tree), GRACE));
       }
-      kill(tree);
-    });
-  }
-
-  /** Stops the tree and waits for it, killing whatever is left after {@code grace}. */
-  public void stopAndWait(Duration grace) {
-    List<ProcessHandle> tree = process.descendants().toList();
-    stop();
-    try {
-      process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return reaper;
     }
-    kill(tree);
   }
 
-  private void kill(List<ProcessHandle> tree) {
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  /** The process, its tree, its process group and everything carrying its marker. */
+  private Set<ProcessHandle> targets(List<ProcessHandle> tree) {
+    Set<ProcessHandle> targets = new HashSet<>(tree);
     if (process.isAlive()) {
-      process.destroyForcibly();
+      targets.add(process.toHandle());
+      process.descendants().forEach(targets::add);
     }
-  }
-
-  /** Stops every process the host still runs (daemon shutdown). */
-  public static void stopAll(Duration grace) {
-    List<HostProcess> all = List.copyOf(LIVE);
-    all.forEach(HostProcess::stop);
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (HostProcess p : all) {
-      long left = Math.max(0, deadline - System.nanoTime());
-      p.stopAndWait(Duration.ofNanos(left));
+    long group = process.pid();
+    for (ProcessSweep.Entry entry : ProcessSweep.scan()) {
+      if (ProcessSweep.belongs(entry.marker(), marker) || (ownGroup && entry.processGroup() == group)) {
+        ProcessHandle.of(entry.pid()).ifPresent(targets::add);
+      }
     }
-  }
-
-  /** How many processes are running (for tests and diagnostics). */
-  public static int liveCount() {
-    return LIVE.size();
+    return targets;
   }
 
   private void readStdout() {
     try {
-      pump(process.getInputStream(), line -> deliver(() -> listener.stdout(line)));
-      int code;
-      try {
-        code = process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stopAndWait(GRACE);
-        code = process.exitValue();
-      }
-      try {
-        stderrReader.join(GRACE.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      ExitStatus status = new ExitStatus(code, null, stderrTail());
-      deliver(() -> listener.exited(status));
+      pump(process.getInputStream(), line -> deliverOutput(() -> listener.stdout(line)));
     } finally {
-      LIVE.remove(this);
+      stdoutEnded.countDown();
+    }
+  }
+
+  /** Waits for the exit, then for stdout (stopping what holds it open), then delivers {@code exited}. */
+  private void watchExit() {
+    try {
+      int code = awaitExit();
+      if (!await(stdoutEnded, DRAIN)) {
+        LOG.log(System.Logger.Level.INFO, "{0} exited with {1} but its output is still open; "
+            + "stopping what it left behind", name, code);
+        join(takeDown(), GRACE.multipliedBy(3));
+        if (!await(stdoutEnded, GRACE)) {
+          LOG.log(System.Logger.Level.WARNING, "{0} exited but a process out of reach still holds its output; "
+              + "the rest of its output is dropped", name);
+        }
+      }
+      join(stderrReader, GRACE);
+      ExitStatus status = new ExitStatus(code, null, stderrTail());
+      delivery.lock();
+      try {
+        finished = true;
+        deliver(() -> listener.exited(status));
+      } finally {
+        delivery.unlock();
+      }
+    } finally {
+      onGone.accept(this);
+    }
+  }
+
+  /** Waits for the exit (through {@code onExit}, which parks a virtual thread rather than pinning it). */
+  private int awaitExit() {
+    return process.onExit().join().exitValue();
+  }
+
+  private static boolean await(CountDownLatch latch, Duration limit) {
+    try {
+      return latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return latch.getCount() == 0;
+    }
+  }
+
+  private static void join(Thread thread, Duration limit) {
+    try {
+      thread.join(limit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private void readStderr() {
     pump(process.getErrorStream(), line -> {
-      synchronized (tail) {
-        tail.addLast(line.length() > TAIL_CHARS ? line.substring(0, TAIL_CHARS) : line);
-        int chars = tail.stream().mapToInt(String::length).sum();
-        while (tail.size() > TAIL_LINES || (chars > TAIL_CHARS && tail.size() > 1)) {
-          chars -= tail.removeFirst().length();
-        }
-      }
-      deliver(() -> listener.stderr(line));
+      tail.add(line);
+      deliverOutput(() -> listener.stderr(line));
     });
   }
 
@@ -246,11 +285,28 @@ public final class HostProcess implements AgentProcess {
     decoder.finish().forEach(lines);
   }
 
+  /** Delivers output unless {@code exited} has been delivered (output is never delivered after it). */
+  private void deliverOutput(Runnable callback) {
+    delivery.lock();
+    try {
+      if (!finished) {
+        deliver(callback);
+      }
+    } finally {
+      delivery.unlock();
+    }
+  }
+
   private void deliver(Runnable callback) {
     try {
       callback.run();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "the listener of " + name + " failed", e);
     }
+  }
+
+  @Override
+  public String toString() {
+    return name + " (pid " + process.pid() + ")";
   }
 }

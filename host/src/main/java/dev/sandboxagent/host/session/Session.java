@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
-import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.AgentSession;
@@ -18,7 +17,8 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.plugin.LoadedAgent;
-import dev.sandboxagent.host.process.HostProcess;
+import dev.sandboxagent.host.process.ProcessScope;
+import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -51,7 +51,8 @@ public final class Session {
   private final ReentrantLock recordLock = new ReentrantLock();
   private final ReentrantLock commandLock = new ReentrantLock();
   private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
-  private final Set<HostProcess> processes = ConcurrentHashMap.newKeySet();
+  private final ProcessSupervisor supervisor;
+  private final ProcessScope processes;
   private final Context context;
   private long lastSequence;
   private volatile Ending ending;
@@ -60,7 +61,7 @@ public final class Session {
 
   Session(
       Tenant tenant, String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
-      Path workingDirectory, Map<String, String> environment) {
+      Path workingDirectory, Map<String, String> environment, ProcessSupervisor supervisor) {
     this.tenant = requireNonNull(tenant, "tenant is null");
     this.id = requireNonNull(id, "id is null");
     this.agent = requireNonNull(agent, "agent is null");
@@ -72,6 +73,8 @@ public final class Session {
         agent.descriptor().resumable(),
         null);
     this.context = new Context(binary, workingDirectory, Map.copyOf(environment));
+    this.supervisor = requireNonNull(supervisor, "supervisor is null");
+    this.processes = supervisor.newScope();
   }
 
   /** The session id the client chose (unique within its tenant). */
@@ -196,7 +199,10 @@ public final class Session {
     return recorded;
   }
 
-  /** Stops the agent: interrupts background tasks, closes the handle. Idempotent. */
+  /**
+   * Stops the agent: interrupts background tasks, stops every process the session started (and
+   * whatever they started, re-parented or not), closes the handle. Idempotent.
+   */
   void close() {
     if (closed) {
       return;
@@ -205,9 +211,7 @@ public final class Session {
     for (Thread task : tasks) {
       task.interrupt();
     }
-    for (HostProcess process : processes) {
-      process.stop();
-    }
+    processes.stop();
     AgentSession h = handle;
     if (h != null) {
       try {
@@ -330,43 +334,13 @@ public final class Session {
       if (closed) {
         throw new AgentException(AgentException.Kind.PROCESS_EXITED, "session " + id + " is closed");
       }
-      HostProcess[] started = new HostProcess[1];
-      ProcessListener tracking = new ProcessListener() {
-        @Override
-        public void stdout(String line) {
-          listener.stdout(line);
-        }
-
-        @Override
-        public void stderr(String line) {
-          listener.stderr(line);
-        }
-
-        @Override
-        public void exited(ExitStatus status) {
-          try {
-            listener.exited(status);
-          } finally {
-            if (started[0] != null) {
-              processes.remove(started[0]);
-            }
-          }
-        }
-      };
-      HostProcess process = HostProcess.start(spec, environment, workingDirectory, tracking,
-          agent.id() + "-" + id);
-      started[0] = process;
-      processes.add(process);
-      if (closed) {
-        process.stop();
-      }
-      return process;
+      return processes.start(spec, environment, workingDirectory, listener, agent.id() + "-" + id);
     }
 
     @Override
     public AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener) {
       String scope = tenant.scope();
-      return HostProcess.start(spec, environment, workingDirectory, listener,
+      return supervisor.shared().start(spec, environment, workingDirectory, listener,
           agent.id() + "-shared" + (scope.isEmpty() ? "" : "-" + scope));
     }
 

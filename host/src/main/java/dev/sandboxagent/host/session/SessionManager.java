@@ -16,6 +16,7 @@ import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class SessionManager {
   private final Clock clock;
   private final Path workingDirectory;
   private final Supplier<Map<String, String>> environment;
+  private final ProcessSupervisor processes;
   // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
   // another tenant's id is simply not found.
   private final Map<Key, Session> sessions = new ConcurrentHashMap<>();
@@ -53,13 +55,14 @@ public final class SessionManager {
 
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
-      Supplier<Map<String, String>> environment) {
+      Supplier<Map<String, String>> environment, ProcessSupervisor processes) {
     this.registry = requireNonNull(registry, "registry is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.codec = requireNonNull(codec, "codec is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
     this.environment = requireNonNull(environment, "environment is null");
+    this.processes = requireNonNull(processes, "processes is null");
   }
 
   /** Rejects ids that could not round-trip through a URL path or a log line. */
@@ -131,7 +134,7 @@ public final class SessionManager {
     Path binary = descriptor.builtin() ? null : catalog.resolve(descriptor).orElse(null);
     Map<String, String> env = new LinkedHashMap<>(environment.get());
     env.putAll(tenant.environment());
-    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env);
+    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, processes);
     AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
     session.attach(handle);
     Map<String, Object> metadata = new LinkedHashMap<>();

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers X; {@code burst N} emits N deltas as fast as it can; {@code slow} emits a delta every 50
  * ms until stopped; {@code ask} requests a question and a permission; {@code fail} throws from
  * send; {@code env NAME} answers the value of NAME as a real child process sees it, and the
- * session's sharing scope. Replies whose id contains {@code flaky} fail on their first attempt.
+ * session's sharing scope; {@code run SCRIPT} runs SCRIPT with {@code sh -c}, each line of its stdout a
+ * delta, and ends the turn with an error when it exits with a failure. Replies whose id contains
+ * {@code flaky} fail on their first attempt.
  */
 final class ScriptAdapter implements AgentAdapter {
 
@@ -128,12 +130,32 @@ final class ScriptAdapter implements AgentAdapter {
               @Override
               public void exited(ExitStatus status) {}
             });
+        case "run" -> run(k, rest);
         case "ask" -> ctx.events().emit(List.of(
             AgentEvent.of(new EventData.QuestionRequested("q" + k + rest, "Proceed?", List.of("Yes", "No"))),
             AgentEvent.of(new EventData.PermissionRequested("p" + k + rest, "command_execution",
                 Map.of("command", "ls")))));
         default -> throw new AgentException(AgentException.Kind.UNSUPPORTED, "unknown script command: " + words[0]);
       }
+    }
+
+    private void run(int k, String script) {
+      ctx.events().emit(List.of(AgentEvent.of(new EventData.ItemStarted(
+          UniversalItem.of("r" + k, ItemKind.MESSAGE, ItemRole.ASSISTANT, List.of(), ItemStatus.IN_PROGRESS)))));
+      ctx.startProcess(ProcessSpec.of(List.of("sh", "-c", script)), new ProcessListener() {
+        @Override
+        public void stdout(String line) {
+          ctx.events().emit(List.of(AgentEvent.of(EventData.ItemDelta.ofNative("r" + k, line))));
+        }
+
+        @Override
+        public void exited(ExitStatus status) {
+          ctx.events().emit(List.of(status.success()
+              ? AgentEvent.of(new EventData.ItemCompleted(message("r" + k, "done")))
+              : AgentEvent.of(new EventData.Error("exited with " + status.exitCode(), "process_exit",
+                  Map.of("exitCode", status.exitCode())))));
+        }
+      });
     }
 
     private static UniversalItem message(String nativeId, String text) {

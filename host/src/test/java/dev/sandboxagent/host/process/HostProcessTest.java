@@ -7,12 +7,16 @@ import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 class HostProcessTest {
 
   @TempDir Path tmp;
+  final ProcessSupervisor supervisor = ProcessSupervisor.create();
+  final ProcessScope scope = supervisor.newScope();
+
+  @AfterEach
+  void stopEverything() {
+    supervisor.shutdown(HostProcess.GRACE);
+  }
 
   static final class Recorder implements ProcessListener {
     final List<String> out = new CopyOnWriteArrayList<>();
@@ -45,7 +56,11 @@ class HostProcessTest {
   }
 
   private HostProcess sh(String script, Recorder recorder, Map<String, String> env) {
-    return HostProcess.start(new ProcessSpec(List.of("/bin/sh", "-c", script), env, null), Map.of("BASE_VAR", "base"),
+    return sh(scope, script, recorder, env);
+  }
+
+  private HostProcess sh(ProcessScope in, String script, Recorder recorder, Map<String, String> env) {
+    return in.start(new ProcessSpec(List.of("/bin/sh", "-c", script), env, null), Map.of("BASE_VAR", "base"),
         tmp, recorder, "test");
   }
 
@@ -98,20 +113,20 @@ class HostProcessTest {
   }
 
   @Test
-  void stopAllLeavesNothingRunning() throws Exception {
+  void shutdownLeavesNothingRunning() throws Exception {
     Recorder a = new Recorder();
     Recorder b = new Recorder();
     sh("sleep 300", a, Map.of());
     sh("trap '' TERM; sleep 300 & wait", b, Map.of());
-    HostProcess.stopAll(HostProcess.GRACE);
+    supervisor.shutdown(HostProcess.GRACE);
     a.exit.get(20, TimeUnit.SECONDS);
     b.exit.get(20, TimeUnit.SECONDS);
-    assertThat(HostProcess.liveCount()).isZero();
+    assertThat(supervisor.liveCount()).isZero();
   }
 
   @Test
   void aMissingProgramIsReportedAsNotInstalled() {
-    assertThatThrownBy(() -> HostProcess.start(ProcessSpec.of(List.of(tmp.resolve("nope").toString())), Map.of(), tmp,
+    assertThatThrownBy(() -> scope.start(ProcessSpec.of(List.of(tmp.resolve("nope").toString())), Map.of(), tmp,
         new Recorder(), "missing"))
         .isInstanceOf(AgentException.class)
         .hasMessageStartingWith("cannot start " + tmp.resolve("nope"))
@@ -119,10 +134,30 @@ class HostProcessTest {
   }
 
   @Test
+  void programsAreFoundOnThePathAndRelativeToTheWorkingDirectory() throws Exception {
+    Path script = tmp.resolve("hello.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"hello $1\"\n");
+    assertThatThrownBy(() -> scope.start(ProcessSpec.of(List.of("./hello.sh")), Map.of(), tmp, new Recorder(), "x"))
+        .isInstanceOf(AgentException.class)
+        .extracting(e -> ((AgentException) e).kind()).isEqualTo(AgentException.Kind.NOT_INSTALLED);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Recorder relative = new Recorder();
+    Recorder onPath = new Recorder();
+
+    scope.start(ProcessSpec.of(List.of("./hello.sh", "there")), Map.of(), tmp, relative, "relative");
+    scope.start(ProcessSpec.of(List.of("sh", "-c", "echo found")), Map.of(), tmp, onPath, "path");
+
+    assertThat(relative.exit.get(20, TimeUnit.SECONDS).success()).isTrue();
+    assertThat(relative.out).containsExactly("hello there");
+    assertThat(onPath.exit.get(20, TimeUnit.SECONDS).success()).isTrue();
+    assertThat(onPath.out).containsExactly("found");
+  }
+
+  @Test
   void aListenerThatThrowsDoesNotStopDelivery() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-    HostProcess.start(ProcessSpec.of(List.of("/bin/sh", "-c", "echo a; echo b")), Map.of(), tmp, new ProcessListener() {
+    scope.start(ProcessSpec.of(List.of("/bin/sh", "-c", "echo a; echo b")), Map.of(), tmp, new ProcessListener() {
       @Override
       public void stdout(String line) {
         seen.add(line);
@@ -136,5 +171,121 @@ class HostProcessTest {
     }, "throwing");
     assertThat(exit.get(20, TimeUnit.SECONDS).success()).isTrue();
     assertThat(seen).containsExactly("a", "b");
+  }
+
+  private static List<Long> pids(List<String> lines) {
+    return lines.stream().filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
+  }
+
+  private static void awaitLine(Recorder r, String line) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!r.out.contains(line) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(r.out).contains(line);
+  }
+
+  @Test
+  void theProgramLeadsASessionOfItsOwnUnderItsOwnPid() throws Exception {
+    Recorder r = new Recorder();
+    HostProcess p = sh("set -- $(cat /proc/$$/stat); echo \"$1 $5 $6\"", r, Map.of());
+    r.exit.get(20, TimeUnit.SECONDS);
+    assertThat(r.out).containsExactly(p.pid() + " " + p.pid() + " " + p.pid());
+  }
+
+  @Test
+  void anExitIsDeliveredWhileAChildStillHoldsStdoutAndTheChildIsStopped() throws Exception {
+    Recorder r = new Recorder();
+    HostProcess p = sh("sh -c 'trap \"\" TERM; exec sleep 600' & echo $!; echo init; sleep 1; exit 5", r, Map.of());
+
+    ExitStatus status = r.exit.get(15, TimeUnit.SECONDS);
+
+    assertThat(status.exitCode()).isEqualTo(5);
+    assertThat(r.out).hasSize(2).endsWith("init");
+    ProcTable.awaitGone(pids(r.out), p.marker());
+  }
+
+  @Test
+  void linesWrittenJustBeforeTheExitAreDeliveredBeforeIt() throws Exception {
+    Recorder r = new Recorder();
+    sh("sleep 600 & i=0; while [ $i -lt 500 ]; do echo line$i; i=$((i+1)); done; exit 7", r, Map.of());
+
+    assertThat(r.exit.get(15, TimeUnit.SECONDS).exitCode()).isEqualTo(7);
+    assertThat(r.out).hasSize(500).startsWith("line0").endsWith("line499");
+  }
+
+  @Test
+  void stopTakesDownDoubleForkedNohupAndSetsidChildren() throws Exception {
+    Recorder r = new Recorder();
+    HostProcess p = sh("""
+        (sleep 600 >/dev/null 2>&1 & echo $!)
+        nohup sleep 600 >/dev/null 2>&1 & echo $!
+        setsid sleep 600 >/dev/null 2>&1 & echo $!
+        (env -i sleep 600 >/dev/null 2>&1 & echo $!)
+        echo started
+        exec sleep 600
+        """, r, Map.of());
+    awaitLine(r, "started");
+    List<Long> children = pids(r.out);
+    assertThat(children).hasSize(4).allMatch(ProcTable::running);
+    assertThat(ProcTable.carrying(p.marker())).hasSizeGreaterThanOrEqualTo(4);
+
+    p.stop();
+
+    r.exit.get(20, TimeUnit.SECONDS);
+    ProcTable.awaitGone(children, p.marker());
+  }
+
+  @Test
+  void stoppingAScopeTakesDownWhatItsProcessesLeftBehindButNotAnotherScopes() throws Exception {
+    ProcessScope other = supervisor.newScope();
+    Recorder mine = new Recorder();
+    Recorder theirs = new Recorder();
+    sh(scope, "(sleep 600 >/dev/null 2>&1 & echo $!)", mine, Map.of());
+    sh(other, "(sleep 600 >/dev/null 2>&1 & echo $!)", theirs, Map.of());
+    assertThat(mine.exit.get(20, TimeUnit.SECONDS).success()).isTrue();
+    assertThat(theirs.exit.get(20, TimeUnit.SECONDS).success()).isTrue();
+    long left = pids(mine.out).get(0);
+    long othersLeft = pids(theirs.out).get(0);
+    assertThat(ProcTable.running(left)).isTrue();
+
+    scope.stopAndWait(Duration.ofSeconds(20));
+
+    ProcTable.awaitGone(List.of(left), scope.marker());
+    assertThat(ProcTable.running(othersLeft)).isTrue();
+    assertThat(ProcTable.carrying(other.marker())).containsExactly(othersLeft);
+    assertThatThrownBy(() -> sh(scope, "true", new Recorder(), Map.of()))
+        .isInstanceOf(AgentException.class)
+        .extracting(e -> ((AgentException) e).kind()).isEqualTo(AgentException.Kind.PROCESS_EXITED);
+  }
+
+  @Test
+  void shutdownTakesDownEveryScopeAndTheSharedOnesButNotAnotherDaemons() throws Exception {
+    ProcessSupervisor otherDaemon = ProcessSupervisor.create();
+    try {
+      Recorder a = new Recorder();
+      Recorder b = new Recorder();
+      Recorder shared = new Recorder();
+      Recorder foreign = new Recorder();
+      sh(scope, "(trap '' TERM; sleep 600 >/dev/null 2>&1 & echo $!)", a, Map.of());
+      sh(supervisor.newScope(), "trap '' TERM; sleep 600 & echo started; wait", b, Map.of());
+      sh(supervisor.shared(), "(sleep 600 >/dev/null 2>&1 &); echo started; exec sleep 600", shared, Map.of());
+      sh(otherDaemon.newScope(), "(sleep 600 >/dev/null 2>&1 & echo $!)", foreign, Map.of());
+      a.exit.get(20, TimeUnit.SECONDS);
+      foreign.exit.get(20, TimeUnit.SECONDS);
+      awaitLine(b, "started");
+      awaitLine(shared, "started");
+      assertThat(ProcTable.carrying(supervisor.marker())).hasSizeGreaterThanOrEqualTo(5);
+
+      supervisor.shutdown(HostProcess.GRACE);
+
+      assertThat(ProcTable.carrying(supervisor.marker())).isEmpty();
+      assertThat(pids(a.out)).noneMatch(ProcTable::running);
+      assertThat(supervisor.liveCount()).isZero();
+      assertThat(ProcTable.carrying(otherDaemon.marker())).containsExactlyElementsOf(pids(foreign.out));
+    } finally {
+      otherDaemon.shutdown(HostProcess.GRACE);
+    }
+    assertThat(ProcTable.carrying(otherDaemon.marker())).isEmpty();
   }
 }

@@ -31,7 +31,9 @@ import java.util.Map;
  *
  * <p>A failed process ends the session: the last events are an {@code error} carrying Amp's own
  * message (its stderr tail) and a synthetic {@code session.ended}, so a client never waits on a turn
- * that cannot happen (no login, no service, an expired key).
+ * that cannot happen (no login, no service, an expired key). A process that exits with status 0
+ * before its {@code result} (or {@code done}) ends the turn with an {@code error}; the session goes
+ * on.
  */
 public final class AmpTranslator implements EventTranslator {
 
@@ -43,6 +45,7 @@ public final class AmpTranslator implements EventTranslator {
   private final Map<String, OpenMessage> open = new LinkedHashMap<>();
   private int counter;
   private boolean sawResult;
+  private boolean sawDone;
 
   private static final class OpenMessage {
     final StringBuilder text = new StringBuilder();
@@ -117,7 +120,7 @@ public final class AmpTranslator implements EventTranslator {
         toolResult(id, record.path("content").asText(""), false, out);
       }
       case "error" -> out.add(AgentEvent.of(new EventData.Error(record.path("error").asText("amp error"), "amp", record)));
-      case "done" -> { } // the turn's end is the process's exit
+      case "done" -> sawDone = true; // the turn's end is the process's exit
       default -> out.add(unparsed("unsupported Amp record type: " + (type.isEmpty() ? "(none)" : type), record));
     }
   }
@@ -226,7 +229,8 @@ public final class AmpTranslator implements EventTranslator {
   @Override
   public List<AgentEvent> finish(ExitStatus status) {
     List<AgentEvent> out = new ArrayList<>();
-    completeOpen(status.success() ? ItemStatus.COMPLETED : ItemStatus.FAILED, out);
+    boolean ended = sawResult || sawDone;
+    completeOpen(status.success() && ended ? ItemStatus.COMPLETED : ItemStatus.FAILED, out);
     if (!status.success()) {
       String tail = status.stderrTail().strip();
       String how = status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal();
@@ -236,6 +240,14 @@ public final class AmpTranslator implements EventTranslator {
       out.add(AgentEvent.synthetic(new EventData.Error(
           tail.isEmpty() ? "Amp exited with " + how : tail, "process_exit", details)));
       out.add(AgentEvent.synthetic(new EventData.SessionEnded(SessionEndReason.ERROR, TerminatedBy.AGENT)));
+    } else if (!ended) {
+      // Amp ends every turn with a result (or, in its older format, done): this one was cut short.
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("exitCode", status.exitCode());
+      details.put("stderr", status.stderrTail());
+      String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
+      out.add(AgentEvent.synthetic(new EventData.Error("Amp exited with status 0 before the end of its turn" + tail,
+          "process_exit", details)));
     } else if (!sawResult) {
       UniversalItem item = UniversalItem.of("amp_" + prefix + "turn", ItemKind.STATUS, ItemRole.SYSTEM,
           List.of(new ContentPart.Status("turn.completed", "{}")), ItemStatus.IN_PROGRESS);

@@ -59,6 +59,16 @@ class AmpGoldenTest {
   }
 
   @Test
+  void anExitWithStatusZeroBeforeTheResultEndsTheTurnWithAnError() {
+    AmpTranslator translator = new AmpTranslator("t1_");
+    translator.translate("{\"type\":\"message\",\"id\":\"m1\",\"content\":\"Looking at the files.\"}");
+    List<AgentEvent> events = translator.finish(new ExitStatus(0, null, ""));
+    assertThat(events).extracting(AgentEvent::type).containsExactly(EventType.ERROR);
+    assertThat(((EventData.Error) events.get(0).data()).message())
+        .isEqualTo("Amp exited with status 0 before the end of its turn");
+  }
+
+  @Test
   void theThreadIdIsLearnedForTheNextTurn() throws IOException {
     AmpTranslator translator = new AmpTranslator("t2_");
     for (String line : Files.readAllLines(NATIVE.resolve("amp-continue.jsonl"))) {

@@ -19,15 +19,18 @@ import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalItem;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -38,30 +41,57 @@ import java.util.function.Function;
  * with {@code --resume <session id>} so the conversation continues. Permission requests and
  * questions arrive as {@code control_request} lines and are answered with {@code control_response}
  * lines.
+ *
+ * <p>A turn is open from its user line to its {@code result}. The process exiting while a turn is
+ * open, even with status 0, ends the turn with an {@code error}; so does a process that writes
+ * nothing for the idle timeout while no permission or question awaits the user, and it is stopped
+ * (the next message resumes the conversation in a new one).
  */
 final class ClaudeSession implements AgentSession {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Native ids of the user messages the daemon records: {@code user_<n>}, unique in the process. */
   private static final AtomicLong USER_MESSAGES = new AtomicLong();
+  /** Environment variable: seconds without output during a turn before the turn is stopped. */
+  static final String IDLE_TIMEOUT_VARIABLE = "SANDBOX_AGENT_CLAUDE_IDLE_TIMEOUT";
+  /** Longer than the longest tool call Claude Code allows (its Bash tool runs up to 10 minutes). */
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(660);
 
   private final SessionContext context;
   private final Function<String, EventTranslator> translators;
   private final Object lock = new Object();
+  private final Duration idleTimeout;
   private AgentProcess process;
+  private Listener listener;
   private EventTranslator translator;
   private volatile String nativeSessionId;
   private final Map<String, JsonNode> pendingRequests = new LinkedHashMap<>();
   private int initCounter;
+  // Turns sent and not yet ended, the last output of the process and whether a watch runs: guarded by lock.
+  private int openTurns;
+  private long lastOutput;
+  private boolean watching;
   private volatile boolean closed;
 
   /**
    * @param translators makes the translator of each process from an id prefix unique within the
    *     session
+   * @param idleTimeout how long a turn may go without output before it is stopped
    */
-  ClaudeSession(SessionContext context, Function<String, EventTranslator> translators) {
+  ClaudeSession(SessionContext context, Function<String, EventTranslator> translators, Duration idleTimeout) {
     this.context = context;
     this.translators = translators;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /** The idle timeout set by {@link #IDLE_TIMEOUT_VARIABLE} (seconds), else the default. */
+  static Duration idleTimeout(Map<String, String> env) {
+    try {
+      String value = env.get(IDLE_TIMEOUT_VARIABLE);
+      return value == null ? DEFAULT_IDLE_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+    } catch (NumberFormatException e) {
+      return DEFAULT_IDLE_TIMEOUT;
+    }
   }
 
   @Override
@@ -74,6 +104,9 @@ final class ClaudeSession implements AgentSession {
     synchronized (lock) {
       ensureProcess();
       process.writeLine(userLine(message));
+      openTurns++;
+      lastOutput = System.nanoTime();
+      watch();
       // Claude does not echo the user's message: the daemon records it, as clients expect.
       UniversalItem item = UniversalItem.of("user_" + USER_MESSAGES.incrementAndGet(), ItemKind.MESSAGE, ItemRole.USER,
           List.of(new ContentPart.Text(message)), ItemStatus.IN_PROGRESS);
@@ -133,7 +166,7 @@ final class ClaudeSession implements AgentSession {
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
-    if (process != null && process.isAlive()) {
+    if (process != null && process.isAlive() && !listener.silenced) {
       return;
     }
     Path binary = context.binary();
@@ -142,14 +175,15 @@ final class ClaudeSession implements AgentSession {
     }
     translator = translators.apply(initCounter == 0 ? "" : "p" + (initCounter + 1) + "_");
     pendingRequests.clear();
-    EventTranslator current = translator;
-    process = context.startProcess(new ProcessSpec(command(binary, nativeSessionId), environment(), null),
-        new Listener(current));
+    listener = new Listener(translator);
+    process = context.startProcess(new ProcessSpec(command(binary, nativeSessionId), environment(), null), listener);
     process.writeLine(initializeLine("init_" + (++initCounter)));
   }
 
   private final class Listener implements ProcessListener {
     private final EventTranslator translator;
+    /** Set when the process was stopped for its silence, which has been reported already. */
+    volatile boolean silenced;
 
     Listener(EventTranslator translator) {
       this.translator = translator;
@@ -158,18 +192,101 @@ final class ClaudeSession implements AgentSession {
     @Override
     public void stdout(String line) {
       rememberRequest(line);
-      emit(translator.translate(line));
+      List<AgentEvent> events = translator.translate(line);
+      synchronized (lock) {
+        if (listener == this) {
+          lastOutput = System.nanoTime();
+          if (events.stream().anyMatch(ClaudeSession::endsTurn)) {
+            openTurns = Math.max(0, openTurns - 1);
+          }
+        }
+      }
+      emit(events);
     }
 
     @Override
     public void exited(ExitStatus status) {
-      List<AgentEvent> events;
+      List<AgentEvent> events = new ArrayList<>();
       synchronized (lock) {
-        pendingRequests.clear();
-        events = closed ? List.of() : translator.finish(status);
+        boolean current = listener == this;
+        if (!closed) {
+          events.addAll(translator.finish(status));
+          if (silenced) {
+            events.removeIf(e -> e.type() == EventType.ERROR);
+          } else if (current && openTurns > 0 && status.success()) {
+            events.add(midTurnExit(status));
+          }
+        }
+        if (current) {
+          pendingRequests.clear();
+          openTurns = 0;
+        }
       }
       emit(events);
     }
+  }
+
+  /** Whether an event is the end of a turn: the {@code turn.completed} status item of a result. */
+  private static boolean endsTurn(AgentEvent event) {
+    return event.data() instanceof EventData.ItemCompleted completed && completed.item().kind() == ItemKind.STATUS
+        && completed.item().content().stream().anyMatch(
+            p -> p instanceof ContentPart.Status status && status.label().equals("turn.completed"));
+  }
+
+  private AgentEvent midTurnExit(ExitStatus status) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("exitCode", status.exitCode());
+    details.put("stderr", status.stderrTail());
+    String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
+    return stamp(AgentEvent.synthetic(new EventData.Error(
+        "Claude Code exited with status 0 before the end of its turn" + tail, "process_exit", details)));
+  }
+
+  private AgentEvent stamp(AgentEvent event) {
+    String id = nativeSessionId;
+    return id == null ? event : event.withNativeSessionId(id);
+  }
+
+  /** Watches the open turns on a host thread unless they are watched already (holding lock). */
+  private void watch() {
+    if (!watching) {
+      watching = true;
+      context.runInBackground("claude-turn-watch", this::watchTurns);
+    }
+  }
+
+  private void watchTurns() {
+    AgentProcess silent;
+    try {
+      while (true) {
+        long wait;
+        synchronized (lock) {
+          long idle = System.nanoTime() - lastOutput;
+          if (closed || openTurns == 0) {
+            watching = false;
+            return;
+          }
+          if (pendingRequests.isEmpty() && idle >= idleTimeout.toNanos()) {
+            watching = false;
+            openTurns = 0;
+            listener.silenced = true;
+            silent = process;
+            break;
+          }
+          wait = pendingRequests.isEmpty() ? idleTimeout.toNanos() - idle : idleTimeout.toNanos();
+        }
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+    } catch (InterruptedException e) {
+      synchronized (lock) {
+        watching = false;
+      }
+      Thread.currentThread().interrupt();
+      return;
+    }
+    emit(List.of(stamp(AgentEvent.synthetic(new EventData.Error("Claude Code wrote nothing for "
+        + idleTimeout.toSeconds() + " s; the turn was stopped", "idle_timeout", null)))));
+    silent.stop();
   }
 
   private void emit(List<AgentEvent> events) {
@@ -282,6 +399,7 @@ final class ClaudeSession implements AgentSession {
     body.set("response", response);
     process.writeLine(line.toString());
     pendingRequests.remove(requestId);
+    lastOutput = System.nanoTime();
   }
 
   static String initializeLine(String requestId) {

@@ -88,7 +88,8 @@ public class CodexAdapter implements AgentAdapter {
   /** Starts the shared app-server if needed, then a thread for the session. */
   @Override
   public AgentSession open(SessionContext context) {
-    return CodexSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new CodexServer()));
+    return CodexSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new CodexServer()),
+        CodexSession.idleTimeout(System.getenv()));
   }
 
   @Override

@@ -40,7 +40,8 @@ final class CodexServer {
 
   /** What a session receives from the server. */
   interface Listener {
-    void line(String line);
+    /** A notification or server request about the listener's thread, raw and parsed. */
+    void line(String line, JsonNode message);
 
     void serverExited(ExitStatus status);
   }
@@ -204,7 +205,7 @@ final class CodexServer {
     String thread = threadOf(message.path("params"));
     Listener listener = thread == null ? null : threads.get(thread);
     if (listener != null) {
-      listener.line(line);
+      listener.line(line, message);
     } else if (message.has("id") && hasMethod) {
       // Nobody can answer it: say so instead of leaving the server waiting.
       ObjectNode error = JSON.createObjectNode();

@@ -34,6 +34,7 @@ final class OpenCodeServer {
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(OpenCodeServer.class.getName());
 
@@ -128,7 +129,7 @@ final class OpenCodeServer {
         if (response.statusCode() / 100 == 2) {
           failed = false;
           lastError = null;
-          subscribe(base, started);
+          awaitQuietly(subscribe(base, started), SUBSCRIBE_TIMEOUT);
           return;
         }
       } catch (IOException e) {
@@ -145,8 +146,13 @@ final class OpenCodeServer {
         + "answer on " + base + " within " + READY_TIMEOUT.toSeconds() + " s");
   }
 
-  /** One subscription for all sessions, reconnected while the server lives. */
-  private void subscribe(String base, AgentProcess owner) {
+  /**
+   * One subscription for all sessions, reconnected while the server lives. The future completes
+   * with the first event (the server's {@code server.connected}): events of a prompt sent before it
+   * would be lost.
+   */
+  private CompletableFuture<Void> subscribe(String base, AgentProcess owner) {
+    CompletableFuture<Void> connected = new CompletableFuture<>();
     Thread.ofVirtual().name("opencode-events").start(() -> {
       while (owner.isAlive() && process == owner) {
         try {
@@ -158,6 +164,7 @@ final class OpenCodeServer {
               if (line.startsWith("data:")) {
                 data.append(data.length() == 0 ? "" : "\n").append(line.substring(5).stripLeading());
               } else if (line.isEmpty() && data.length() > 0) {
+                connected.complete(null);
                 route(data.toString());
                 data.setLength(0);
               }
@@ -172,6 +179,17 @@ final class OpenCodeServer {
         sleep(300);
       }
     });
+    return connected;
+  }
+
+  private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+    try {
+      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.log(System.Logger.Level.DEBUG, "opencode event stream not connected yet; going on");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void route(String json) {
@@ -197,6 +215,16 @@ final class OpenCodeServer {
       }
     }
     return null;
+  }
+
+  /** Whether the server still runs after {@code grace}; returns as soon as it has exited. */
+  boolean runsAfter(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    AgentProcess p = process;
+    while (p != null && p.isAlive() && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    return p != null && p.isAlive();
   }
 
   void register(String sessionId, Listener listener) {

@@ -11,38 +11,71 @@ import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.event.ContentPart;
+import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.api.event.ItemKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An OpenCode session: a session of the shared server. Messages are {@code prompt_async} calls
  * (the turn's events arrive over the server's event stream and end with {@code session.idle});
  * permission and question replies go to their endpoints; terminating aborts the running turn.
+ * A turn about which the server sends nothing for the idle timeout, while no permission or question
+ * awaits the user, ends with an {@code error} and is aborted.
  */
 final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Environment variable: seconds without news of a running turn before it is aborted. */
+  static final String IDLE_TIMEOUT_VARIABLE = "SANDBOX_AGENT_OPENCODE_IDLE_TIMEOUT";
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(660);
 
   private final SessionContext context;
   private final OpenCodeServer server;
   private final String sessionId;
   private final OpenCodeTranslator translator;
+  private final Duration idleTimeout;
   private volatile boolean closed;
+  // The running turn, guarded by turnLock: running, the requests awaiting the user, its last news.
+  private final Object turnLock = new Object();
+  private boolean turnRunning;
+  private final Set<String> awaitingUser = new HashSet<>();
+  private long lastNews;
+  private boolean watching;
 
-  private OpenCodeSession(SessionContext context, OpenCodeServer server, String sessionId) {
+  private OpenCodeSession(SessionContext context, OpenCodeServer server, String sessionId, Duration idleTimeout) {
     this.context = context;
     this.server = server;
     this.sessionId = sessionId;
     this.translator = new OpenCodeTranslator(context.sessionId() + "_");
+    this.idleTimeout = idleTimeout;
   }
 
-  static OpenCodeSession open(SessionContext context, OpenCodeServer server) {
+  /** The idle timeout set by {@link #IDLE_TIMEOUT_VARIABLE} (seconds), else the default. */
+  static Duration idleTimeout(Map<String, String> env) {
+    try {
+      String value = env.get(IDLE_TIMEOUT_VARIABLE);
+      return value == null ? DEFAULT_IDLE_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+    } catch (NumberFormatException e) {
+      return DEFAULT_IDLE_TIMEOUT;
+    }
+  }
+
+  static OpenCodeSession open(SessionContext context, OpenCodeServer server, Duration idleTimeout) {
     server.ensure(context);
     JsonNode created = server.call("POST", "/session", JSON.createObjectNode());
     String id = created == null ? null : created.path("id").asText(null);
     if (id == null) {
       throw new AgentException(AgentException.Kind.BAD_OUTPUT, "OpenCode session response missing id: " + created);
     }
-    OpenCodeSession session = new OpenCodeSession(context, server, id);
+    OpenCodeSession session = new OpenCodeSession(context, server, id, idleTimeout);
     server.register(id, session);
     return session;
   }
@@ -80,14 +113,85 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
     server.ensure(context);
-    server.call("POST", "/session/" + sessionId + "/prompt_async",
-        promptBody(message, context.agentMode(), context.model(), context.variant()));
+    synchronized (turnLock) {
+      turnRunning = true;
+      awaitingUser.clear();
+      lastNews = System.nanoTime();
+      watch();
+    }
+    try {
+      server.call("POST", "/session/" + sessionId + "/prompt_async",
+          promptBody(message, context.agentMode(), context.model(), context.variant()));
+    } catch (AgentException e) {
+      // A server that refused the prompt runs no turn; one that died on it reports its exit.
+      if (server.runsAfter(Duration.ofSeconds(1))) {
+        synchronized (turnLock) {
+          turnRunning = false;
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Watches the running turn on a host thread unless it is watched already (holding turnLock). */
+  private void watch() {
+    if (!watching) {
+      watching = true;
+      context.runInBackground("opencode-turn-watch", this::watchTurn);
+    }
+  }
+
+  private void watchTurn() {
+    try {
+      while (true) {
+        long wait;
+        synchronized (turnLock) {
+          long idle = System.nanoTime() - lastNews;
+          if (closed || !turnRunning) {
+            watching = false;
+            return;
+          }
+          if (awaitingUser.isEmpty() && idle >= idleTimeout.toNanos()) {
+            watching = false;
+            turnRunning = false;
+            break;
+          }
+          wait = awaitingUser.isEmpty() ? idleTimeout.toNanos() - idle : idleTimeout.toNanos();
+        }
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+    } catch (InterruptedException e) {
+      synchronized (turnLock) {
+        watching = false;
+      }
+      Thread.currentThread().interrupt();
+      return;
+    }
+    context.events().emit(AgentEvent.synthetic(new EventData.Error("OpenCode sent nothing for "
+        + idleTimeout.toSeconds() + " s; the turn was aborted", "idle_timeout", null)).withNativeSessionId(sessionId));
+    abort();
+  }
+
+  private void abort() {
+    try {
+      server.call("POST", "/session/" + sessionId + "/abort", null);
+    } catch (AgentException e) {
+      // the server may be gone; nothing is running then
+    }
+  }
+
+  private void answered(String requestId) {
+    synchronized (turnLock) {
+      awaitingUser.remove(requestId);
+      lastNews = System.nanoTime();
+    }
   }
 
   @Override
   public void replyPermission(PendingPermission permission, PermissionReply reply) {
     server.call("POST", "/permission/" + permission.permissionId() + "/reply",
         JSON.createObjectNode().put("reply", reply.wireName()));
+    answered(permission.permissionId());
   }
 
   @Override
@@ -95,11 +199,13 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     ObjectNode body = JSON.createObjectNode();
     body.set("answers", JSON.valueToTree(answers));
     server.call("POST", "/question/" + question.questionId() + "/reply", body);
+    answered(question.questionId());
   }
 
   @Override
   public void rejectQuestion(PendingQuestion question) {
     server.call("POST", "/question/" + question.questionId() + "/reject", JSON.createObjectNode());
+    answered(question.questionId());
   }
 
   @Override
@@ -108,6 +214,20 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     synchronized (translator) {
       events = translator.translate(json);
     }
+    synchronized (turnLock) {
+      lastNews = System.nanoTime();
+      for (AgentEvent event : events) {
+        switch (event.data()) {
+          case EventData.PermissionRequested p -> awaitingUser.add(p.permissionId());
+          case EventData.QuestionRequested q -> awaitingUser.add(q.questionId());
+          case EventData.ItemCompleted c when idle(c) -> {
+            turnRunning = false;
+            awaitingUser.clear();
+          }
+          default -> { }
+        }
+      }
+    }
     if (!events.isEmpty() && !closed) {
       context.events().emit(events);
     }
@@ -115,23 +235,39 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
 
   @Override
   public void serverExited(ExitStatus status) {
+    boolean inTurn;
+    synchronized (turnLock) {
+      inTurn = turnRunning;
+      turnRunning = false;
+      awaitingUser.clear();
+    }
     List<AgentEvent> events;
     synchronized (translator) {
-      events = translator.finish(status.success() ? new ExitStatus(1, null, status.stderrTail()) : status);
+      events = new ArrayList<>(translator.finish(status));
     }
-    if (!closed) {
+    if (events.stream().noneMatch(e -> e.type() == EventType.ERROR)) {
+      // a clean exit is still the end of the server under a running turn
+      events.add(AgentEvent.synthetic(new EventData.Error("opencode server exited with status 0 in the middle of "
+          + "the turn", "process_exit", null)).withNativeSessionId(sessionId));
+    }
+    // Only a session whose turn was cut short hears of it: an idle one uses the next server.
+    if (!closed && inTurn) {
       context.events().emit(events);
     }
   }
 
+  /** The {@code session.idle} status item: the end of the turn. */
+  private static boolean idle(EventData.ItemCompleted completed) {
+    return completed.item().kind() == ItemKind.STATUS && completed.item().content().stream()
+        .anyMatch(p -> p instanceof ContentPart.Status s && s.label().equals("session.idle"));
+  }
+
   @Override
   public void close() {
-    closed = true;
-    server.unregister(sessionId);
-    try {
-      server.call("POST", "/session/" + sessionId + "/abort", null);
-    } catch (AgentException e) {
-      // the server may be gone; nothing is running then
+    synchronized (turnLock) {
+      closed = true;
     }
+    server.unregister(sessionId);
+    abort();
   }
 }
