@@ -62,6 +62,7 @@ public final class HostProcess implements AgentProcess {
   private Thread reaper;
   private boolean finished;
   private volatile boolean inputClosed;
+  private volatile boolean groupGone;
 
   private HostProcess(Process process, String name, String marker, boolean ownGroup, ProcessListener listener,
       Consumer<HostProcess> onGone) {
@@ -199,10 +200,20 @@ public final class HostProcess implements AgentProcess {
       process.descendants().forEach(targets::add);
     }
     long group = process.pid();
+    // Once the process has exited, its group is still its own while the pid is not in use again
+    // (a pid is not reused while a group carries its number); once seen empty, it is gone for good.
+    boolean alive = process.isAlive();
+    boolean inGroup = ownGroup && !groupGone && (alive || ProcessHandle.of(group).isEmpty());
+    boolean groupSeen = false;
     for (ProcessSweep.Entry entry : ProcessSweep.scan()) {
-      if (ProcessSweep.belongs(entry.marker(), marker) || (ownGroup && entry.processGroup() == group)) {
+      boolean member = inGroup && entry.processGroup() == group;
+      groupSeen |= member;
+      if (member || ProcessSweep.belongs(entry.marker(), marker)) {
         ProcessHandle.of(entry.pid()).ifPresent(targets::add);
       }
+    }
+    if (!alive && !groupSeen) {
+      groupGone = true;
     }
     return targets;
   }

@@ -2,6 +2,7 @@ package dev.sandboxagent.host.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class ProcessSweep {
           entries.add(new Entry(pid, group, marker(dir)));
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | DirectoryIteratorException e) {
       // no /proc: nothing can be found beyond the process tree
     }
     return entries;

@@ -206,6 +206,15 @@ class HostProcessTest {
   }
 
   @Test
+  void aChildHoldingStdoutWithAClearedEnvironmentIsFoundByItsProcessGroup() throws Exception {
+    Recorder r = new Recorder();
+    sh("env -i /bin/sh -c 'trap \"\" TERM; exec sleep 600' & echo $!; exit 5", r, Map.of());
+
+    assertThat(r.exit.get(15, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+    ProcTable.awaitGone(pids(r.out));
+  }
+
+  @Test
   void linesWrittenJustBeforeTheExitAreDeliveredBeforeIt() throws Exception {
     Recorder r = new Recorder();
     sh("sleep 600 & i=0; while [ $i -lt 500 ]; do echo line$i; i=$((i+1)); done; exit 7", r, Map.of());
