@@ -104,7 +104,10 @@ final class LiveAgents {
     long start = System.nanoTime();
     try {
       String wanted = System.getProperty("live.version." + agent, VERSIONS.getOrDefault(agent, "latest"));
-      Path program = Dist.installAgent(agent, dir, "--reinstall", "--agent-version", wanted);
+      // latest is asked for as users do, with no version: the install then copes with a platform
+      // package that lags behind a fresh release
+      Path program = wanted.equals("latest") ? Dist.installAgent(agent, dir, "--reinstall")
+          : Dist.installAgent(agent, dir, "--reinstall", "--agent-version", wanted);
       double seconds = (System.nanoTime() - start) / 1e9;
       String version = Dist.run(program.toString(), "--version").lines().findFirst().orElse("");
       System.out.printf(Locale.ROOT, "LIVE install %-8s %-32s %5.1f s%n", agent, version, seconds);
