@@ -44,7 +44,8 @@ final class LiveTerminate {
     List<MarkedProcesses.Proc> left = MarkedProcesses.awaitNone(() -> marked.running(LiveTerminate::isSleep),
         GONE_WITHIN);
     double gone = (System.nanoTime() - terminated) / 1e9;
-    assertThat(left).as("%s: the command still runs %d s after terminate", agent, GONE_WITHIN.toSeconds()).isEmpty();
+    assertThat(left).as(() -> agent + ": the command still runs " + GONE_WITHIN.toSeconds() + " s after terminate:"
+        + MarkedProcesses.ancestry(left) + "\ndaemon log:\n" + daemon.logTail(40)).isEmpty();
 
     assertQuietAfter(model, terminated, agent + ": requests to the model after terminate");
     assertEndedLast(daemon, session);

@@ -76,6 +76,27 @@ final class MarkedProcesses {
     return all;
   }
 
+  /** Each process with its ancestors ({@code pid command < ppid command < …}), for failure messages. */
+  static String ancestry(List<Proc> procs) {
+    StringBuilder out = new StringBuilder();
+    for (Proc p : procs) {
+      out.append("\n  ").append(p.pid()).append(' ').append(p.command());
+      long pid = p.pid();
+      for (int depth = 0; depth < 8 && pid > 1; depth++) {
+        try {
+          String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+          pid = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+          String cmd = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+              StandardCharsets.UTF_8).replace('\0', ' ').strip();
+          out.append(" < ").append(pid).append(' ').append(cmd.length() > 80 ? cmd.substring(0, 80) + "…" : cmd);
+        } catch (IOException | RuntimeException e) {
+          break;
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** Waits until a marked process matches; fails after {@code timeout}. */
   Proc awaitRunning(Predicate<String> command, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
