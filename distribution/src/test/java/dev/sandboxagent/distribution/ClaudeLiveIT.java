@@ -2,39 +2,36 @@ package dev.sandboxagent.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Claude Code, installed from the npm registry, against {@link FakeAnthropic} on loopback.
- * Needs the network for the install: {@code SANDBOX_AGENT_LIVE_CLAUDE=1 ./mvnw verify -pl distribution
- * -am -Dit.test=ClaudeLiveIT}.
+ * The real Claude Code, installed from the npm registry (once per run, by {@link LiveAgents}),
+ * against {@link FakeAnthropic} on loopback: turns with tools and approvals, and a terminate while a
+ * command runs. Skipped when the registry cannot be reached or with {@code -DskipLive}.
  */
-@EnabledIfEnvironmentVariable(named = "SANDBOX_AGENT_LIVE_CLAUDE", matches = "1")
 @Timeout(600)
 class ClaudeLiveIT {
 
   private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(120);
 
-  static Path installDir;
+  static Path program;
 
-  @TempDir static Path shared;
   @TempDir Path work;
 
   @BeforeAll
-  static void install() throws Exception {
-    installDir = shared.resolve("install");
-    Dist.installAgent("claude", installDir);
+  static void install() {
+    program = LiveAgents.program("claude");
   }
 
   private static String assistantText(Launcher daemon, String session, int from, int to) {
@@ -55,7 +52,7 @@ class ClaudeLiveIT {
       Path home = Files.createDirectories(work.resolve("home"));
       Map<String, String> env = Map.of("HOME", home.toString(), "ANTHROPIC_BASE_URL", model.baseUrl(),
           "ANTHROPIC_API_KEY", "sk-ant-fake-key");
-      Launcher daemon = Launcher.start(work, "t", List.of("--agent-bin", "claude=" + installDir.resolve("claude")), env);
+      Launcher daemon = Launcher.start(work, "t", List.of("--agent-bin", "claude=" + program), env);
       try {
         long t0 = System.nanoTime();
         assertThat(daemon.post("/v1/sessions/live", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
@@ -108,7 +105,7 @@ class ClaudeLiveIT {
     try (FakeAnthropic model = new FakeAnthropic()) {
       Path home = Files.createDirectories(work.resolve("home"));
       Path project = Files.createDirectories(work.resolve("project"));
-      ProcessBuilder pb = new ProcessBuilder(List.of(installDir.resolve("claude").toString(), "-p",
+      ProcessBuilder pb = new ProcessBuilder(List.of(program.toString(), "-p",
           "Run the shell command echo hi and tell me what it printed.", "--output-format", "stream-json", "--verbose"))
           .directory(project.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().put("HOME", home.toString());
@@ -122,6 +119,28 @@ class ClaudeLiveIT {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(err + out).isZero();
       assertThat(out).contains("\"type\":\"result\"").contains("Done. The command's output was: hi");
+    }
+  }
+
+  @Test
+  void terminateStopsTheRunningCommandAndTheModelHearsNoMore() throws Exception {
+    MarkedProcesses marked = new MarkedProcesses();
+    try (FakeAnthropic model = new FakeAnthropic()) {
+      Map<String, String> env = new HashMap<>(marked.environment());
+      env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+      env.put("ANTHROPIC_BASE_URL", model.baseUrl());
+      env.put("ANTHROPIC_API_KEY", "sk-ant-fake-key");
+      Launcher daemon = Launcher.start(work, "t", List.of("--agent-bin", "claude=" + program), env);
+      try {
+        LiveTerminate.terminateWhileTheCommandRuns(daemon, marked, model.requests, "claude", "live",
+            "{\"agent\":\"claude\",\"permissionMode\":\"bypass\"}");
+        // the session's own Claude process goes too: only the daemon is left
+        assertThat(MarkedProcesses.awaitNone(() -> marked.runningExcept(daemon.process.pid()), LiveTerminate.GONE_WITHIN))
+            .as("processes left after terminate").isEmpty();
+      } finally {
+        daemon.stop();
+      }
+      LiveTerminate.assertNothingLeft(marked);
     }
   }
 }

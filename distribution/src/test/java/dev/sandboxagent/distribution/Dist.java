@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Where the build put the distribution; failsafe passes the locations as system properties. */
@@ -14,18 +17,33 @@ final class Dist {
 
   private Dist() {}
 
-  /** {@code target/sandbox-agent}. */
-  /** Installs a real agent from the npm registry with {@code install-agent}; returns its program. */
-  static Path installAgent(String agent, Path installDir) throws Exception {
-    Process install = new ProcessBuilder(dir().resolve("bin/sandbox-agent").toString(), "install-agent", agent,
-        "--install-sources", "npm", "--install-dir", installDir.toString()).redirectErrorStream(true).start();
-    String log = new String(install.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    if (!install.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || install.exitValue() != 0) {
+  /**
+   * Installs a real agent from the npm registry with {@code install-agent} (plus {@code options},
+   * such as {@code --reinstall}); returns its program.
+   */
+  static Path installAgent(String agent, Path installDir, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of(dir().resolve("bin/sandbox-agent").toString(), "install-agent",
+        agent, "--install-sources", "npm", "--install-dir", installDir.toString()));
+    command.addAll(List.of(options));
+    Process install = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
       throw new AssertionError("install-agent " + agent + " failed: " + log);
     }
     return installDir.resolve(agent);
   }
 
+  /** Runs a short command and returns its output (stdout and stderr), stripped; fails unless it exits 0. */
+  static String run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new AssertionError(String.join(" ", command) + " failed: " + out);
+    }
+    return out;
+  }
+
+  /** {@code target/sandbox-agent}. */
   static Path dir() {
     return Path.of(property("dist.dir"));
   }

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a tool result → {@code Done. The command's output was: <result>};
  *   <li>{@code Run the shell command echo hi…} → a text block and a {@code Bash echo hi} call;
  *   <li>{@code Create the empty file created-by-agent.txt with touch.} → the same with {@code touch};
+ *   <li>{@code Run the shell command sleep 271…} → the same with {@code sleep 271}, which runs until stopped;
  *   <li>anything else (and any request without tools) → {@code Hello! This is a scripted reply…}.
  * </ul>
  */
@@ -32,7 +32,8 @@ final class FakeAnthropic implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
-  final List<String> paths = new CopyOnWriteArrayList<>();
+  /** Every request received, with its time. */
+  final RequestLog requests = new RequestLog();
 
   FakeAnthropic() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -48,7 +49,7 @@ final class FakeAnthropic implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      paths.add(exchange.getRequestMethod() + " " + path);
+      requests.record(exchange);
       if (!path.equals("/v1/messages") || !exchange.getRequestMethod().equals("POST")) {
         if (path.equals("/v1/messages/count_tokens")) {
           send(exchange, 200, "application/json", "{\"input_tokens\":42}");
@@ -109,14 +110,8 @@ final class FakeAnthropic implements AutoCloseable {
       }
       return List.of(text("Done. The command's output was: " + flat));
     }
-    String prompt = texts.toString();
-    if (prompt.contains("Run the shell command echo hi")) {
-      return List.of(text("I'll run that command."), bash("echo hi"));
-    }
-    if (prompt.contains("Create the empty file created-by-agent.txt with touch")) {
-      return List.of(text("I'll run that command."), bash("touch created-by-agent.txt"));
-    }
-    return List.of(text(HELLO));
+    String command = ScriptedPrompts.command(texts.toString());
+    return command == null ? List.of(text(HELLO)) : List.of(text("I'll run that command."), bash(command));
   }
 
   private static String resultText(JsonNode content) {

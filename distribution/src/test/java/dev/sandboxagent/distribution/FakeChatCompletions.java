@@ -10,15 +10,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scripted OpenAI Chat Completions API on loopback ({@code POST /v1/chat/completions}, streamed),
  * so that the real OpenCode runs offline. Replies depend on the last message: a tool result →
- * {@code Done. The command's output was: <output>}; {@code Run the shell command echo hi…} or
- * {@code …touch.} → a text and a {@code bash} call; anything else (and requests without tools,
+ * {@code Done. The command's output was: <output>}; a prompt of {@link ScriptedPrompts} (echo, touch,
+ * sleep) → a text and a {@code bash} call; anything else (and requests without tools,
  * such as title generation) → a greeting.
  */
 final class FakeChatCompletions implements AutoCloseable {
@@ -28,7 +27,8 @@ final class FakeChatCompletions implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
-  final List<String> paths = new CopyOnWriteArrayList<>();
+  /** Every request received, with its time. */
+  final RequestLog requests = new RequestLog();
 
   FakeChatCompletions() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -59,7 +59,7 @@ final class FakeChatCompletions implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      paths.add(exchange.getRequestMethod() + " " + path);
+      requests.record(exchange);
       if (!path.endsWith("/chat/completions")) {
         byte[] body = "{\"error\":{\"message\":\"not found\"}}".getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(404, body.length);
@@ -93,8 +93,7 @@ final class FakeChatCompletions implements AutoCloseable {
       return;
     }
     String prompt = tools ? text(last.path("content")) : "";
-    String command = prompt.contains("Run the shell command echo hi") ? "echo hi"
-        : prompt.contains("Create the empty file created-by-agent.txt with touch") ? "touch created-by-agent.txt" : null;
+    String command = ScriptedPrompts.command(prompt);
     if (command == null) {
       chunk(out, id, JSON.createObjectNode().put("role", "assistant").put("content", HELLO), null);
       chunk(out, id, JSON.createObjectNode(), "stop");

@@ -11,15 +11,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scripted OpenAI Responses API on loopback ({@code POST /v1/responses}, streamed), so that the
  * real Codex runs offline. Replies depend on the last input item: a function call output →
- * {@code Done. The command's output was: <output>}; {@code Run the shell command echo hi…} or
- * {@code …touch.} → a text and an {@code exec_command} call; anything else → a greeting.
+ * {@code Done. The command's output was: <output>}; a prompt of {@link ScriptedPrompts} (echo, touch,
+ * sleep) → a text and an {@code exec_command} call; anything else → a greeting.
  */
 final class FakeResponses implements AutoCloseable {
 
@@ -28,7 +27,8 @@ final class FakeResponses implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
-  final List<String> paths = new CopyOnWriteArrayList<>();
+  /** Every request received, with its time. */
+  final RequestLog requests = new RequestLog();
 
   FakeResponses() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -44,7 +44,7 @@ final class FakeResponses implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      paths.add(exchange.getRequestMethod() + " " + path);
+      requests.record(exchange);
       if (!path.endsWith("/responses") || !exchange.getRequestMethod().equals("POST")) {
         byte[] body = (path.endsWith("/models") ? "{\"object\":\"list\",\"data\":[]}" : "{\"error\":{\"message\":\"not found\"}}")
             .getBytes(StandardCharsets.UTF_8);
@@ -104,15 +104,12 @@ final class FakeResponses implements AutoCloseable {
       items.add(message("Done. The command's output was: " + flat));
       return items;
     }
-    String text = last.toString();
-    if (text.contains("Run the shell command echo hi")) {
-      items.add(message("I'll run that command."));
-      items.add(call("echo hi"));
-    } else if (text.contains("Create the empty file created-by-agent.txt with touch")) {
-      items.add(message("I'll run that command."));
-      items.add(call("touch created-by-agent.txt"));
-    } else {
+    String command = ScriptedPrompts.command(last.toString());
+    if (command == null) {
       items.add(message(HELLO));
+    } else {
+      items.add(message("I'll run that command."));
+      items.add(call(command));
     }
     return items;
   }

@@ -201,6 +201,16 @@ final class Launcher implements AutoCloseable {
     return java.util.stream.StreamSupport.stream(events.spliterator(), false).map(e -> e.get("type").asText()).toList();
   }
 
+  /** The last {@code lines} lines of the daemon's log, for failure messages. */
+  String logTail(int lines) {
+    try {
+      List<String> all = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
   /** Sends SIGTERM and waits; returns the exit code. */
   int stop() throws InterruptedException {
     process.destroy();

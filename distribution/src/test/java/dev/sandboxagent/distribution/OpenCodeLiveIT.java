@@ -5,21 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real OpenCode, installed from the npm registry, driven through the daemon's API against
- * {@link FakeChatCompletions} on loopback: a plain turn, a tool turn, and an approval granted and one
- * declined. Needs the network for the install: {@code SANDBOX_AGENT_LIVE_OPENCODE=1 ./mvnw verify -pl
- * distribution -am -Dit.test=OpenCodeLiveIT}.
+ * The real OpenCode, installed from the npm registry (once per run, by {@link LiveAgents}), driven
+ * through the daemon's API against {@link FakeChatCompletions} on loopback: a plain turn, a tool turn,
+ * an approval granted and one declined, two sessions at once, and a terminate while a command runs.
+ * Skipped when the registry cannot be reached or with {@code -DskipLive}.
  */
-@EnabledIfEnvironmentVariable(named = "SANDBOX_AGENT_LIVE_OPENCODE", matches = "1")
 @Timeout(600)
 class OpenCodeLiveIT {
 
@@ -29,13 +28,12 @@ class OpenCodeLiveIT {
 
   @Test
   void theDaemonDrivesTheRealOpenCode() throws Exception {
-    Path installDir = work.resolve("agents");
-    Dist.installAgent("opencode", installDir);
+    Path program = LiveAgents.program("opencode");
     Path project = Files.createDirectories(work.resolve("project"));
     try (FakeChatCompletions model = new FakeChatCompletions()) {
       Map<String, String> env = Map.of("HOME", Files.createDirectories(work.resolve("home")).toString(),
           "OPENCODE_CONFIG_CONTENT", model.openCodeConfig());
-      Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "opencode=" + installDir.resolve("opencode")), env);
+      Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "opencode=" + program), env);
       try {
         long t0 = System.nanoTime();
         assertThat(daemon.post("/v1/sessions/c1", "{\"agent\":\"opencode\"}").statusCode())
@@ -93,6 +91,26 @@ class OpenCodeLiveIT {
       } finally {
         daemon.stop();
       }
+    }
+  }
+
+  @Test
+  void terminateStopsTheRunningCommandAndTheModelHearsNoMore() throws Exception {
+    Path program = LiveAgents.program("opencode");
+    Path project = Files.createDirectories(work.resolve("project"));
+    MarkedProcesses marked = new MarkedProcesses();
+    try (FakeChatCompletions model = new FakeChatCompletions()) {
+      Map<String, String> env = new HashMap<>(marked.environment());
+      env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+      env.put("OPENCODE_CONFIG_CONTENT", model.openCodeConfig());
+      Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "opencode=" + program), env);
+      try {
+        LiveTerminate.terminateWhileTheCommandRuns(daemon, marked, model.requests, "opencode", "c1",
+            "{\"agent\":\"opencode\"}");
+      } finally {
+        daemon.stop();
+      }
+      LiveTerminate.assertNothingLeft(marked);
     }
   }
 }
