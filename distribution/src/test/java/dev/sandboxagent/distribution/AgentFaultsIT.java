@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the middle of a turn, or exits while a child it started still holds its output: each ends the
  * one-turn stream with an {@code error} within seconds, and another session of the same agent goes
  * on untouched. The stand-in programs switch to these faults by the words of the message; the idle
- * timeouts are 2 s.
+ * timeouts are 2 s, except in the daemon that checks exits, where they are long enough never to
+ * come first.
  */
 @Timeout(240)
 class AgentFaultsIT {
@@ -45,7 +46,10 @@ class AgentFaultsIT {
       "amp", "Amp exited with status 0 before the end of its turn");
 
   @TempDir static Path work;
+  /** Idle timeouts of 2 s. */
   static Launcher daemon;
+  /** Idle timeouts of 10 minutes: an exit is what ends the turn. */
+  static Launcher patient;
 
   @BeforeAll
   static void start() throws Exception {
@@ -59,12 +63,17 @@ class AgentFaultsIT {
       Files.setPosixFilePermissions(fake.resolve(agent.getKey()), PosixFilePermissions.fromString("rwxr-xr-x"));
       args.addAll(List.of("--agent-bin", agent.getKey() + "=" + fake.resolve(agent.getKey())));
     }
-    daemon = Launcher.start(work, "t", args, Map.of(
+    daemon = start(Files.createDirectories(work.resolve("quick")), args, "2");
+    patient = start(Files.createDirectories(work.resolve("patient")), args, "600");
+  }
+
+  private static Launcher start(Path dir, List<String> args, String idleSeconds) throws Exception {
+    return Launcher.start(dir, "t", args, Map.of(
         "SANDBOX_TEST_JAVA", ProcessHandle.current().info().command().orElseThrow(),
-        "SANDBOX_AGENT_CLAUDE_IDLE_TIMEOUT", "2",
-        "SANDBOX_AGENT_CODEX_IDLE_TIMEOUT", "2",
-        "SANDBOX_AGENT_OPENCODE_IDLE_TIMEOUT", "2",
-        "SANDBOX_AGENT_AMP_IDLE_TIMEOUT", "2"));
+        "SANDBOX_AGENT_CLAUDE_IDLE_TIMEOUT", idleSeconds,
+        "SANDBOX_AGENT_CODEX_IDLE_TIMEOUT", idleSeconds,
+        "SANDBOX_AGENT_OPENCODE_IDLE_TIMEOUT", idleSeconds,
+        "SANDBOX_AGENT_AMP_IDLE_TIMEOUT", idleSeconds));
   }
 
   @AfterAll
@@ -72,15 +81,27 @@ class AgentFaultsIT {
     if (daemon != null) {
       daemon.stop();
     }
+    if (patient != null) {
+      patient.stop();
+    }
   }
 
   private static String create(String session, String agent) {
+    return create(daemon, session, agent);
+  }
+
+  private static String create(Launcher daemon, String session, String agent) {
     assertThat(daemon.post("/v1/sessions/" + session, "{\"agent\":\"" + agent + "\"}").statusCode()).isEqualTo(200);
     return session;
   }
 
   /** Runs one turn on the one-turn stream; checks that it ended, within seconds, with {@code message}. */
   private static void turnEndsWithError(String session, String text, String message) throws Exception {
+    turnEndsWithError(daemon, session, text, message);
+  }
+
+  private static void turnEndsWithError(Launcher daemon, String session, String text, String message)
+      throws Exception {
     long start = System.nanoTime();
     List<JsonNode> events = daemon.streamTurn(session, text);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -134,15 +155,15 @@ class AgentFaultsIT {
   @ParameterizedTest
   @ValueSource(strings = {"claude", "codex", "opencode", "amp"})
   void anAgentThatExitsWhileItsChildHoldsItsOutputEndsTheTurnWithAnError(String agent) throws Exception {
-    String session = create(agent + "-orphan", agent);
-    turnEndsWithError(session, "orphan", EARLY_EXIT.get(agent));
+    String session = create(patient, agent + "-orphan", agent);
+    turnEndsWithError(patient, session, "orphan", EARLY_EXIT.get(agent));
     Path pidFile = work.resolve("fake-" + agent + "/orphan.pid");
     awaitFile(pidFile, "");
     long orphan = Long.parseLong(Files.readString(pidFile).strip());
     Files.delete(pidFile);
     if (agent.equals("claude") || agent.equals("amp")) {
       // the session's own process: terminating the session takes its orphan too
-      assertThat(daemon.post("/v1/sessions/" + session + "/terminate", "").statusCode()).isEqualTo(204);
+      assertThat(patient.post("/v1/sessions/" + session + "/terminate", "").statusCode()).isEqualTo(204);
       awaitGone(orphan);
     }
   }
