@@ -18,6 +18,10 @@ import dev.sandboxagent.host.plugin.PluginWatcher;
 import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
+import dev.sandboxagent.host.session.SessionRestorer;
+import dev.sandboxagent.host.store.SessionStore;
+import dev.sandboxagent.host.store.SqliteStore;
+import dev.sandboxagent.host.tenant.Tenant;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.webserver.WebServer;
 import java.nio.file.Path;
@@ -36,13 +40,15 @@ public final class Daemon implements AutoCloseable {
   private final SessionManager sessions;
   private final WebServer server;
   private final PluginWatcher watcher;
+  private final SessionStore store;
   private volatile boolean closed;
 
-  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server) {
+  private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, SessionStore store) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
     this.server = server;
+    this.store = store;
   }
 
   /** Loads the plugins of {@code config.pluginsDir()} and starts serving. */
@@ -56,22 +62,43 @@ public final class Daemon implements AutoCloseable {
     requireNonNull(config, "config is null");
     ObjectMapper mapper = new ObjectMapper();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
+    // Opened first: a data directory in use or a damaged database stops the start.
+    SessionStore store = config.dataDir() == null ? SessionStore.ephemeral() : SqliteStore.open(config.dataDir());
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        Daemon::discoveredCredentials);
+        Daemon::discoveredCredentials, store);
+    Tenants tenants = Tenants.of(config.tenants(), config.token());
+    Thread.ofVirtual().name("session-restore").start(
+        new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
     ApiRouting.Services services = new ApiRouting.Services(
-        registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
-    WebServer server = WebServer.builder()
-        .host(config.host())
-        .port(config.port())
-        .shutdownHook(false)
-        .maxPayloadSize(config.maxBodyBytes())
-        .shutdownGracePeriod(Duration.ofMillis(500))
-        .connectionOptions(o -> o.tcpNoDelay(true))
-        .routing(routing -> ApiRouting.configure(routing, services))
-        .build()
-        .start();
-    return new Daemon(registry, sessions, server);
+        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), config.keepAlive());
+    WebServer server;
+    try {
+      server = WebServer.builder()
+          .host(config.host())
+          .port(config.port())
+          .shutdownHook(false)
+          .maxPayloadSize(config.maxBodyBytes())
+          .shutdownGracePeriod(Duration.ofMillis(500))
+          .connectionOptions(o -> o.tcpNoDelay(true))
+          .routing(routing -> ApiRouting.configure(routing, services))
+          .build()
+          .start();
+    } catch (RuntimeException e) {
+      sessions.shutdown();
+      store.close();
+      throw e;
+    }
+    return new Daemon(registry, sessions, server, store);
+  }
+
+  /** The configured tenant of a stored session; one no longer configured gets nothing but its id. */
+  private static Tenant tenant(Tenants tenants, String id) {
+    if (id.isEmpty()) {
+      return Tenant.DEFAULT;
+    }
+    return tenants.tenants().stream().filter(t -> t.id().equals(id)).findFirst()
+        .orElseGet(() -> new Tenant(id, java.util.Set.of(), 0, Map.of(), false));
   }
 
   /**
@@ -116,6 +143,7 @@ public final class Daemon implements AutoCloseable {
     closed = true;
     sessions.shutdown();
     HostProcess.stopAll(HostProcess.GRACE);
+    store.close();
     try {
       server.stop();
     } catch (RuntimeException e) {

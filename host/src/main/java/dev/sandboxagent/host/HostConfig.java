@@ -22,11 +22,12 @@ import java.time.Duration;
  * @param workingDirectory the agents' working directory
  * @param install install sources and their settings
  * @param tenants the tenants of a shared daemon (none: the single-token configuration)
+ * @param dataDir where sessions and their events are stored, or null to keep them in memory only
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
     long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
-    Tenants tenants) {
+    Tenants tenants, Path dataDir) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -50,6 +51,20 @@ public record HostConfig(
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
     }
+  }
+
+  /** A configuration that keeps its sessions in memory only. */
+  public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
+      Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
+      Tenants tenants) {
+    this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
+        install, tenants, null);
+  }
+
+  /** This configuration with sessions stored in {@code directory} (null: in memory only). */
+  public HostConfig withDataDir(Path directory) {
+    return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
+        workingDirectory, install, tenants, directory);
   }
 
   /** A configuration with the default install settings. */

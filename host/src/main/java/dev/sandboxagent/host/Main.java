@@ -5,6 +5,7 @@ import dev.sandboxagent.host.client.ApiCommand;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
+import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.tenant.Tenants;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,9 @@ public final class Main {
             --max-body-size <BYTES>        largest request body [default: 10485760]
             --tenants <FILE>               tenants file: tokens (hashed), agent sets, limits, environment
                                            [env SANDBOX_AGENT_TENANTS]; --token then names the administrator
+            --data-dir <DIR>               where sessions and events are stored [env SANDBOX_AGENT_DATA_DIR;
+                                           default: $XDG_DATA_HOME/sandbox-agent or ~/.local/share/sandbox-agent]
+            --ephemeral                    keep sessions and events in memory only
 
       install options (server and install-agent):
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
@@ -181,6 +185,9 @@ public final class Main {
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
+    } catch (StoreException e) {
+      err.println("error=\"" + e.getMessage() + "\"");
+      return 1;
     } catch (RuntimeException e) {
       err.println("error=\"failed to start server on " + config.host() + ":" + config.port() + ": " + e.getMessage() + "\"");
       return 1;
@@ -261,6 +268,8 @@ public final class Main {
     String pluginsDir;
     String installDir;
     String tenantsFile;
+    String dataDir;
+    boolean ephemeral;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
     final List<String> positionals = new ArrayList<>();
     boolean reinstall;
@@ -293,6 +302,8 @@ public final class Main {
           case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
           case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
+          case "--data-dir" -> a.dataDir = value(args, ++i, arg, inline);
+          case "--ephemeral" -> a.ephemeral = true;
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "-r", "--reinstall" -> a.reinstall = true;
           case "-A", "--agent-version", "--cors-allow-header" -> {
@@ -405,7 +416,22 @@ public final class Main {
       CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
-          installSettings(System.getenv()), tenants);
+          installSettings(System.getenv()), tenants, server ? dataDirectory(System.getenv()) : null);
+    }
+
+    /** Where sessions are stored: null with {@code --ephemeral}; the flag wins over the environment. */
+    Path dataDirectory(Map<String, String> env) {
+      if (ephemeral) {
+        if (dataDir != null) {
+          throw new IllegalArgumentException("--ephemeral cannot be combined with --data-dir");
+        }
+        return null;
+      }
+      String dir = dataDir != null ? dataDir : env.get("SANDBOX_AGENT_DATA_DIR");
+      if (dir != null && dir.isBlank()) {
+        throw new IllegalArgumentException("the data directory must not be empty");
+      }
+      return (dir != null ? Path.of(dir) : HostConfig.dataDirectory()).toAbsolutePath();
     }
 
     /** Flags win over environment variables; the npm registry falls back to the user's npm configuration. */

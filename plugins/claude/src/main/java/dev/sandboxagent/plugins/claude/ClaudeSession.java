@@ -62,6 +62,8 @@ final class ClaudeSession implements AgentSession {
   ClaudeSession(SessionContext context, Function<String, EventTranslator> translators) {
     this.context = context;
     this.translators = translators;
+    // A session reopened after a restart continues Claude's own session with --resume.
+    this.nativeSessionId = context.resumeNativeSessionId();
   }
 
   @Override
