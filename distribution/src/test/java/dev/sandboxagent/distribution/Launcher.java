@@ -55,10 +55,23 @@ final class Launcher implements AutoCloseable {
         .redirectOutput(log.toFile());
     pb.command().addAll(extraArgs);
     pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
+    // Each daemon stores its sessions in its own directory, never in the user's.
+    pb.environment().put("SANDBOX_AGENT_DATA_DIR", dataDir(workDir).toString());
     pb.environment().putAll(env);
     Launcher launcher = new Launcher(pb.start(), port, token, log);
     launcher.awaitHealthy(Duration.ofSeconds(30));
     return launcher;
+  }
+
+  /** Where a daemon started in {@code workDir} stores its sessions. */
+  static Path dataDir(Path workDir) {
+    return workDir.resolve("data").resolve("sandbox-agent");
+  }
+
+  /** Kills the daemon with SIGKILL, as a crash or an out-of-memory killer would, and waits for it. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   void awaitHealthy(Duration timeout) throws Exception {

@@ -62,8 +62,10 @@ public final class Daemon implements AutoCloseable {
     requireNonNull(config, "config is null");
     ObjectMapper mapper = new ObjectMapper();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
-    // Opened first: a data directory in use or a damaged database stops the start.
-    SessionStore store = config.dataDir() == null ? SessionStore.ephemeral() : SqliteStore.open(config.dataDir());
+    // A data directory in use stops the start at once; its database opens while the server is
+    // built, and one that cannot be read stops the start too.
+    SqliteStore sqlite = config.dataDir() == null ? null : SqliteStore.open(config.dataDir());
+    SessionStore store = sqlite == null ? SessionStore.ephemeral() : sqlite;
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
         Daemon::discoveredCredentials, store);
@@ -82,8 +84,12 @@ public final class Daemon implements AutoCloseable {
           .shutdownGracePeriod(Duration.ofMillis(500))
           .connectionOptions(o -> o.tcpNoDelay(true))
           .routing(routing -> ApiRouting.configure(routing, services))
-          .build()
-          .start();
+          .build();
+      // Listening only once the database is open: a daemon that answers is one that stays.
+      if (sqlite != null) {
+        sqlite.awaitOpen();
+      }
+      server.start();
     } catch (RuntimeException e) {
       sessions.shutdown();
       store.close();

@@ -153,7 +153,14 @@ public final class SessionManager {
     Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env,
         new SessionJournal(store, tenant.id(), id, null));
     session.journal().created(settings, clock.instant());
-    AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    AgentSession handle;
+    try {
+      handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    } catch (RuntimeException e) {
+      // Never created: nothing of it stays in the store.
+      session.journal().deleted();
+      throw e;
+    }
     session.attach(handle);
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("agent", request.agent());

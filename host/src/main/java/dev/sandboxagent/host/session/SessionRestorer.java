@@ -20,6 +20,7 @@ import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.api.event.UniversalItem;
 import dev.sandboxagent.host.plugin.LoadedAgent;
+import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.store.StoredEnding;
 import dev.sandboxagent.host.store.StoredEvent;
 import dev.sandboxagent.host.store.StoredSession;
@@ -80,6 +81,8 @@ public final class SessionRestorer {
           LOG.log(Level.ERROR, "cannot restore session " + s.id() + ": " + e.getMessage(), e);
         }
       }
+    } catch (StoreException e) {
+      // The database cannot be read: the daemon's start reports it and stops.
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "restoring the stored sessions failed", e);
     } finally {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -76,8 +77,8 @@ public final class SqliteStore implements SessionStore {
 
   private final Path file;
   private final DataDirectoryLock lock;
-  private final Connection connection;
-  private final List<StoredSession> loaded;
+  private final CompletableFuture<List<StoredSession>> opened = new CompletableFuture<>();
+  private Connection connection;
   private final Object monitor = new Object();
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
   private final Thread writer;
@@ -86,19 +87,19 @@ public final class SqliteStore implements SessionStore {
   private boolean failing;
   private boolean closing;
 
-  private SqliteStore(Path file, DataDirectoryLock lock, Connection connection, List<StoredSession> loaded) {
+  private SqliteStore(Path file, DataDirectoryLock lock) {
     this.file = file;
     this.lock = lock;
-    this.connection = connection;
-    this.loaded = loaded;
     this.writer = Thread.ofPlatform().daemon().name("session-store").unstarted(this::run);
   }
 
   /**
-   * Opens (creating it if needed) the database of {@code directory}, takes the directory's lock,
-   * brings the schema up to date and reads every session.
+   * Takes the lock of {@code directory} (creating it if needed) and opens its database in the
+   * background: the writer thread loads SQLite, creates or upgrades the schema and reads every
+   * session while the daemon starts. Writes made meanwhile wait in the queue; {@link #load} and
+   * {@link #awaitOpen} wait for the database.
    *
-   * @throws StoreException when the directory is another daemon's, or the database cannot be read
+   * @throws StoreException when the directory cannot be created or is another daemon's
    */
   public static SqliteStore open(Path directory) {
     requireNonNull(directory, "directory is null");
@@ -108,27 +109,44 @@ public final class SqliteStore implements SessionStore {
       throw new StoreException("cannot create the data directory " + directory + ": " + e.getMessage(), e);
     }
     DataDirectoryLock lock = DataDirectoryLock.acquire(directory);
-    Path file = directory.resolve(FILE_NAME);
-    Connection connection = null;
+    SqliteStore store = new SqliteStore(directory.resolve(FILE_NAME), lock);
+    store.writer.start();
+    return store;
+  }
+
+  /** Opens the database: schema up to date, every session read; then the writer takes over. */
+  private List<StoredSession> openDatabase() {
+    Connection c = null;
     try {
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(5000);
-      connection = config.createConnection("jdbc:sqlite:" + file);
-      migrate(connection, file);
-      List<StoredSession> loaded = read(connection);
-      connection.setAutoCommit(false);
-      SqliteStore store = new SqliteStore(file, lock, connection, loaded);
-      store.writer.start();
-      return store;
+      c = config.createConnection("jdbc:sqlite:" + file);
+      migrate(c, file);
+      List<StoredSession> sessions = read(c);
+      c.setAutoCommit(false);
+      connection = c;
+      return sessions;
     } catch (SQLException | RuntimeException e) {
-      closeQuietly(connection);
-      lock.close();
+      closeQuietly(c);
       if (e instanceof StoreException se) {
         throw se;
       }
       throw new StoreException("cannot read the session database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the database is open.
+   *
+   * @throws StoreException when it cannot be read (damaged, not a database, of a newer schema)
+   */
+  public void awaitOpen() {
+    try {
+      opened.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof StoreException se ? se : new StoreException(e.getMessage(), e);
     }
   }
 
@@ -203,7 +221,8 @@ public final class SqliteStore implements SessionStore {
 
   @Override
   public List<StoredSession> load() {
-    return loaded;
+    awaitOpen();
+    return opened.join();
   }
 
   @Override
@@ -260,6 +279,16 @@ public final class SqliteStore implements SessionStore {
 
   /** The writer: takes what is queued, writes it in one transaction, and signals the commit. */
   private void run() {
+    try {
+      opened.complete(openDatabase());
+    } catch (StoreException e) {
+      opened.completeExceptionally(e);
+      synchronized (monitor) {
+        failing = true;
+        monitor.notifyAll();
+      }
+      return;
+    }
     List<Write> batch = new ArrayList<>();
     long batchLast = 0;
     Duration retry = FIRST_RETRY;
@@ -302,7 +331,10 @@ public final class SqliteStore implements SessionStore {
         }
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly();
-        statements = null;
+        if (statements != null) {
+          statements.close();
+          statements = null;
+        }
         boolean first;
         synchronized (monitor) {
           first = !failing;
@@ -358,6 +390,7 @@ public final class SqliteStore implements SessionStore {
     if (!writer.isAlive()) {
       closeQuietly(connection);
     }
+    opened.completeExceptionally(new StoreException("the session store is closed"));
     lock.close();
   }
 
@@ -392,6 +425,16 @@ public final class SqliteStore implements SessionStore {
           + " WHERE tenant = ? AND id = ?");
       deleteEvents = c.prepareStatement("DELETE FROM events WHERE tenant = ? AND session_id = ?");
       deleteSession = c.prepareStatement("DELETE FROM sessions WHERE tenant = ? AND id = ?");
+    }
+
+    void close() {
+      for (PreparedStatement p : List.of(insertSession, insertEvent, nativeId, end, deleteEvents, deleteSession)) {
+        try {
+          p.close();
+        } catch (SQLException e) {
+          // prepared anew for the next batch
+        }
+      }
     }
 
     /** Runs the appends batched so far, before any other statement, to keep the order of writes. */

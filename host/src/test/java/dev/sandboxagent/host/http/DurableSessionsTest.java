@@ -11,6 +11,10 @@ import dev.sandboxagent.host.store.StoreException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -159,6 +163,41 @@ class DurableSessionsTest {
       assertThat(sessions).hasSize(1);
       assertThat(sessions.get(0).get("sessionId").asText()).isEqualTo("kept");
       assertThat(second.get("/v1/sessions/gone/events").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aStoreThatCannotWriteDoesNotStopServingAndCatchesUpLater() throws Exception {
+    Path data = tmp.resolve("data");
+    try (TestServer server = TestServer.startDurable(tmp.resolve("one"), data);
+        Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteStore.FILE_NAME));
+        Statement sql = db.createStatement()) {
+      server.createSession("s");
+      assertThat(server.post("/v1/sessions/s/messages", "{\"message\":\"reply one\"}").statusCode()).isEqualTo(204);
+      awaitText(server, "s", 0, "\"one\"");
+      String schema;
+      try (ResultSet rs = sql.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'events'")) {
+        schema = rs.getString(1);
+      }
+      sql.execute("DROP TABLE events");
+
+      // Every write of the events fails now; the daemon serves on from memory.
+      assertThat(server.post("/v1/sessions/s/messages", "{\"message\":\"reply two\"}").statusCode()).isEqualTo(204);
+      awaitText(server, "s", 0, "\"two\"");
+      assertThat(server.get("/v1/sessions").statusCode()).isEqualTo(200);
+
+      // Once it can write again, what it could not store is stored.
+      sql.execute(schema);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      boolean stored = false;
+      while (!stored && System.nanoTime() < deadline) {
+        try (ResultSet rs = sql.executeQuery(
+            "SELECT count(*) FROM events WHERE session_id = 's' AND CAST(json AS TEXT) LIKE '%\"two\"%'")) {
+          stored = rs.getInt(1) > 0;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(stored).as("the failed writes are stored once the database can be written").isTrue();
     }
   }
 
