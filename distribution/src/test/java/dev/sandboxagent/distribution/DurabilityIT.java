@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Sessions stored in the data directory by the shipped launcher, across a crash and a restart. */
 @Timeout(180)
 class DurabilityIT {
+
+  /** The session id in the fake Claude's recorded output. */
+  private static final String CLAUDE_SESSION_ID = "d233dbe6-9dfd-48d7-a6b7-04a2d1a195c3";
 
   @TempDir Path work;
 
@@ -101,6 +105,39 @@ class DurabilityIT {
       }
       assertThat(restarted.stop()).isZero();
     }
+  }
+
+  @Test
+  void aClaudeSessionContinuesItsOwnConversationAfterARestart() throws Exception {
+    Path fake = Files.createDirectories(work.resolve("fake-claude"));
+    for (String name : List.of("claude", "stream-input.jsonl", "permission.jsonl", "denied.jsonl")) {
+      Files.copy(Path.of("src/test/resources/fake-claude", name), fake.resolve(name));
+    }
+    Files.setPosixFilePermissions(fake.resolve("claude"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> args = List.of("--agent-bin", "claude=" + fake.resolve("claude"));
+    String reply = "Hello! This is a scripted reply from the fake model.";
+    int before;
+    try (Launcher daemon = Launcher.start(work, "t", args, Map.of())) {
+      assertThat(daemon.post("/v1/sessions/c", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
+      assertThat(daemon.post("/v1/sessions/c/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("c", 0, e -> e.get("type").asText().equals("item.completed")
+          && e.get("data").toString().contains(reply), Duration.ofSeconds(30));
+      before = daemon.events("c").size();
+      assertThat(daemon.stop()).isZero();
+    }
+    try (Launcher daemon = Launcher.start(work, "t", args, Map.of())) {
+      assertThat(daemon.events("c")).hasSize(before);
+      assertThat(daemon.post("/v1/sessions/c/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("c", before, e -> e.get("type").asText().equals("item.completed")
+          && e.get("data").toString().contains(reply), Duration.ofSeconds(30));
+      JsonNode resumed = daemon.awaitEvent("c", before, Launcher.statusCompleted("session.resumed"),
+          Duration.ofSeconds(5));
+      assertThat(resumed.toString()).contains(CLAUDE_SESSION_ID);
+    }
+    List<String> invocations = Files.readAllLines(fake.resolve("invocations.log"));
+    assertThat(invocations).hasSize(2);
+    assertThat(invocations.get(0)).doesNotContain("--resume");
+    assertThat(invocations.get(1)).contains("--resume " + CLAUDE_SESSION_ID);
   }
 
   @Test

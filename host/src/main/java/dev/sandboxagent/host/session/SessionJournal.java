@@ -38,12 +38,19 @@ final class SessionJournal {
         settings.permissionMode().wireName(), settings.model(), settings.variant(), null, created, null, List.of()));
   }
 
-  /** Stores a recorded batch, and the native session id when it has changed. */
+  /**
+   * Stores a recorded batch, and the agent's session id when it has changed: the latest one the
+   * agent's own events carry (an agent may move to a new session id when it resumes), else {@code
+   * nativeSessionId}.
+   */
   void recorded(List<RecordedEvent> batch, String nativeSessionId) {
     if (!batch.isEmpty()) {
       List<StoredEvent> events = new ArrayList<>(batch.size());
       for (RecordedEvent e : batch) {
         events.add(new StoredEvent(e.sequence(), e.json(false), e.json(true)));
+        if (!e.event().synthetic() && e.event().nativeSessionId() != null) {
+          nativeSessionId = e.event().nativeSessionId();
+        }
       }
       lastTicket = store.append(tenant, id, events);
     }

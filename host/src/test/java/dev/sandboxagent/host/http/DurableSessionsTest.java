@@ -216,6 +216,22 @@ class DurableSessionsTest {
   }
 
   @Test
+  void aDatabaseOfANewerSchemaIsRefusedAndOneOfTheCurrentSchemaIsKept() throws Exception {
+    Path data = tmp.resolve("data");
+    TestServer.startDurable(tmp.resolve("one"), data).close();
+    Path db = data.resolve(SqliteStore.FILE_NAME);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement sql = c.createStatement();
+        ResultSet rs = sql.executeQuery("PRAGMA user_version")) {
+      assertThat(rs.getInt(1)).isEqualTo(SqliteStore.SCHEMA_VERSION);
+      sql.execute("PRAGMA user_version = " + (SqliteStore.SCHEMA_VERSION + 1));
+    }
+    assertThatThrownBy(() -> TestServer.startDurable(tmp.resolve("two"), data))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(db.toString())
+        .hasMessageContaining("schema version " + (SqliteStore.SCHEMA_VERSION + 1));
+  }
+
+  @Test
   void aDamagedDatabaseStopsTheStartWithItsPath() throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Path db = data.resolve(SqliteStore.FILE_NAME);
