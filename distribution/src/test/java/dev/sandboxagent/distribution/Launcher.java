@@ -84,6 +84,7 @@ final class Launcher implements AutoCloseable {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/health"))
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
+          awaitAnnounced(deadline);
           return;
         }
       } catch (IOException e) {
@@ -92,6 +93,16 @@ final class Launcher implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new IllegalStateException("daemon not healthy in " + timeout);
+  }
+
+  /** Waits for the line announcing the server, which follows its first healthy answer closely. */
+  private void awaitAnnounced(long deadline) throws Exception {
+    while (!java.nio.file.Files.readString(log).contains("server listening on")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("daemon healthy but not announced: " + java.nio.file.Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
   }
 
   HttpRequest.Builder request(String path) {
