@@ -25,6 +25,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -124,8 +125,9 @@ class InspectorUiIT {
     assertThat(permission.findElement(testId("permission-once")).isEnabled()).isFalse();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("tool-output"), "mock search results"));
     assertThat(driver.findElement(testId("tool-arguments")).getText()).contains("\"query\": \"example\"");
-    assertThat(driver.findElements(testId("file-ref"))).extracting(WebElement::getText)
-        .contains("write mock_1/output.txt", "patch mock_1/patch.txt");
+    // Read once the list has settled: later events of the turn re-render it.
+    wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElements(testId("file-ref")).stream()
+        .map(WebElement::getText).toList().containsAll(List.of("write mock_1/output.txt", "patch mock_1/patch.txt")));
 
     // The network drops in the middle of the live stream: the page reconnects and resumes. The cut
     // stream is the only thing the console may report here.

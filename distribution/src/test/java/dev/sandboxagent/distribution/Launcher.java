@@ -66,10 +66,23 @@ final class Launcher implements AutoCloseable {
     pb.command().addAll(extraArgs);
     pb.environment().remove("SANDBOX_TOKEN");
     pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
+    // Each daemon stores its sessions in its own directory, never in the user's.
+    pb.environment().put("SANDBOX_AGENT_DATA_DIR", dataDir(workDir).toString());
     pb.environment().putAll(env);
     Launcher launcher = new Launcher(pb.start(), port, token, log);
     launcher.awaitHealthy(Duration.ofSeconds(30));
     return launcher;
+  }
+
+  /** Where a daemon started in {@code workDir} stores its sessions. */
+  static Path dataDir(Path workDir) {
+    return workDir.resolve("data").resolve("sandbox-agent");
+  }
+
+  /** Kills the daemon with SIGKILL, as a crash or an out-of-memory killer would, and waits for it. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   void awaitHealthy(Duration timeout) throws Exception {
@@ -82,6 +95,7 @@ final class Launcher implements AutoCloseable {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/health"))
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
+          awaitAnnounced(deadline);
           return;
         }
       } catch (IOException e) {
@@ -90,6 +104,16 @@ final class Launcher implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new IllegalStateException("daemon not healthy in " + timeout);
+  }
+
+  /** Waits for the line announcing the server, which follows its first healthy answer closely. */
+  private void awaitAnnounced(long deadline) throws Exception {
+    while (!java.nio.file.Files.readString(log).contains("server listening on")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("daemon healthy but not announced: " + java.nio.file.Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
   }
 
   HttpRequest.Builder request(String path) {

@@ -107,6 +107,10 @@ class OpenApiIT {
       api.check("post", "/v1/sessions/{session_id}/terminate", daemon.post("/v1/sessions/none/terminate", ""));
       api.check("get", "/v1/sessions", daemon.get("/v1/sessions"));
 
+      daemon.post("/v1/sessions/gone", "{\"agent\":\"mock\"}");
+      api.check("delete", "/v1/sessions/{session_id}", daemon.send(daemon.request("/v1/sessions/gone").DELETE().build()));
+      api.check("delete", "/v1/sessions/{session_id}", daemon.send(daemon.request("/v1/sessions/gone").DELETE().build()));
+
       // The live stream of an ended session: documented, and every frame's data is an event.
       HttpResponse<java.io.InputStream> sse = daemon.http.send(daemon.request("/v1/sessions/ended/events/sse").GET()
           .build(), HttpResponse.BodyHandlers.ofInputStream());

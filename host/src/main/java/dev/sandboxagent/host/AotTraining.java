@@ -14,7 +14,7 @@ import java.time.Duration;
  * -XX:AOTCacheOutput} to record an AOT cache for the distribution (classes loaded and linked ahead of
  * time, so that the daemon starts in a fraction of the time). It starts a daemon on a free loopback
  * port with the installed plugins, exercises the API a client uses first — health, agents, a mock
- * session, a message, its events and stream, terminate — and exits normally so that the JVM writes
+ * session, a message, its events and stream, terminate, delete — and exits normally so that the JVM writes
  * the cache.
  */
 final class AotTraining {
@@ -41,7 +41,8 @@ final class AotTraining {
         get(http, base + "/v1/sessions/" + session + "/events?offset=0&limit=100");
         get(http, base + "/v1/sessions");
         post(http, base + "/v1/sessions/" + session + "/terminate", "");
-        follow(http, base + "/v1/sessions/" + session + "/events/sse?offset=0", "session.ended");
+        sseUntilEnded(http, base + "/v1/sessions/" + session + "/events/sse?offset=0");
+        delete(http, base + "/v1/sessions/" + session);
         get(http, base + "/v1/nope");
       }
       return 0;
@@ -79,6 +80,25 @@ final class AotTraining {
     b = json.isEmpty() ? b.POST(HttpRequest.BodyPublishers.noBody())
         : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
     drain(http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
+  }
+
+  /** Reads a session's stream up to its {@code session.ended}, then leaves (the stream stays open). */
+  private static void sseUntilEnded(HttpClient http, String url) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response = http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.BufferedReader reader = new java.io.BufferedReader(
+        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null && !line.contains("\"session.ended\"")) {
+        // replayed frames
+      }
+    }
+  }
+
+  private static void delete(HttpClient http, String url) throws IOException, InterruptedException {
+    drain(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofInputStream()));
   }
 
   private static void drain(HttpResponse<InputStream> response) throws IOException {

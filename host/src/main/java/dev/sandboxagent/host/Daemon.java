@@ -20,6 +20,10 @@ import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
+import dev.sandboxagent.host.session.SessionRestorer;
+import dev.sandboxagent.host.store.SessionStore;
+import dev.sandboxagent.host.store.SqliteStore;
+import dev.sandboxagent.host.tenant.Tenant;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
@@ -48,16 +52,18 @@ public final class Daemon implements AutoCloseable {
   private final ProcessSupervisor processes;
   private final PluginWatcher watcher;
   private final ConnectionTimeouts timeouts;
+  private final SessionStore store;
   private volatile boolean closed;
 
   private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes,
-      ConnectionTimeouts timeouts) {
+      ConnectionTimeouts timeouts, SessionStore store) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
     this.server = server;
     this.processes = processes;
     this.timeouts = timeouts;
+    this.store = store;
   }
 
   /**
@@ -96,11 +102,25 @@ public final class Daemon implements AutoCloseable {
     ObjectMapper mapper = new ObjectMapper();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
     ProcessSupervisor processes = ProcessSupervisor.create();
+    // A data directory in use stops the start at once; its database opens while the server is
+    // built, and one that cannot be read stops the start too.
+    SqliteStore sqlite;
+    try {
+      sqlite = config.dataDir() == null ? null : SqliteStore.open(config.dataDir());
+    } catch (RuntimeException e) {
+      registry.awaitLoaded();
+      registry.close();
+      throw e;
+    }
+    SessionStore store = sqlite == null ? SessionStore.ephemeral() : sqlite;
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        Daemon::discoveredCredentials, processes);
+        Daemon::discoveredCredentials, processes, store);
+    Tenants tenants = Tenants.of(config.tenants(), config.token());
+    Thread.ofVirtual().name("session-restore").start(
+        new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
     ApiRouting.Services services = new ApiRouting.Services(
-        registry, catalog, sessions, mapper, Tenants.of(config.tenants(), config.token()), config.cors(), config.maxBodyBytes(), config.keepAlive());
+        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), config.keepAlive());
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)
@@ -113,7 +133,21 @@ public final class Daemon implements AutoCloseable {
         .directHandlers(ApiRouting.directHandlers(services))
         .routing(routing -> ApiRouting.configure(routing.addFilter(timeouts.bodyReads()), services))
         .build();
-    Throwable failure = startQuietly(server);
+    Throwable failure;
+    try {
+      // Listening only once the database is open: a daemon that answers is one that stays.
+      if (sqlite != null) {
+        sqlite.awaitOpen();
+      }
+      failure = startQuietly(server);
+    } catch (RuntimeException e) {
+      sessions.shutdown();
+      store.close();
+      registry.awaitLoaded();
+      registry.close();
+      processes.shutdown(HostProcess.GRACE);
+      throw e;
+    }
     if (!server.isRunning()) {
       try {
         server.stop();
@@ -123,10 +157,12 @@ public final class Daemon implements AutoCloseable {
       // The background load may still be adding plugins: let it finish, then stop them all.
       registry.awaitLoaded();
       registry.close();
+      sessions.shutdown();
+      store.close();
       processes.shutdown(HostProcess.GRACE);
       throw listenFailure(config.host(), config.port(), failure);
     }
-    return new Daemon(registry, sessions, server, processes, timeouts);
+    return new Daemon(registry, sessions, server, processes, timeouts, store);
   }
 
   /**
@@ -198,6 +234,15 @@ public final class Daemon implements AutoCloseable {
     return new UncheckedIOException(message, bind);
   }
 
+  /** The configured tenant of a stored session; one no longer configured gets nothing but its id. */
+  private static Tenant tenant(Tenants tenants, String id) {
+    if (id.isEmpty()) {
+      return Tenant.DEFAULT;
+    }
+    return tenants.tenants().stream().filter(t -> t.id().equals(id)).findFirst()
+        .orElseGet(() -> new Tenant(id, java.util.Set.of(), 0, Map.of(), false));
+  }
+
   /**
    * The agents' programs as configured: where they are looked for and how they are installed.
    *
@@ -243,6 +288,7 @@ public final class Daemon implements AutoCloseable {
     closed = true;
     sessions.shutdown();
     processes.shutdown(HostProcess.GRACE);
+    store.close();
     try {
       server.stop();
     } catch (RuntimeException e) {

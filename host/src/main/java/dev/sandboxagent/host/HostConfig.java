@@ -25,11 +25,12 @@ import java.time.Duration;
  * @param headerTimeout the longest time from a request line to the end of its headers
  * @param idleTimeout the longest time a connection may sit without a request in progress, or wait for
  *     the next bytes of a request body
+ * @param dataDir where sessions and their events are stored, or null to keep them in memory only
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
     long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
-    Tenants tenants, Duration headerTimeout, Duration idleTimeout) {
+    Tenants tenants, Duration headerTimeout, Duration idleTimeout, Path dataDir) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -66,12 +67,26 @@ public record HostConfig(
     }
   }
 
-  /** A configuration with the default timeouts. */
+  /** A configuration with the default timeouts that keeps its sessions in memory only. */
   public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
       Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
       Tenants tenants) {
     this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
-        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, null);
+  }
+
+  /** A configuration with these timeouts that keeps its sessions in memory only. */
+  public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,
+      Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
+      Tenants tenants, Duration headerTimeout, Duration idleTimeout) {
+    this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
+        install, tenants, headerTimeout, idleTimeout, null);
+  }
+
+  /** This configuration with sessions stored in {@code directory} (null: in memory only). */
+  public HostConfig withDataDir(Path directory) {
+    return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, directory);
   }
 
   /** A configuration with the default install settings. */

@@ -6,6 +6,7 @@ import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.install.ArchiveLimits;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
+import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.tenant.Tenants;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +71,9 @@ public final class Main {
                                            stops arriving, after this long [default: 60]
             --tenants <FILE>               tenants file: tokens (hashed), agent sets, limits, environment
                                            [env SANDBOX_AGENT_TENANTS]; --token then names the administrator
+            --data-dir <DIR>               where sessions and events are stored [env SANDBOX_AGENT_DATA_DIR;
+                                           default: $XDG_DATA_HOME/sandbox-agent or ~/.local/share/sandbox-agent]
+            --ephemeral                    keep sessions and events in memory only
 
       install options (server and install-agent):
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
@@ -204,6 +208,9 @@ public final class Main {
     try {
       config = a.toConfig(true, env);
       config.cors().validate();
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
     } catch (IllegalArgumentException e) {
       err.println("error=\"" + e.getMessage() + "\"");
       return 1;
@@ -211,7 +218,7 @@ public final class Main {
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (java.io.UncheckedIOException | StoreException e) {
       err.println("error=\"" + e.getMessage() + "\"");
       return 1;
     } catch (RuntimeException e) {
@@ -295,6 +302,8 @@ public final class Main {
     String pluginsDir;
     String installDir;
     String tenantsFile;
+    String dataDir;
+    boolean ephemeral;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
     Duration headerTimeout = HostConfig.DEFAULT_HEADER_TIMEOUT;
     Duration idleTimeout = HostConfig.DEFAULT_IDLE_TIMEOUT;
@@ -332,6 +341,8 @@ public final class Main {
           case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
           case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
+          case "--data-dir" -> a.dataDir = value(args, ++i, arg, inline);
+          case "--ephemeral" -> a.ephemeral = true;
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "--header-timeout" -> a.headerTimeout = seconds(value(args, ++i, arg, inline), arg);
           case "--idle-timeout" -> a.idleTimeout = seconds(value(args, ++i, arg, inline), arg);
@@ -458,7 +469,23 @@ public final class Main {
       CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
-          installSettings(System.getenv()), tenants, headerTimeout, idleTimeout);
+          installSettings(System.getenv()), tenants, headerTimeout, idleTimeout,
+          server ? dataDirectory(env) : null);
+    }
+
+    /** Where sessions are stored: null with {@code --ephemeral}; the flag wins over the environment. */
+    Path dataDirectory(Map<String, String> env) {
+      if (ephemeral) {
+        if (dataDir != null) {
+          throw new UsageException("'--ephemeral' cannot be used with '--data-dir'");
+        }
+        return null;
+      }
+      String dir = dataDir != null ? dataDir : env.get("SANDBOX_AGENT_DATA_DIR");
+      if (dir != null && dir.isBlank()) {
+        throw new IllegalArgumentException("the data directory must not be empty");
+      }
+      return (dir != null ? Path.of(dir) : HostConfig.dataDirectory()).toAbsolutePath();
     }
 
     /** Flags win over environment variables; the npm registry falls back to the user's npm configuration. */

@@ -25,6 +25,17 @@ public interface SessionContext {
   /** The model variant requested by the client, or null. */
   String variant();
 
+  /**
+   * The agent's own session id to continue, or null for a new conversation. Set when the host
+   * reopens a session it stored before a restart: the id the agent reported for it then (the one
+   * {@link AgentSession#nativeSessionId()} returned or the first events carried). A plugin whose
+   * agent can resume a conversation passes it on (Claude Code's {@code --resume}, say); one that
+   * cannot starts afresh, and the session's log still holds everything recorded before.
+   */
+  default String resumeNativeSessionId() {
+    return null;
+  }
+
   /** Where the session's events go. */
   EventSink events();
 

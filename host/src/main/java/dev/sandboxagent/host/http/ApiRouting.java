@@ -111,6 +111,7 @@ public final class ApiRouting {
     r.post("/v1/plugins/rescan", agents::rescan);
     r.get("/v1/sessions", sessions::list);
     r.post("/v1/sessions/{sessionId}", sessions::create);
+    r.delete("/v1/sessions/{sessionId}", sessions::delete);
     r.post("/v1/sessions/{sessionId}/messages", sessions::message);
     r.post("/v1/sessions/{sessionId}/messages/stream", sessions::messageStream);
     r.post("/v1/sessions/{sessionId}/terminate", sessions::terminate);
@@ -148,6 +149,11 @@ public final class ApiRouting {
     void post(String path, Handler handler) {
       routing.post(path, handler);
       methods.computeIfAbsent(path, k -> new ArrayList<>()).add(Method.POST);
+    }
+
+    void delete(String path, Handler handler) {
+      routing.delete(path, handler);
+      methods.computeIfAbsent(path, k -> new ArrayList<>()).add(Method.DELETE);
     }
   }
 }

@@ -114,6 +114,11 @@ final class SessionsService {
     Responses.noContent(res);
   }
 
+  void delete(ServerRequest req, ServerResponse res) {
+    sessions.delete(AuthFilter.tenant(req), sessionId(req));
+    Responses.noContent(res);
+  }
+
   void events(ServerRequest req, ServerResponse res) {
     Session session = sessions.get(AuthFilter.tenant(req), sessionId(req));
     long offset = query(req, "offset").map(v -> RequestBodies.unsignedQuery("offset", v)).orElse(0L);

@@ -8,8 +8,10 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
+import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.api.event.UniversalItem;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +61,50 @@ final class Normalizer {
 
   Optional<PendingPermission> permission(String id) {
     return Optional.ofNullable(permissions.get(id));
+  }
+
+  /** The questions still waiting for an answer, oldest first. */
+  List<PendingQuestion> questions() {
+    return new ArrayList<>(questions.values());
+  }
+
+  /** The permission requests still waiting for an answer, oldest first. */
+  List<PendingPermission> permissions() {
+    return new ArrayList<>(permissions.values());
+  }
+
+  /**
+   * Takes in an event recorded before a restart, so that what follows continues its log: the
+   * native session id, the item ids already taken, the pending questions and permissions. Native
+   * item ids are not carried over: a restarted agent may use the same ones again for new items.
+   */
+  void restore(UniversalEvent event) {
+    if (nativeSessionId == null && event.nativeSessionId() != null) {
+      nativeSessionId = event.nativeSessionId();
+    }
+    switch (event.data()) {
+      case EventData.SessionStarted s -> sessionStartedRecorded = true;
+      case EventData.ItemStarted s -> takeItemId(s.item().itemId());
+      case EventData.ItemCompleted c -> takeItemId(c.item().itemId());
+      case EventData.ItemDelta d -> takeItemId(d.itemId());
+      case EventData.QuestionRequested q -> questions.put(
+          q.questionId(), new PendingQuestion(q.questionId(), q.prompt(), q.options(), event.raw()));
+      case EventData.QuestionResolved q -> questions.remove(q.questionId());
+      case EventData.PermissionRequested p -> permissions.put(
+          p.permissionId(), new PendingPermission(p.permissionId(), p.action(), p.metadata(), event.raw()));
+      case EventData.PermissionResolved p -> permissions.remove(p.permissionId());
+      default -> {}
+    }
+  }
+
+  private void takeItemId(String itemId) {
+    if (itemId != null && itemId.startsWith("itm_")) {
+      try {
+        nextItemId = Math.max(nextItemId, Long.parseLong(itemId.substring(4)) + 1);
+      } catch (NumberFormatException e) {
+        // not one of ours
+      }
+    }
   }
 
   /** Queues a pending assistant slot (the daemon opened an empty assistant item for a turn). */

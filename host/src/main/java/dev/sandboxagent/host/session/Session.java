@@ -54,6 +54,8 @@ public final class Session {
   private final ProcessSupervisor supervisor;
   private final ProcessScope processes;
   private final Context context;
+  private final SessionJournal journal;
+  private volatile String resumeNativeSessionId;
   private long lastSequence;
   private volatile Ending ending;
   private volatile boolean closed;
@@ -61,7 +63,7 @@ public final class Session {
 
   Session(
       Tenant tenant, String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
-      Path workingDirectory, Map<String, String> environment, ProcessSupervisor supervisor) {
+      Path workingDirectory, Map<String, String> environment, ProcessSupervisor supervisor, SessionJournal journal) {
     this.tenant = requireNonNull(tenant, "tenant is null");
     this.id = requireNonNull(id, "id is null");
     this.agent = requireNonNull(agent, "agent is null");
@@ -75,6 +77,7 @@ public final class Session {
     this.context = new Context(binary, workingDirectory, Map.copyOf(environment));
     this.supervisor = requireNonNull(supervisor, "supervisor is null");
     this.processes = supervisor.newScope();
+    this.journal = requireNonNull(journal, "journal is null");
   }
 
   /** The session id the client chose (unique within its tenant). */
@@ -113,6 +116,60 @@ public final class Session {
 
   ReentrantLock commandLock() {
     return commandLock;
+  }
+
+  SessionJournal journal() {
+    return journal;
+  }
+
+  /**
+   * Takes in the log and ending of a session stored before a restart: readers see the stored
+   * events, recording continues their sequences, and a running one reopens its agent with {@code
+   * nativeSessionId} to continue.
+   */
+  void restore(List<RecordedEvent> events, Ending stored, String nativeSessionId) {
+    recordLock.lock();
+    try {
+      for (RecordedEvent event : events) {
+        normalizer.restore(event.event());
+      }
+      lastSequence = events.size();
+      resumeNativeSessionId = nativeSessionId != null ? nativeSessionId : normalizer.nativeSessionId();
+      if (stored == null) {
+        log.append(events);
+      } else {
+        ending = stored;
+        closed = true;
+        log.appendAndSeal(events);
+      }
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  /** The agent's session id to continue, for a session stored before a restart; else null. */
+  String resumeNativeSessionId() {
+    return resumeNativeSessionId;
+  }
+
+  /** The questions waiting for an answer. */
+  List<PendingQuestion> pendingQuestions() {
+    recordLock.lock();
+    try {
+      return normalizer.questions();
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  /** The permission requests waiting for an answer. */
+  List<PendingPermission> pendingPermissions() {
+    recordLock.lock();
+    try {
+      return normalizer.permissions();
+    } finally {
+      recordLock.unlock();
+    }
   }
 
   /** The agent's session id as currently known, or null. */
@@ -155,7 +212,9 @@ public final class Session {
       if (ending != null) {
         return;
       }
-      log.append(normalize(batch));
+      List<RecordedEvent> recorded = normalize(batch);
+      log.append(recorded);
+      journal.recorded(recorded, normalizer.nativeSessionId());
     } finally {
       recordLock.unlock();
     }
@@ -172,7 +231,10 @@ public final class Session {
         return false;
       }
       ending = why;
-      log.appendAndSeal(normalize(lastEvents));
+      List<RecordedEvent> recorded = normalize(lastEvents);
+      log.appendAndSeal(recorded);
+      journal.recorded(recorded, normalizer.nativeSessionId());
+      journal.ended(why);
       return true;
     } finally {
       recordLock.unlock();
@@ -261,6 +323,11 @@ public final class Session {
     @Override
     public String variant() {
       return settings.variant();
+    }
+
+    @Override
+    public String resumeNativeSessionId() {
+      return resumeNativeSessionId;
     }
 
     @Override

@@ -17,10 +17,12 @@ import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.ProcessSupervisor;
+import dev.sandboxagent.host.store.SessionStore;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,8 @@ public final class SessionManager {
 
   private static final System.Logger LOG = System.getLogger(SessionManager.class.getName());
   private static final int MAX_SESSION_ID_LENGTH = 512;
+  /** How long a message waits for the store before it is acknowledged anyway (from memory). */
+  private static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(10);
 
   private final AdapterRegistry registry;
   private final AgentCatalog catalog;
@@ -45,6 +49,8 @@ public final class SessionManager {
   private final Path workingDirectory;
   private final Supplier<Map<String, String>> environment;
   private final ProcessSupervisor processes;
+  private final SessionStore store;
+  private final java.util.concurrent.CountDownLatch restored = new java.util.concurrent.CountDownLatch(1);
   // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
   // another tenant's id is simply not found.
   private final Map<Key, Session> sessions = new ConcurrentHashMap<>();
@@ -56,6 +62,18 @@ public final class SessionManager {
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
       Supplier<Map<String, String>> environment, ProcessSupervisor processes) {
+    this(registry, catalog, codec, clock, workingDirectory, environment, processes, SessionStore.ephemeral());
+    restored.countDown();
+  }
+
+  /**
+   * A manager whose sessions are written to {@code store}. Requests wait until {@link
+   * SessionRestorer} has restored the stored sessions.
+   */
+  public SessionManager(
+      AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
+      Supplier<Map<String, String>> environment, ProcessSupervisor processes, SessionStore store) {
+    this.store = requireNonNull(store, "store is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.codec = requireNonNull(codec, "codec is null");
@@ -89,6 +107,7 @@ public final class SessionManager {
    */
   public Session create(Tenant tenant, String id, CreateSessionRequest request) {
     validateSessionId(id);
+    awaitRestored();
     LoadedAgent agent = registry.find(request.agent()).orElseThrow(() -> ApiException.unsupportedAgent(request.agent()));
     if (!tenant.allows(agent.id())) {
       throw ApiException.agentNotAllowed(agent.id());
@@ -134,8 +153,17 @@ public final class SessionManager {
     Path binary = descriptor.builtin() ? null : catalog.resolve(descriptor).orElse(null);
     Map<String, String> env = new LinkedHashMap<>(environment.get());
     env.putAll(tenant.environment());
-    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, processes);
-    AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, processes,
+        new SessionJournal(store, tenant.id(), id, null));
+    session.journal().created(settings, clock.instant());
+    AgentSession handle;
+    try {
+      handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    } catch (RuntimeException e) {
+      // Never created: nothing of it stays in the store.
+      session.journal().deleted();
+      throw e;
+    }
     session.attach(handle);
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("agent", request.agent());
@@ -169,6 +197,7 @@ public final class SessionManager {
 
   /** The tenant's sessions, newest first. */
   public List<Session> list(Tenant tenant) {
+    awaitRestored();
     List<Session> list = new ArrayList<>();
     for (Session session : newestFirst) {
       if (session.tenant().id().equals(tenant.id())) {
@@ -180,6 +209,7 @@ public final class SessionManager {
 
   /** The tenant's session with this id. */
   public Session get(Tenant tenant, String id) {
+    awaitRestored();
     Session session = sessions.get(new Key(tenant.id(), id));
     if (session == null) {
       throw ApiException.sessionNotFound(id);
@@ -193,6 +223,9 @@ public final class SessionManager {
     session.commandLock().lock();
     try {
       checkAccepting(session);
+      if (session.handle() == null) {
+        reopen(session);
+      }
       callAgent(session.agent(), () -> {
         session.handle().send(message);
         return null;
@@ -200,6 +233,83 @@ public final class SessionManager {
     } finally {
       session.commandLock().unlock();
     }
+    awaitDurable(session);
+  }
+
+  /**
+   * Reopens the agent of a session stored before a restart, continuing the agent's own session
+   * where it can, and records that it did.
+   */
+  private void reopen(Session session) {
+    LoadedAgent agent = session.agent();
+    AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    session.attach(handle);
+    String nativeId = session.resumeNativeSessionId();
+    String detail = "the daemon restarted; "
+        + (nativeId == null ? "the agent starts a new session" : "continuing the agent's session " + nativeId);
+    session.record(List.of(AgentEvent.synthetic(SessionRestorer.statusItem("session.resumed", detail))));
+  }
+
+  /** Waits until the session's events so far are stored (the store catches up later if it cannot). */
+  private void awaitDurable(Session session) {
+    try {
+      if (!session.journal().awaitDurable(DURABLE_TIMEOUT)) {
+        LOG.log(Level.WARNING, "session " + session.id() + ": a message is acknowledged before it is stored");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.streamError("interrupted while storing the message");
+    }
+  }
+
+  /** Marks the stored sessions as restored: requests waiting for them go on. */
+  void restored(List<Session> restoredSessions) {
+    for (Session session : restoredSessions) {
+      sessions.put(new Key(session.tenant().id(), session.id()), session);
+      newestFirst.addFirst(session);
+    }
+    restored.countDown();
+  }
+
+  private void awaitRestored() {
+    try {
+      restored.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.streamError("interrupted while restoring sessions");
+    }
+  }
+
+  ProcessSupervisor processes() {
+    return processes;
+  }
+
+  SessionStore store() {
+    return store;
+  }
+
+  AdapterRegistry registry() {
+    return registry;
+  }
+
+  AgentCatalog catalog() {
+    return catalog;
+  }
+
+  EventCodec codec() {
+    return codec;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Path workingDirectory() {
+    return workingDirectory;
+  }
+
+  Supplier<Map<String, String>> environment() {
+    return environment;
   }
 
   /**
@@ -223,6 +333,24 @@ public final class SessionManager {
     session.close();
     session.end(Ending.terminatedByDaemon(), List.of(AgentEvent.synthetic(new EventData.SessionEnded(
         dev.sandboxagent.api.event.SessionEndReason.TERMINATED, TerminatedBy.DAEMON))));
+  }
+
+  /**
+   * Deletes a session: terminates it if it runs, then removes it and its events, from memory and
+   * from the store. Its readers are woken and end.
+   */
+  public void delete(Tenant tenant, String id) {
+    Session session = get(tenant, id);
+    terminate(tenant, id);
+    Key key = new Key(tenant.id(), id);
+    synchronized (tenantLocks.computeIfAbsent(tenant.id(), k -> new Object())) {
+      if (!sessions.remove(key, session)) {
+        throw ApiException.sessionNotFound(id);
+      }
+      newestFirst.remove(session);
+      session.journal().deleted();
+    }
+    session.closeLog();
   }
 
   /** Answers a pending question; it stays pending if forwarding fails. */

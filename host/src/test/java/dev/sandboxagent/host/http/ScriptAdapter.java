@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-process agent for host tests, driven by the first word of each message: {@code reply X}
  * answers X; {@code burst N} emits N deltas as fast as it can; {@code slow} emits a delta every 50
  * ms until stopped; {@code ask} requests a question and a permission; {@code fail} throws from
- * send; {@code env NAME} answers the value of NAME as a real child process sees it, and the
- * session's sharing scope; {@code run SCRIPT} runs SCRIPT with {@code sh -c}, each line of its stdout a
- * delta, and ends the turn with an error when it exits with a failure. Replies whose id contains
- * {@code flaky} fail on their first attempt.
+ * send; {@code resumed} answers the native session id the session continues after a restart;
+ * {@code env NAME} answers the value of NAME as a real child process sees it, and the session's
+ * sharing scope; {@code run SCRIPT} runs SCRIPT with {@code sh -c}, each line of its stdout a delta,
+ * and ends the turn with an error when it exits with a failure. Replies whose id contains {@code
+ * flaky} fail on their first attempt.
  */
 final class ScriptAdapter implements AgentAdapter {
 
@@ -131,6 +132,8 @@ final class ScriptAdapter implements AgentAdapter {
               public void exited(ExitStatus status) {}
             });
         case "run" -> run(k, rest);
+        case "resumed" -> ctx.events().emit(List.of(AgentEvent.of(new EventData.ItemCompleted(
+            message("r" + k, "resumed " + ctx.resumeNativeSessionId())))));
         case "ask" -> ctx.events().emit(List.of(
             AgentEvent.of(new EventData.QuestionRequested("q" + k + rest, "Proceed?", List.of("Yes", "No"))),
             AgentEvent.of(new EventData.PermissionRequested("p" + k + rest, "command_execution",

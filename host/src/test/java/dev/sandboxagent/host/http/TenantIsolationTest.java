@@ -119,7 +119,8 @@ class TenantIsolationTest {
         new String[] {"POST", s + "/questions/q1/reply", "{\"answers\":[[\"Yes\"]]}"},
         new String[] {"POST", s + "/questions/q1/reject", null},
         new String[] {"POST", s + "/permissions/p1/reply", "{\"reply\":\"once\"}"},
-        new String[] {"POST", s + "/terminate", null});
+        new String[] {"POST", s + "/terminate", null},
+        new String[] {"DELETE", s, null});
     for (String token : List.of(BETA, ADMIN)) {
       for (String[] route : routes) {
         HttpResponse<String> r = call(token, route[0], route[1], route[2]);

@@ -49,6 +49,14 @@ final class TestServer implements AutoCloseable {
     return new TestServer(Daemon.start(config, AdapterRegistry.of(adapters)), config.token());
   }
 
+  /** A daemon with the script agent that stores its sessions in {@code dataDir}. */
+  static TestServer startDurable(Path tmp, Path dataDir) {
+    HostConfig config = new HostConfig("127.0.0.1", 0, null, CorsConfig.disabled(), tmp.resolve("plugins"),
+        tmp.resolve("install"), tmp.resolve("default-install"), HostConfig.DEFAULT_MAX_BODY_BYTES,
+        Duration.ofSeconds(15), tmp).withDataDir(dataDir);
+    return start(config, List.of(new ScriptAdapter()));
+  }
+
   static TestServer start(Path tmp) {
     return start(tmp, null, CorsConfig.disabled(), HostConfig.DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(15),
         List.of(new ScriptAdapter()));
@@ -80,6 +88,10 @@ final class TestServer implements AutoCloseable {
   HttpResponse<String> post(String path, String json) {
     return send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  HttpResponse<String> delete(String path) {
+    return send(request(path).DELETE().build());
   }
 
   HttpResponse<String> postEmpty(String path) {

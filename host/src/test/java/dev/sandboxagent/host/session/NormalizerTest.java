@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.event.ContentPart;
+import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.SessionEndReason;
 import dev.sandboxagent.api.event.TerminatedBy;
+import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.api.event.UniversalItem;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,5 +137,38 @@ class NormalizerTest {
         dev.sandboxagent.api.event.QuestionStatus.ANSWERED)));
     assertThat(n.question("q")).isEmpty();
     assertThat(n.permission("p")).isPresent();
+  }
+
+  private static List<UniversalEvent> recorded(List<Normalizer.Accepted> accepted) {
+    List<UniversalEvent> events = new ArrayList<>();
+    for (Normalizer.Accepted a : accepted) {
+      long sequence = events.size() + 1;
+      events.add(new UniversalEvent("evt_" + sequence, sequence, "2026-01-01T00:00:00Z", "s", a.nativeSessionId(),
+          a.synthetic(), a.synthetic() ? EventSource.DAEMON : EventSource.AGENT, a.data(), a.raw()));
+    }
+    return events;
+  }
+
+  @Test
+  void aRestoredLogContinuesItsItemIdsAndPendingRequestsButNotItsNativeIds() {
+    Normalizer before = new Normalizer(false, true, null);
+    List<UniversalEvent> log = recorded(run(before,
+        AgentEvent.synthetic(new EventData.SessionStarted(Map.of())).withNativeSessionId("native-1"),
+        completed(item("m1", ItemKind.MESSAGE, ItemRole.ASSISTANT, ItemStatus.COMPLETED, "a")),
+        AgentEvent.of(new EventData.QuestionRequested("q1", "Proceed?", List.of("Yes", "No"))),
+        AgentEvent.of(new EventData.PermissionRequested("p1", "command_execution", Map.of())),
+        AgentEvent.of(new EventData.PermissionResolved("p1", "command_execution",
+            dev.sandboxagent.api.event.PermissionStatus.APPROVED, Map.of()))));
+
+    Normalizer after = new Normalizer(false, true, null);
+    log.forEach(after::restore);
+    assertThat(after.nativeSessionId()).isEqualTo("native-1");
+    assertThat(after.questions()).extracting(q -> q.questionId()).containsExactly("q1");
+    assertThat(after.permissions()).isEmpty();
+    // A second session.started is dropped; a restarted agent reusing a native id gets a new item.
+    List<Normalizer.Accepted> out = run(after,
+        AgentEvent.synthetic(new EventData.SessionStarted(Map.of())),
+        completed(item("m1", ItemKind.MESSAGE, ItemRole.ASSISTANT, ItemStatus.COMPLETED, "b")));
+    assertThat(describe(out)).containsExactly("started itm_2 synthetic", "delta itm_2 b synthetic", "completed itm_2");
   }
 }

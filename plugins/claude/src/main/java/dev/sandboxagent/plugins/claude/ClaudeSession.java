@@ -82,6 +82,8 @@ final class ClaudeSession implements AgentSession {
     this.context = context;
     this.translators = translators;
     this.idleTimeout = idleTimeout;
+    // A session reopened after a restart continues Claude's own session with --resume.
+    this.nativeSessionId = context.resumeNativeSessionId();
   }
 
   /** The idle timeout set by {@link #IDLE_TIMEOUT_VARIABLE} (seconds), else the default. */

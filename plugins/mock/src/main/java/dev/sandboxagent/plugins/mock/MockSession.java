@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A mock session. Every accepted message, even a blank one, takes the next
- * counter value {@code k}; its steps are recorded one batch at a time by a host-owned background
- * task that sleeps 200 ms after each step, so steps of concurrent messages interleave. Closing the
+ * counter value {@code k}; its first step (the user's message) is recorded before {@link #send}
+ * returns, so the host can acknowledge the message once it is stored, and the others one batch at a
+ * time by a host-owned background task; 200 ms pass after each step, so steps of concurrent
+ * messages interleave. A session the host reopens after a restart simply goes on: the mock keeps no
+ * conversation to resume. Closing the
  * session makes the host interrupt that task, which cancels the steps still queued (the reference
  * left them running after a terminate).
  */
@@ -48,7 +51,10 @@ final class MockSession implements AgentSession {
     return "mock-" + context.sessionId();
   }
 
-  /** Schedules the message's steps and returns at once; does nothing once the session is closed. */
+  /**
+   * Records the message's first step, schedules the others and returns; does nothing once the
+   * session is closed.
+   */
   @Override
   public void send(String message) {
     requireNonNull(message, "message is null");
@@ -58,13 +64,15 @@ final class MockSession implements AgentSession {
     int k = counter.incrementAndGet();
     List<List<AgentEvent>> steps = MockScript.steps(k, message);
     if (!steps.isEmpty()) {
-      context.runInBackground(TASK_NAME, () -> play(steps));
+      context.events().emit(steps.get(0));
+      context.runInBackground(TASK_NAME, () -> play(steps.subList(1, steps.size())));
     }
   }
 
-  private void play(List<List<AgentEvent>> steps) {
+  private void play(List<List<AgentEvent>> rest) {
     try {
-      for (List<AgentEvent> step : steps) {
+      sleeper.sleep(STEP_DELAY_MILLIS);
+      for (List<AgentEvent> step : rest) {
         if (closed) {
           return;
         }

@@ -1,0 +1,177 @@
+package dev.sandboxagent.distribution;
+
+import static dev.sandboxagent.distribution.Launcher.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sessions stored in the data directory by the shipped launcher, across a crash and a restart. */
+@Timeout(180)
+class DurabilityIT {
+
+  /** The session id in the fake Claude's recorded output. */
+  private static final String CLAUDE_SESSION_ID = "d233dbe6-9dfd-48d7-a6b7-04a2d1a195c3";
+
+  @TempDir Path work;
+
+  private static String body(String message) {
+    return Launcher.JSON.createObjectNode().put("message", message).toString();
+  }
+
+  /** The texts of the user messages in the log, in order (the mock starts each with its text). */
+  private static List<String> userMessages(JsonNode events) {
+    List<String> texts = new ArrayList<>();
+    for (JsonNode e : events) {
+      JsonNode item = e.path("data").path("item");
+      if (e.get("type").asText().equals("item.started") && item.path("role").asText().equals("user")) {
+        texts.add(item.get("content").get(0).get("text").asText());
+      }
+    }
+    return texts;
+  }
+
+  /** Runs the launcher until it exits; returns its exit code and output. */
+  private record Run(int exit, String output) {}
+
+  private Run serverToExit(Path dir, List<String> extra) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Files.createDirectories(dir);
+    Path log = dir.resolve("refused.log");
+    ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "server",
+        "--host", "127.0.0.1", "--port", String.valueOf(port), "--token", "t")
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.command().addAll(extra);
+    pb.environment().put("XDG_DATA_HOME", dir.resolve("xdg").toString());
+    Process process = pb.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("the daemon did not exit: " + Files.readString(log));
+    }
+    return new Run(process.exitValue(), Files.readString(log));
+  }
+
+  @Test
+  void aDaemonKilledMidTurnKeepsEveryAcknowledgedMessageAndTheSessionGoesOn() throws Exception {
+    List<String> acknowledged = new ArrayList<>();
+    try (Launcher daemon = Launcher.start(work, "t")) {
+      assertThat(daemon.post("/v1/sessions/s", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+      // A long turn (a step every 200 ms), with more messages arriving while it runs.
+      assertThat(daemon.post("/v1/sessions/s/messages", body("demo")).statusCode()).isEqualTo(204);
+      acknowledged.add("demo");
+      for (int i = 1; i <= 5; i++) {
+        String message = "message " + i;
+        assertThat(daemon.post("/v1/sessions/s/messages", body(message)).statusCode()).isEqualTo(204);
+        acknowledged.add(message);
+      }
+      daemon.kill();
+    }
+
+    try (Launcher restarted = Launcher.start(work, "t")) {
+      JsonNode session = json(restarted.get("/v1/sessions")).get("sessions").get(0);
+      assertThat(session.get("sessionId").asText()).isEqualTo("s");
+      assertThat(session.get("ended").asBoolean()).isFalse();
+      JsonNode events = restarted.events("s");
+      assertThat(userMessages(events)).isEqualTo(acknowledged);
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.get(i).get("sequence").asInt()).as("dense sequences").isEqualTo(i + 1);
+      }
+      int stored = events.size();
+      assertThat(json(restarted.get("/v1/sessions/s/events?offset=" + (stored - 2))).get("events")).hasSize(2);
+
+      assertThat(restarted.post("/v1/sessions/s/messages", body("Reply with exactly the single word OK.")).statusCode())
+          .isEqualTo(204);
+      restarted.awaitEvent("s", stored, Launcher.statusCompleted("session.resumed"), Duration.ofSeconds(15));
+      restarted.awaitEvent("s", stored, e -> e.get("type").asText().equals("item.completed")
+          && e.get("data").get("item").get("role").asText().equals("assistant")
+          && e.get("data").toString().contains("\"text\":\"OK\""), Duration.ofSeconds(15));
+      JsonNode after = restarted.events("s");
+      for (int i = 0; i < after.size(); i++) {
+        assertThat(after.get(i).get("sequence").asInt()).isEqualTo(i + 1);
+      }
+      assertThat(restarted.stop()).isZero();
+    }
+  }
+
+  @Test
+  void aClaudeSessionContinuesItsOwnConversationAfterARestart() throws Exception {
+    Path fake = Files.createDirectories(work.resolve("fake-claude"));
+    for (String name : List.of("claude", "stream-input.jsonl", "permission.jsonl", "denied.jsonl")) {
+      Files.copy(Path.of("src/test/resources/fake-claude", name), fake.resolve(name));
+    }
+    Files.setPosixFilePermissions(fake.resolve("claude"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> args = List.of("--agent-bin", "claude=" + fake.resolve("claude"));
+    String reply = "Hello! This is a scripted reply from the fake model.";
+    int before;
+    try (Launcher daemon = Launcher.start(work, "t", args, Map.of())) {
+      assertThat(daemon.post("/v1/sessions/c", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
+      assertThat(daemon.post("/v1/sessions/c/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("c", 0, e -> e.get("type").asText().equals("item.completed")
+          && e.get("data").toString().contains(reply), Duration.ofSeconds(30));
+      before = daemon.events("c").size();
+      assertThat(daemon.stop()).isZero();
+    }
+    try (Launcher daemon = Launcher.start(work, "t", args, Map.of())) {
+      assertThat(daemon.events("c")).hasSize(before);
+      assertThat(daemon.post("/v1/sessions/c/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("c", before, e -> e.get("type").asText().equals("item.completed")
+          && e.get("data").toString().contains(reply), Duration.ofSeconds(30));
+      JsonNode resumed = daemon.awaitEvent("c", before, Launcher.statusCompleted("session.resumed"),
+          Duration.ofSeconds(5));
+      assertThat(resumed.toString()).contains(CLAUDE_SESSION_ID);
+    }
+    List<String> invocations = Files.readAllLines(fake.resolve("invocations.log"));
+    assertThat(invocations).hasSize(2);
+    assertThat(invocations.get(0)).doesNotContain("--resume");
+    assertThat(invocations.get(1)).contains("--resume " + CLAUDE_SESSION_ID);
+  }
+
+  @Test
+  void aSecondDaemonOnTheSameDataDirectoryExitsWithThePathAndThePid() throws Exception {
+    try (Launcher daemon = Launcher.start(work, "t")) {
+      Path data = Launcher.dataDir(work);
+      Run second = serverToExit(work.resolve("second"), List.of("--data-dir", data.toString()));
+      assertThat(second.exit()).as(second.output()).isEqualTo(1);
+      assertThat(second.output()).contains(data.toString()).contains("pid " + daemon.process.pid());
+      assertThat(daemon.get("/v1/sessions").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aDamagedDatabaseStopsTheStartWithItsPath() throws Exception {
+    Path data = Files.createDirectories(work.resolve("damaged"));
+    Path db = data.resolve("sessions.db");
+    Files.writeString(db, "not a database ".repeat(500));
+    Run run = serverToExit(work.resolve("run"), List.of("--data-dir", data.toString()));
+    assertThat(run.exit()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains(db.toString());
+  }
+
+  @Test
+  void anEphemeralDaemonKeepsNothing() throws Exception {
+    try (Launcher daemon = Launcher.start(work, "t", List.of("--ephemeral"), Map.of())) {
+      assertThat(daemon.post("/v1/sessions/e", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+      assertThat(daemon.post("/v1/sessions/e/messages", body("hello")).statusCode()).isEqualTo(204);
+      daemon.awaitEvents("e", 3);
+      assertThat(daemon.stop()).isZero();
+    }
+    assertThat(Launcher.dataDir(work)).doesNotExist();
+    try (Launcher daemon = Launcher.start(work, "t")) {
+      assertThat(json(daemon.get("/v1/sessions")).get("sessions")).isEmpty();
+    }
+  }
+}

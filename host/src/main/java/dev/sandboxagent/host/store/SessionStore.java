@@ -1,0 +1,46 @@
+package dev.sandboxagent.host.store;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where sessions and their events are kept beyond the daemon's memory. Writes are queued and
+ * return at once with a ticket; {@link #awaitDurable} waits until a ticket's write is committed.
+ * Writes of one store are applied in the order they were made.
+ */
+public interface SessionStore extends AutoCloseable {
+
+  /** The store of {@code --ephemeral}: keeps nothing, every write is durable at once. */
+  static SessionStore ephemeral() {
+    return EphemeralStore.INSTANCE;
+  }
+
+  /** Every stored session with its events, in the order they were created. */
+  List<StoredSession> load();
+
+  /** Stores a new session (its events follow with {@link #append}). */
+  long create(StoredSession session);
+
+  /** Stores events of a session; their sequences continue what is stored. */
+  long append(String tenant, String id, List<StoredEvent> events);
+
+  /** Stores the agent's own session id once it is known. */
+  long nativeSessionId(String tenant, String id, String nativeSessionId);
+
+  /** Stores how a session ended. */
+  long end(String tenant, String id, StoredEnding ending);
+
+  /** Removes a session and its events. */
+  long delete(String tenant, String id);
+
+  /**
+   * Waits until the write with this ticket (and every one before it) is committed. Returns false
+   * when it is not within {@code timeout}, or at once while the store cannot write (the daemon
+   * goes on serving from memory and the store catches up later).
+   */
+  boolean awaitDurable(long ticket, Duration timeout) throws InterruptedException;
+
+  /** Writes what is queued and releases the store. */
+  @Override
+  void close();
+}

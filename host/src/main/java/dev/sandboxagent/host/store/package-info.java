@@ -1,0 +1,6 @@
+/**
+ * The durable store of sessions and their events: an interface the sessions call, an in-memory
+ * no-op for {@code --ephemeral}, and the embedded SQLite database of the data directory, written by
+ * one thread in batched transactions while readers are served from memory.
+ */
+package dev.sandboxagent.host.store;
