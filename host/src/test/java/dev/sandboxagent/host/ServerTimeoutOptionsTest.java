@@ -33,7 +33,7 @@ class ServerTimeoutOptionsTest {
   void aTimeoutThatIsNotAPositiveNumberIsAUsageError() {
     for (String value : new String[] {"0", "-1", "ten"}) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int status = Main.run(new String[] {"--no-token", "server", "--idle-timeout", value},
+      int status = Main.run(new String[] {"--no-token", "server", "--idle-timeout", value}, java.util.Map.of(),
           new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(status).as(value).isEqualTo(2);
       assertThat(err.toString(StandardCharsets.UTF_8))
