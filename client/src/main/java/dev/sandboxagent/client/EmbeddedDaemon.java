@@ -105,7 +105,7 @@ public final class EmbeddedDaemon implements AutoCloseable {
 
     /** Starts the daemon and returns a client whose {@code close()} stops it. */
     public SandboxAgentClient start() {
-      Path launcher = installation.resolve("bin/sandbox-agent");
+      Path launcher = installation.toAbsolutePath().normalize().resolve("bin/sandbox-agent");
       if (!Files.isExecutable(launcher)) {
         throw new IllegalArgumentException("no sandbox-agent launcher at " + launcher);
       }

@@ -361,6 +361,28 @@ class ClientIT {
   }
 
   @Test
+  void theExampleApplicationRunsAsWrittenAgainstTheShippedDaemon(@TempDir Path tmp) throws Exception {
+    Path jar = Path.of(System.getProperty("example.java-client"));
+    String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+    Path out = tmp.resolve("out.txt");
+    // A relative installation directory, as a user types it: resolved against the caller's directory.
+    Path installation = tmp.relativize(Dist.dir().toAbsolutePath());
+    ProcessBuilder pb = new ProcessBuilder(javaCommand, "-jar", jar.toString(), installation.toString())
+        .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().put("XDG_DATA_HOME", tmp.resolve("data").toString());
+    pb.environment().remove("SANDBOX_TOKEN");
+    Process example = pb.start();
+    assertThat(example.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(out)).isEqualTo("""
+        assistant: Hello from Java
+        permission command_execution: once
+        permission file_change: reject
+        assistant: Done.
+        """);
+    assertThat(example.exitValue()).isZero();
+  }
+
+  @Test
   void embeddedModeRejectsADirectoryWithoutTheLauncher(@TempDir Path tmp) {
     assertThatThrownBy(() -> SandboxAgent.start(tmp))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no sandbox-agent launcher at ");
