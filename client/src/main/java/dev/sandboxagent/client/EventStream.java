@@ -35,6 +35,14 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
   }
 
   static final int MAX_RECONNECTS = 6;
+  private static final long STABLE_NANOS = 5_000_000_000L;
+
+  long backoffMillis = 100;
+  long backoffCapMillis = 2000;
+  private int failures;
+  private long connectedAt;
+  private IOException lastError;
+  private volatile Runnable onClose = () -> {};
 
   private final Connector connector;
   private final boolean resumes;
@@ -54,6 +62,12 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
     this.lastSequence = afterSequence;
   }
 
+  /** Runs {@code action} once this is closed. */
+  EventStream onClose(Runnable action) {
+    this.onClose = requireNonNull(action, "action is null");
+    return this;
+  }
+
   /** Opens the first connection, so that a refused request fails at once. */
   EventStream open() {
     try {
@@ -66,6 +80,7 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
 
   private void connect(InputStream in) {
     current = in;
+    connectedAt = System.nanoTime();
     parser = new SseParser(new BufferedInputStream(in, 8192));
     if (closed) {
       quietly(in);
@@ -82,7 +97,6 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
     if (next != null) {
       return true;
     }
-    int failures = 0;
     while (!closed) {
       try {
         SseParser.Frame frame = parser == null ? null : parser.next();
@@ -93,6 +107,7 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
           }
           next = event;
           lastSequence = event.sequence();
+          failures = 0;
           return true;
         }
         if (!resumes) {
@@ -107,21 +122,36 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
           throw new SandboxAgentException("the event stream from " + endpoint + " broke off: " + e, e);
         }
       }
-      // The live stream ended or broke: resume after the last delivered event.
-      quietly(current);
-      parser = null;
-      while (parser == null && !closed) {
-        try {
-          connect(connector.open(lastSequence));
-        } catch (IOException e) {
-          if (++failures >= MAX_RECONNECTS) {
-            throw new DaemonUnreachableException(endpoint, e);
-          }
-          pause(Math.min(2000L, 100L << failures));
-        }
-      }
+      reconnect();
     }
     return false;
+  }
+
+  /**
+   * Resumes the live stream after the last delivered event. A connection that lasted a while counts
+   * as progress; attempts without progress wait longer each time and are given up after
+   * {@link #MAX_RECONNECTS}.
+   */
+  private void reconnect() {
+    quietly(current);
+    parser = null;
+    if (System.nanoTime() - connectedAt > STABLE_NANOS) {
+      failures = 0;
+    }
+    while (parser == null && !closed) {
+      if (failures > 0) {
+        pause(Math.min(backoffCapMillis, backoffMillis << (failures - 1)));
+      }
+      if (++failures > MAX_RECONNECTS) {
+        throw new DaemonUnreachableException(endpoint,
+            lastError != null ? lastError : new IOException("the event stream kept ending without events"));
+      }
+      try {
+        connect(connector.open(lastSequence));
+      } catch (IOException e) {
+        lastError = e;
+      }
+    }
   }
 
   @Override
@@ -145,6 +175,7 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
   public void close() {
     closed = true;
     quietly(current);
+    onClose.run();
   }
 
   private void pause(long millis) {

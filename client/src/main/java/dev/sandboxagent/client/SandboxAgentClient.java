@@ -44,6 +44,7 @@ public final class SandboxAgentClient implements AutoCloseable {
   private final Duration requestTimeout;
   private final HttpClient http;
   private final AutoCloseable owned;
+  private final java.util.Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   SandboxAgentClient(URI endpoint, String token, Duration connectTimeout, Duration requestTimeout,
       AutoCloseable owned) {
@@ -135,7 +136,7 @@ public final class SandboxAgentClient implements AutoCloseable {
     requireNonNull(message, "message is null");
     String path = session(sessionId) + "/messages/stream";
     EventStream.Connector connector = after -> open(post(path, Map.of("message", message)).build());
-    return new EventStream(connector, false, 0, JSON, endpoint).open();
+    return track(new EventStream(connector, false, 0, JSON, endpoint));
   }
 
   /** {@code POST /v1/sessions/{id}/terminate}: ends the session and stops its agent. */
@@ -165,7 +166,18 @@ public final class SandboxAgentClient implements AutoCloseable {
     String path = session(sessionId) + "/events/sse?offset=";
     EventStream.Connector connector = after -> open(request(path + after)
         .header("Accept", "text/event-stream").header("Last-Event-ID", Long.toString(after)).GET().build());
-    return new EventStream(connector, true, offset, JSON, endpoint).open();
+    return track(new EventStream(connector, true, offset, JSON, endpoint));
+  }
+
+  private EventStream track(EventStream stream) {
+    streams.add(stream);
+    stream.onClose(() -> streams.remove(stream));
+    try {
+      return stream.open();
+    } catch (RuntimeException e) {
+      stream.close();
+      throw e;
+    }
   }
 
   // ---- human in the loop ----
@@ -280,9 +292,15 @@ public final class SandboxAgentClient implements AutoCloseable {
 
   // ---- plumbing ----
 
-  /** Closes the client; for an embedded daemon, stops it and every agent process it started. */
+  /**
+   * Closes the client and its open event streams (their readers see the end of the iteration); for an
+   * embedded daemon, stops it and every agent process it started.
+   */
   @Override
   public void close() {
+    for (EventStream stream : List.copyOf(streams)) {
+      stream.close();
+    }
     if (owned != null) {
       try {
         owned.close();
@@ -292,7 +310,8 @@ public final class SandboxAgentClient implements AutoCloseable {
         throw new SandboxAgentException("could not stop the embedded daemon: " + e.getMessage(), e);
       }
     }
-    http.close();
+    // Open event streams are aborted rather than waited for.
+    http.shutdownNow();
   }
 
   private static String segment(String value) {

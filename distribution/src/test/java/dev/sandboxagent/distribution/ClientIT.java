@@ -327,6 +327,24 @@ class ClientIT {
   }
 
   @Test
+  void closingTheClientEndsItsOpenStreams() throws Exception {
+    String id = session();
+    SandboxAgentClient other = SandboxAgent.connect(URI.create(daemon.base), TOKEN);
+    EventStream live = other.subscribe(id, 0);
+    List<UniversalEvent> seen = new CopyOnWriteArrayList<>();
+    Thread reader = Thread.ofVirtual().start(() -> live.forEachRemaining(seen::add));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (seen.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(seen).extracting(UniversalEvent::type).containsExactly(EventType.SESSION_STARTED);
+    other.close();
+    reader.join(Duration.ofSeconds(10));
+    assertThat(reader.isAlive()).as("reader still blocked after close").isFalse();
+    assertThat(live.hasNext()).isFalse();
+  }
+
+  @Test
   void embeddedDaemonRunsTheShippedLauncherAndLeavesNoProcessWhenClosed(@TempDir Path tmp) throws Exception {
     List<ProcessHandle> started;
     long pid;
