@@ -348,8 +348,17 @@ class ClientIT {
   void embeddedDaemonRunsTheShippedLauncherAndLeavesNoProcessWhenClosed(@TempDir Path tmp) throws Exception {
     List<ProcessHandle> started;
     long pid;
+    // A stand-in Codex whose turn runs `sleep 271`: an agent process with a child of its own.
+    Path fake = Files.createDirectories(tmp.resolve("fake-codex"));
+    for (String name : List.of("codex", "tool.jsonl", "approval.jsonl")) {
+      Files.copy(Path.of("src/test/resources/fake-codex", name), fake.resolve(name));
+    }
+    Files.setPosixFilePermissions(fake.resolve("codex"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    long command;
     try (SandboxAgentClient embedded = SandboxAgent.embedded(Dist.dir()).workDirectory(tmp)
         .argument("--install-dir").argument(tmp.resolve("install").toString())
+        .argument("--agent-bin").argument("codex=" + fake.resolve("codex"))
         .environment("XDG_DATA_HOME", tmp.resolve("data").toString()).start()) {
       assertThat(embedded.endpoint().getHost()).isEqualTo("127.0.0.1");
       assertThat(embedded.health().status()).isEqualTo("ok");
@@ -364,7 +373,17 @@ class ClientIT {
       assertThat(cmdline).doesNotContain("--token");
       String environ = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
       assertThat(environ).contains("\0SANDBOX_TOKEN=");
+      embedded.createSession("with-agent", SessionOptions.of("codex"));
+      embedded.sendMessage("with-agent", "Run sleep 271.");
+      Path pidFile = fake.resolve("command.pid");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+        Thread.sleep(25);
+      }
+      command = Long.parseLong(Files.readString(pidFile).strip());
+      assertThat(ProcessHandle.of(command).map(ProcessHandle::isAlive)).contains(true);
       started = new ArrayList<>(daemonProcess.descendants().toList());
+      assertThat(started).extracting(ProcessHandle::pid).contains(command);
       started.add(daemonProcess);
       // Without the token the daemon refuses: the client really authenticates.
       try (SandboxAgentClient anonymous = SandboxAgent.connect(embedded.endpoint())) {
@@ -373,6 +392,7 @@ class ClientIT {
       }
     }
     assertThat(started).noneMatch(ProcessHandle::isAlive);
+    assertThat(ProcessHandle.of(command).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
     assertThat(ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").contains(tmp.toString()))).isEmpty();
