@@ -26,6 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client of one daemon: a typed method per route of its API. Create one with
@@ -44,7 +47,7 @@ public final class SandboxAgentClient implements AutoCloseable {
   private final Duration requestTimeout;
   private final HttpClient http;
   private final AutoCloseable owned;
-  private final java.util.Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
 
   SandboxAgentClient(URI endpoint, String token, Duration connectTimeout, Duration requestTimeout,
       AutoCloseable owned) {
@@ -270,12 +273,12 @@ public final class SandboxAgentClient implements AutoCloseable {
     return statusLabel(event).filter(l -> l.equals("turn.started") || l.equals("turn.completed")).isPresent();
   }
 
-  private static java.util.Optional<String> statusLabel(UniversalEvent event) {
+  private static Optional<String> statusLabel(UniversalEvent event) {
     if (event.data() instanceof EventData.ItemCompleted c && c.item().kind() == ItemKind.STATUS) {
       return c.item().content().stream().filter(ContentPart.Status.class::isInstance)
           .map(p -> ((ContentPart.Status) p).label()).findFirst();
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static boolean endsFollowedTurn(UniversalEvent event, boolean statusTurns) {

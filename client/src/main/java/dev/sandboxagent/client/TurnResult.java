@@ -1,5 +1,7 @@
 package dev.sandboxagent.client;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
@@ -21,7 +23,7 @@ public record TurnResult(List<UniversalEvent> events, String text) {
   /** Copies the events. */
   public TurnResult {
     events = List.copyOf(events);
-    java.util.Objects.requireNonNull(text, "text is null");
+    requireNonNull(text, "text is null");
   }
 
   static TurnResult of(List<UniversalEvent> events) {
