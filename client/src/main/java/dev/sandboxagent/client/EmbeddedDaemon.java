@@ -15,7 +15,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A daemon run for the caller: {@code bin/sandbox-agent server} on a free loopback port, its random
@@ -40,7 +42,10 @@ public final class EmbeddedDaemon implements AutoCloseable {
     return process.toHandle();
   }
 
-  /** Stops the daemon: SIGTERM, then a kill of it and what is left of its descendants after the grace period. */
+  /**
+   * Stops the daemon: SIGTERM, then a kill after the grace period; returns once its descendants
+   * (agent processes and their children) are gone too, killing any the daemon left behind.
+   */
   @Override
   public void close() {
     if (!process.isAlive()) {
@@ -57,7 +62,21 @@ public final class EmbeddedDaemon implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    // The daemon stops its agents' processes before it exits; what is left is killed, and waited for.
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle p : descendants) {
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        // still there after the grace period: nothing more can be done from here
+      }
+    }
   }
 
   /** Settings of an embedded daemon. */
