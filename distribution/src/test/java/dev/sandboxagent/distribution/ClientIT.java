@@ -23,12 +23,8 @@ import dev.sandboxagent.client.SessionInfo;
 import dev.sandboxagent.client.SessionOptions;
 import dev.sandboxagent.client.TurnHandler;
 import dev.sandboxagent.client.TurnResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -285,7 +279,7 @@ class ClientIT {
   @Test
   void liveStreamResumesAfterEveryDroppedConnectionWithNothingLostOrRepeated() throws Exception {
     String id = session();
-    try (CuttingProxy proxy = new CuttingProxy(daemon.base, 3000);
+    try (TcpProxy proxy = new TcpProxy(daemon.base, 3000);
         SandboxAgentClient viaProxy = SandboxAgent.connect(URI.create(proxy.base()), TOKEN)) {
       List<UniversalEvent> seen = new ArrayList<>();
       try (EventStream live = viaProxy.subscribe(id, 0)) {
@@ -424,82 +418,5 @@ class ClientIT {
   void embeddedModeRejectsADirectoryWithoutTheLauncher(@TempDir Path tmp) {
     assertThatThrownBy(() -> SandboxAgent.start(tmp))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no sandbox-agent launcher at ");
-  }
-
-  /**
-   * A TCP proxy in front of the daemon that cuts every connection once it has passed {@code budget}
-   * bytes from the daemon to the client, as a flaky network would.
-   */
-  static final class CuttingProxy implements AutoCloseable {
-    private final ServerSocket server;
-    private final int target;
-    private final int budget;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    final AtomicInteger cuts = new AtomicInteger();
-
-    CuttingProxy(String daemonBase, int budget) throws IOException {
-      this.target = Integer.parseInt(daemonBase.substring(daemonBase.lastIndexOf(':') + 1));
-      this.budget = budget;
-      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread.ofVirtual().start(this::accept);
-    }
-
-    String base() {
-      return "http://127.0.0.1:" + server.getLocalPort();
-    }
-
-    private void accept() {
-      while (!server.isClosed()) {
-        try {
-          Socket client = server.accept();
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-          open.add(client);
-          open.add(upstream);
-          Thread.ofVirtual().start(() -> pump(client, upstream, Integer.MAX_VALUE));
-          Thread.ofVirtual().start(() -> pump(upstream, client, budget));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }
-
-    private void pump(Socket from, Socket to, int limit) {
-      byte[] buffer = new byte[512];
-      int passed = 0;
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer, 0, Math.min(buffer.length, limit - passed))) > 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-          passed += n;
-          if (passed >= limit) {
-            cuts.incrementAndGet();
-            break;
-          }
-        }
-      } catch (IOException e) {
-        // cut or closed
-      } finally {
-        close(from);
-        close(to);
-      }
-    }
-
-    private void close(Socket s) {
-      open.remove(s);
-      try {
-        s.close();
-      } catch (IOException e) {
-        // already closed
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-      for (Socket s : new ArrayList<>(open)) {
-        close(s);
-      }
-    }
   }
 }

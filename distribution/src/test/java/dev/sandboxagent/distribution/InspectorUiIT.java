@@ -2,20 +2,11 @@ package dev.sandboxagent.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -69,7 +60,7 @@ class InspectorUiIT {
     }
     Assumptions.assumeTrue(chromium != null && chromedriver != null, "no Chromium or ChromeDriver");
 
-    try (Launcher daemon = Launcher.start(tmp, TOKEN); Proxy proxy = new Proxy(daemon.base)) {
+    try (Launcher daemon = Launcher.start(tmp, TOKEN); TcpProxy proxy = new TcpProxy(daemon.base)) {
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(chromedriver.toFile())
           .usingAnyFreePort()
@@ -92,7 +83,7 @@ class InspectorUiIT {
     }
   }
 
-  private void run(WebDriver driver, Proxy proxy) throws Exception {
+  private void run(WebDriver driver, TcpProxy proxy) throws Exception {
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
     driver.get(proxy.base() + "/ui/");
 
@@ -220,75 +211,5 @@ class InspectorUiIT {
   private static List<LogEntry> severe(WebDriver driver) {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-  }
-
-  /** A TCP proxy in front of the daemon whose connections can all be cut at once. */
-  static final class Proxy implements AutoCloseable {
-    private final ServerSocket server;
-    private final int target;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-
-    Proxy(String daemonBase) throws IOException {
-      target = Integer.parseInt(daemonBase.substring(daemonBase.lastIndexOf(':') + 1));
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread.ofVirtual().start(this::accept);
-    }
-
-    String base() {
-      return "http://127.0.0.1:" + server.getLocalPort();
-    }
-
-    private void accept() {
-      while (!server.isClosed()) {
-        try {
-          Socket client = server.accept();
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-          open.add(client);
-          open.add(upstream);
-          Thread.ofVirtual().start(() -> pump(client, upstream));
-          Thread.ofVirtual().start(() -> pump(upstream, client));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }
-
-    private void pump(Socket from, Socket to) {
-      byte[] buffer = new byte[16384];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // cut or closed
-      } finally {
-        close(from);
-        close(to);
-      }
-    }
-
-    /** Cuts every connection, as a network drop would. */
-    void dropAll() {
-      for (Socket s : new ArrayList<>(open)) {
-        close(s);
-      }
-    }
-
-    private void close(Socket s) {
-      open.remove(s);
-      try {
-        s.close();
-      } catch (IOException e) {
-        // already closed
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-      dropAll();
-    }
   }
 }
