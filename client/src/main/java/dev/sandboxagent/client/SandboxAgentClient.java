@@ -147,12 +147,28 @@ public final class SandboxAgentClient implements AutoCloseable {
     send(post(session(sessionId) + "/terminate", null).build(), 204);
   }
 
+  /**
+   * {@code DELETE /v1/sessions/{id}}: terminates the session if it runs, and removes it and its
+   * events from the daemon, its store included.
+   */
+  public void deleteSession(String sessionId) {
+    send(request(session(sessionId)).DELETE().build(), 204);
+  }
+
   // ---- events ----
 
   /** {@code GET /v1/sessions/{id}/events}: events after sequence {@code offset}, at most {@code limit}. */
   public EventPage events(String sessionId, long offset, int limit) {
-    return read(send(get(session(sessionId) + "/events?offset=" + offset + "&limit=" + limit), 200),
-        EventPage.class);
+    return events(sessionId, offset, limit, false);
+  }
+
+  /**
+   * As {@link #events(String, long, int)}; with {@code includeRaw} each event keeps the agent's own
+   * payload in {@code raw} (otherwise null).
+   */
+  public EventPage events(String sessionId, long offset, int limit, boolean includeRaw) {
+    return read(send(get(session(sessionId) + "/events?offset=" + offset + "&limit=" + limit
+        + (includeRaw ? "&include_raw=true" : "")), 200), EventPage.class);
   }
 
   /** Every event of the session so far. */
@@ -166,7 +182,15 @@ public final class SandboxAgentClient implements AutoCloseable {
    * Dropped connections are resumed from the last delivered event.
    */
   public EventStream subscribe(String sessionId, long offset) {
-    String path = session(sessionId) + "/events/sse?offset=";
+    return subscribe(sessionId, offset, false);
+  }
+
+  /**
+   * As {@link #subscribe(String, long)}; with {@code includeRaw} each event keeps the agent's own
+   * payload in {@code raw} (otherwise null).
+   */
+  public EventStream subscribe(String sessionId, long offset, boolean includeRaw) {
+    String path = session(sessionId) + "/events/sse?" + (includeRaw ? "include_raw=true&" : "") + "offset=";
     EventStream.Connector connector = after -> open(request(path + after)
         .header("Accept", "text/event-stream").header("Last-Event-ID", Long.toString(after)).GET().build());
     return track(new EventStream(connector, true, offset, JSON, endpoint));

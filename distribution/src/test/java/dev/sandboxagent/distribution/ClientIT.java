@@ -149,6 +149,22 @@ class ClientIT {
     assertThat(paged).isEqualTo(all);
     assertThat(paged).extracting(UniversalEvent::sequence)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, all.size()).boxed().toList());
+
+    // The agent's own payloads only when asked for, paged and live (the mock's unparsed step has one).
+    client.sendMessage(id, "unparsed");
+    awaitEvent(id, e -> e.data() instanceof EventData.AgentUnparsed);
+    assertThat(client.allEvents(id)).extracting(UniversalEvent::raw).containsOnlyNulls();
+    List<UniversalEvent> raw = client.events(id, 0, 1000, true).events();
+    assertThat(raw).anySatisfy(e -> assertThat(e.raw()).isNotNull());
+    UniversalEvent withRaw = raw.stream().filter(e -> e.raw() != null).findFirst().orElseThrow();
+    try (EventStream live = client.subscribe(id, withRaw.sequence() - 1, true)) {
+      assertThat(live.next().raw()).isEqualTo(withRaw.raw());
+    }
+
+    client.deleteSession(id);
+    assertThat(client.sessions()).extracting(SessionInfo::sessionId).doesNotContain(id);
+    assertThatThrownBy(() -> client.deleteSession(id)).isInstanceOfSatisfying(SandboxAgentException.class,
+        e -> assertThat(e.errorType()).hasValue("session_not_found"));
   }
 
   @Test
