@@ -62,19 +62,6 @@ final class AotTraining {
         HttpResponse.BodyHandlers.ofInputStream()));
   }
 
-  /** Reads a live stream, which stays open, until a line holds {@code until}, then leaves. */
-  private static void follow(HttpClient http, String url, String until) throws IOException, InterruptedException {
-    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.BufferedReader reader = new java.io.BufferedReader(
-        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null && !line.contains(until)) {
-        // replayed events
-      }
-    }
-  }
-
   private static void post(HttpClient http, String url, String json) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
     b = json.isEmpty() ? b.POST(HttpRequest.BodyPublishers.noBody())
