@@ -14,22 +14,19 @@ import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.HostConfig;
 import dev.sandboxagent.host.install.ArchiveLimits;
 import dev.sandboxagent.host.install.InstallSettings;
+import dev.sandboxagent.host.install.TestArchive;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,27 +154,12 @@ class InstallApiTest {
    * A tar.gz with a working program and, before it, {@code a0 -> .}, {@code a1 -> a0/..} … {@code a5 -> a4/..}
    * and a directory {@code a5/ESCAPED/}: from the install's staging directory, a5 is {@code tmp} itself.
    */
+  /** The link chain {@code a0 -> .} … {@code a5 -> a4/..}, then a directory {@code a5/ESCAPED/} and the program. */
   private Path chainArchive() throws IOException {
-    Path archive = tmp.resolve("chain.tgz");
-    try (OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(archive));
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-      for (int i = 0; i < 6; i++) {
-        TarArchiveEntry link = new TarArchiveEntry("a" + i, TarArchiveEntry.LF_SYMLINK);
-        link.setLinkName(i == 0 ? "." : "a" + (i - 1) + "/..");
-        tar.putArchiveEntry(link);
-        tar.closeArchiveEntry();
-      }
-      tar.putArchiveEntry(new TarArchiveEntry("a5/ESCAPED/"));
-      tar.closeArchiveEntry();
-      byte[] program = "#!/bin/sh\necho 'fakeagent 6.6.6'\n".getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry file = new TarArchiveEntry("package/bin/fakeagent");
-      file.setMode(0755);
-      file.setSize(program.length);
-      tar.putArchiveEntry(file);
-      tar.write(program);
-      tar.closeArchiveEntry();
-    }
-    return archive;
+    List<TestArchive.Entry> entries = new ArrayList<>(TestArchive.linkChain(6));
+    entries.add(TestArchive.Entry.dir("a5/ESCAPED/"));
+    entries.add(TestArchive.Entry.file("package/bin/fakeagent", "#!/bin/sh\necho 'fakeagent 6.6.6'\n"));
+    return TestArchive.write(tmp, "chain", TestArchive.Format.TAR_GZ, entries);
   }
 
   @Test
@@ -188,7 +170,7 @@ class InstallApiTest {
       JsonNode problem = TestServer.json(install);
       assertThat(problem.path("type").asText()).isEqualTo("urn:sandbox-agent:error:install_failed");
       assertThat(problem.path("details").path("stderr").asText())
-          .contains("local " + tmp.resolve("chain.tgz") + ": symbolic link a1 points outside the target: a0/..");
+          .contains("local " + tmp.resolve("chain.tar.gz") + ": symbolic link a1 points outside the target: a0/..");
     }
     assertThat(tmp.resolve("ESCAPED")).doesNotExist();
     try (Stream<Path> all = Files.walk(tmp)) {
@@ -199,17 +181,8 @@ class InstallApiTest {
 
   @Test
   void archiveLimitsFromTheSettingsStopAnInstall() throws Exception {
-    Path archive = tmp.resolve("big.tgz");
-    try (OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(archive));
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-      byte[] program = ("#!/bin/sh\n" + "#".repeat(4096) + "\n").getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry file = new TarArchiveEntry("package/bin/fakeagent");
-      file.setMode(0755);
-      file.setSize(program.length);
-      tar.putArchiveEntry(file);
-      tar.write(program);
-      tar.closeArchiveEntry();
-    }
+    Path archive = TestArchive.write(tmp, "big", TestArchive.Format.TAR_GZ,
+        List.of(TestArchive.Entry.file("package/bin/fakeagent", "#!/bin/sh\n" + "#".repeat(4096) + "\n")));
     try (TestServer server = server(Map.of("fakeagent", archive), new ArchiveLimits(1024, 10))) {
       HttpResponse<String> install = server.post("/v1/agents/fakeagent/install", "{}");
       assertThat(install.statusCode()).isEqualTo(500);

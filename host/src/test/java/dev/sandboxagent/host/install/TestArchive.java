@@ -16,10 +16,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 
 /** Writes the same list of entries, hostile ones included, as a tar.gz, tar.xz or zip archive. */
-final class TestArchive {
+public final class TestArchive {
 
   /** The archive formats the extractor reads. */
-  enum Format {
+  public enum Format {
     TAR_GZ(".tar.gz"),
     TAR_XZ(".tar.xz"),
     ZIP(".zip");
@@ -32,7 +32,7 @@ final class TestArchive {
   }
 
   /** What an entry is. */
-  enum Kind {
+  public enum Kind {
     DIRECTORY,
     FILE,
     SYMLINK,
@@ -44,26 +44,26 @@ final class TestArchive {
    *
    * @param value the content of a file, the target of a link, unused for a directory
    */
-  record Entry(Kind kind, String name, String value) {
-    static Entry dir(String name) {
+  public record Entry(Kind kind, String name, String value) {
+    public static Entry dir(String name) {
       return new Entry(Kind.DIRECTORY, name, null);
     }
 
-    static Entry file(String name, String content) {
+    public static Entry file(String name, String content) {
       return new Entry(Kind.FILE, name, content);
     }
 
-    static Entry symlink(String name, String target) {
+    public static Entry symlink(String name, String target) {
       return new Entry(Kind.SYMLINK, name, target);
     }
 
-    static Entry hardLink(String name, String target) {
+    public static Entry hardLink(String name, String target) {
       return new Entry(Kind.HARD_LINK, name, target);
     }
   }
 
   /** {@code a0 -> .}, {@code a1 -> a0/..}, … {@code a<n-1> -> a<n-2>/..}: each link looks inside on its own. */
-  static List<Entry> linkChain(int n) {
+  public static List<Entry> linkChain(int n) {
     List<Entry> out = new ArrayList<>();
     out.add(Entry.symlink("a0", "."));
     for (int i = 1; i < n; i++) {
@@ -75,7 +75,7 @@ final class TestArchive {
   private TestArchive() {}
 
   /** Writes {@code entries} to {@code directory/<name><suffix>} and returns that path. */
-  static Path write(Path directory, String name, Format format, List<Entry> entries) throws IOException {
+  public static Path write(Path directory, String name, Format format, List<Entry> entries) throws IOException {
     Path path = directory.resolve(name + format.suffix);
     switch (format) {
       case TAR_GZ -> {
