@@ -212,13 +212,7 @@ class SseTest {
     server.postEmpty("/v1/sessions/de/terminate");
     SseStream stream = sse("/v1/sessions/de/events/sse");
     assertThat(read(stream, 2)).extracting(Frame::type).containsExactly("session.started", "session.ended");
-    CompletableFuture<List<Frame>> rest = CompletableFuture.supplyAsync(() -> {
-      try {
-        return stream.readToEnd();
-      } catch (Exception e) {
-        return List.of();
-      }
-    });
+    CompletableFuture<List<Frame>> rest = readRestInBackground(stream);
     server.close();
     assertThat(rest.get(5, TimeUnit.SECONDS)).allSatisfy(f -> assertThat(f.data()).isNull());
   }
@@ -254,16 +248,21 @@ class SseTest {
     server.createSession("d");
     SseStream stream = sse("/v1/sessions/d/events/sse");
     assertThat(stream.nextEvent()).isNotNull();
-    CompletableFuture<List<Frame>> rest = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<List<Frame>> rest = readRestInBackground(stream);
+    server.close();
+    rest.get(5, TimeUnit.SECONDS);
+    assertThat(rest).isDone();
+  }
+
+  /** Reads the stream to its end on another thread; a broken connection counts as the end. */
+  private static CompletableFuture<List<Frame>> readRestInBackground(SseStream stream) {
+    return CompletableFuture.supplyAsync(() -> {
       try {
         return stream.readToEnd();
       } catch (Exception e) {
         return List.of();
       }
     });
-    server.close();
-    rest.get(5, TimeUnit.SECONDS);
-    assertThat(rest).isDone();
   }
 
   private static List<Frame> readUnchecked(SseStream stream, int count) {
