@@ -102,8 +102,7 @@ public final class ApiRouting {
       s.registry().awaitLoaded();
       Responses.json(res, healthy);
     });
-    OpenApiDocument openApi = OpenApiDocument.load();
-    r.get("/v1/openapi.json", (req, res) -> Responses.json(res, openApi.bytes()));
+    r.get("/v1/openapi.json", (req, res) -> Responses.json(res, OpenApiDocument.bytes()));
     r.get("/v1/agents", agents::list);
     r.post("/v1/agents/{agent}/install", agents::install);
     r.get("/v1/agents/{agent}/modes", agents::modes);

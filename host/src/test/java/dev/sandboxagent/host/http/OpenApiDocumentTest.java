@@ -13,7 +13,7 @@ class OpenApiDocumentTest {
 
   @Test
   void everyDocumentedPathIsARouteAndTheDocumentIsOpenApi31() throws Exception {
-    JsonNode doc = new ObjectMapper().readTree(OpenApiDocument.load().bytes());
+    JsonNode doc = new ObjectMapper().readTree(OpenApiDocument.bytes());
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
     List<String> paths = new ArrayList<>();
     doc.get("paths").fieldNames().forEachRemaining(paths::add);
@@ -25,7 +25,7 @@ class OpenApiDocumentTest {
 
   @Test
   void eventDataIsChosenByTheEventTypeNotGuessed() throws Exception {
-    JsonNode doc = new ObjectMapper().readTree(OpenApiDocument.load().bytes());
+    JsonNode doc = new ObjectMapper().readTree(OpenApiDocument.bytes());
     JsonNode event = doc.at("/components/schemas/UniversalEvent");
     assertThat(event.get("discriminator").get("propertyName").asText()).isEqualTo("type");
     List<String> types = new ArrayList<>();
