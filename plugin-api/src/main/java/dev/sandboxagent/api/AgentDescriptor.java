@@ -2,6 +2,7 @@ package dev.sandboxagent.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -26,6 +27,12 @@ import java.util.regex.Pattern;
  *     installed and its version is {@code builtin})
  * @param resumable whether the agent's own end-of-session records are ignored because a session can
  *     go on after them; false only for agents whose native end really ends the conversation
+ * @param listingOrder where the agent comes in {@code GET /v1/agents}: lower first, ties by id
+ * @param idleTimeout how long a turn may go without any output from the agent, while no question or
+ *     permission awaits the user, before the host ends it with an {@code idle_timeout} error (since
+ *     SPI 1.1; see {@link SessionContext#startAgentProcess}). The daemon's environment variable
+ *     {@code SANDBOX_AGENT_<ID>_IDLE_TIMEOUT} (seconds; the id upper-cased, {@code -} as {@code _})
+ *     overrides it
  */
 public record AgentDescriptor(
     String id,
@@ -36,9 +43,15 @@ public record AgentDescriptor(
     Set<PermissionMode> permissionModes,
     String binaryName,
     boolean builtin,
-    boolean resumable) {
+    boolean resumable,
+    int listingOrder,
+    Duration idleTimeout) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  /** The listing order of an agent that sets none: after every agent that does. */
+  public static final int DEFAULT_LISTING_ORDER = 1000;
+  /** The default idle timeout: longer than the longest tool call agents allow (10 minutes). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(660);
 
   /** Validates and copies. */
   public AgentDescriptor {
@@ -54,6 +67,18 @@ public record AgentDescriptor(
       throw new IllegalArgumentException("an agent accepts at least one permission mode");
     }
     requireNonNull(binaryName, "binaryName is null");
+    requireNonNull(idleTimeout, "idleTimeout is null");
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout must be positive");
+    }
+  }
+
+  /** The SPI 1.0 constructor: the default listing order and idle timeout. */
+  public AgentDescriptor(
+      String id, String displayName, Set<Capability> capabilities, List<AgentMode> modes, boolean anyAgentMode,
+      Set<PermissionMode> permissionModes, String binaryName, boolean builtin, boolean resumable) {
+    this(id, displayName, capabilities, modes, anyAgentMode, permissionModes, binaryName, builtin, resumable,
+        DEFAULT_LISTING_ORDER, DEFAULT_IDLE_TIMEOUT);
   }
 
   /** Whether the agent has this capability. */
@@ -82,6 +107,8 @@ public record AgentDescriptor(
     private String binaryName;
     private boolean builtin;
     private boolean resumable = true;
+    private int listingOrder = DEFAULT_LISTING_ORDER;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     private Builder(String id) {
       this.id = requireNonNull(id, "id is null");
@@ -142,10 +169,22 @@ public record AgentDescriptor(
       return this;
     }
 
+    /** Sets where the agent comes in listings: lower first (default {@link #DEFAULT_LISTING_ORDER}). */
+    public Builder listingOrder(int value) {
+      this.listingOrder = value;
+      return this;
+    }
+
+    /** Sets the idle timeout of a turn (default {@link #DEFAULT_IDLE_TIMEOUT}). */
+    public Builder idleTimeout(Duration value) {
+      this.idleTimeout = requireNonNull(value, "idleTimeout is null");
+      return this;
+    }
+
     /** Builds the descriptor. */
     public AgentDescriptor build() {
-      return new AgentDescriptor(
-          id, displayName, capabilities, modes, anyAgentMode, permissionModes, binaryName, builtin, resumable);
+      return new AgentDescriptor(id, displayName, capabilities, modes, anyAgentMode, permissionModes, binaryName,
+          builtin, resumable, listingOrder, idleTimeout);
     }
   }
 }

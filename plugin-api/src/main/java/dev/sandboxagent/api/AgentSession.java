@@ -36,6 +36,17 @@ public interface AgentSession {
   default void replyPermission(PendingPermission permission, PermissionReply reply) {}
 
   /**
+   * Stops the turn in progress, which has written nothing for the agent's idle timeout while no
+   * question or permission awaited the user. The host has recorded an {@code idle_timeout} error
+   * for it and stops the processes it started with {@link SessionContext#startAgentProcess} itself;
+   * an agent working on a shared server asks the server to stop the turn here, so the next message
+   * starts a new one. Must not block for long; the default does nothing.
+   *
+   * @since 1.1
+   */
+  default void interruptTurn() {}
+
+  /**
    * Stops everything the session runs: its processes, its queued work. Called once, when the session
    * is terminated or the daemon shuts down; after it returns nothing the session emits is recorded.
    * Must not throw and must not block for long.

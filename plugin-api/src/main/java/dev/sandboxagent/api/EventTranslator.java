@@ -20,6 +20,18 @@ public interface EventTranslator {
   List<AgentEvent> translate(String line);
 
   /**
+   * Reads one line the agent wrote to stderr, for agents that report something there (a login
+   * prompt, say), and returns the events it yields. Called only by the host-driven loop of {@link
+   * SessionContext#startAgentProcess}, on the same thread as {@link #translate}. The default yields
+   * nothing: stderr is kept as the tail handed to {@link #finish}.
+   *
+   * @since 1.1
+   */
+  default List<AgentEvent> translateStderr(String line) {
+    return List.of();
+  }
+
+  /**
    * Called once when the native stream has ended. Returns the events that close what is still open
    * (for instance an {@code error} for a crashed process). The default returns nothing.
    */
