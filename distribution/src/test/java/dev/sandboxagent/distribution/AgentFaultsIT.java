@@ -36,8 +36,8 @@ class AgentFaultsIT {
       "amp", List.of("amp", "amp-text.jsonl"));
   private static final Map<String, String> SILENCE = Map.of(
       "claude", "Claude Code wrote nothing for 2 s; the turn was stopped",
-      "codex", "Codex sent nothing for 2 s; the turn was interrupted",
-      "opencode", "OpenCode sent nothing for 2 s; the turn was aborted",
+      "codex", "Codex wrote nothing for 2 s; the turn was stopped",
+      "opencode", "OpenCode wrote nothing for 2 s; the turn was stopped",
       "amp", "Amp wrote nothing for 2 s; the turn was stopped");
   private static final Map<String, String> EARLY_EXIT = Map.of(
       "claude", "Claude Code exited with status 0 before the end of its turn",
@@ -144,7 +144,7 @@ class AgentFaultsIT {
       awaitFile(work.resolve("fake-opencode/requests.log"), "POST /session/" + nativeId + "/abort");
     }
 
-    // a session Amp failed has ended: the next fault gets a session of its own
+    // the next fault gets a session of its own
     turnEndsWithError(create(agent + "-quit", agent), "quit", EARLY_EXIT.get(agent));
 
     List<JsonNode> turn = daemon.streamTurn(other, "Say hello.");

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Amp plugin in the shipped daemon with a stand-in program: a working turn and its thread
- * continued, and the ways Amp fails without a login — each ends the turn within seconds with Amp's
- * own message and {@code session.ended}, never a hang.
+ * continued, the ways Amp fails without a login — each ends the turn within seconds with Amp's
+ * own message and {@code session.ended} — and a silent Amp, whose turn the host stops.
  */
 @Timeout(120)
 class AmpFlowIT {
@@ -94,14 +94,22 @@ class AmpFlowIT {
   }
 
   @Test
-  void aSilentAmpIsStoppedAfterTheIdleTimeout() throws Exception {
+  void aSilentAmpIsStoppedAfterTheIdleTimeoutAndTheSessionGoesOn() throws Exception {
     daemon.post("/v1/sessions/a4", "{\"agent\":\"amp\"}");
     long start = System.nanoTime();
     daemon.post("/v1/sessions/a4/messages", "{\"message\":\"hang\"}");
-    JsonNode events = await("a4", Launcher.ofType("session.ended"));
+    JsonNode events = await("a4", Launcher.ofType("error"));
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertThat(events.get(events.size() - 2).get("data").get("message").asText())
-        .startsWith("Amp wrote nothing for 2 s; the turn was stopped");
+    JsonNode error = events.findParents("type").stream().filter(e -> e.get("type").asText().equals("error"))
+        .findFirst().orElseThrow();
+    assertThat(error.get("data").get("message").asText()).isEqualTo("Amp wrote nothing for 2 s; the turn was stopped");
     assertThat(seconds).isBetween(1.5, 15.0);
+
+    int before = events.size();
+    daemon.post("/v1/sessions/a4/messages", "{\"message\":\"Greet me\"}");
+    events = await("a4", e -> e.get("sequence").asInt() > before && e.get("data").toString().contains("turn.completed")
+        && e.get("type").asText().equals("item.completed"));
+    assertThat(Launcher.types(events)).doesNotContain("session.ended");
+    assertThat(Launcher.types(events).stream().filter("error"::equals)).hasSize(1);
   }
 }

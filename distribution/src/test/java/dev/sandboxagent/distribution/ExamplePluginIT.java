@@ -74,7 +74,8 @@ class ExamplePluginIT {
       assertThat(Launcher.json(install).get("source").asText()).isEqualTo("plugin echo-agent");
       assertThat(tmp.resolve("install/echo-agent")).isExecutable();
 
-      assertThat(daemon.post("/v1/sessions/e1", "{\"agent\":\"echo\"}").statusCode()).isEqualTo(200);
+      HttpResponse<String> created = daemon.post("/v1/sessions/e1", "{\"agent\":\"echo\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
       assertThat(daemon.post("/v1/sessions/e1/messages", "{\"message\":\"hello \\\"plugin\\\"\"}").statusCode())
           .isEqualTo(204);
       JsonNode reply = daemon.awaitEvent("e1", 0, e -> Launcher.ofType("item.completed").test(e)

@@ -20,6 +20,15 @@ public interface EventTranslator {
   List<AgentEvent> translate(String line);
 
   /**
+   * Called once by the host-driven loop of {@link SessionContext#startAgentProcess}, before any of
+   * the process's output, with the process being translated: a translator wrapped by its session to
+   * answer the agent's requests or to stop it keeps the handle here. The default does nothing.
+   *
+   * @since 1.1
+   */
+  default void started(AgentProcess process) {}
+
+  /**
    * Reads one line the agent wrote to stderr, for agents that report something there (a login
    * prompt, say), and returns the events it yields. Called only by the host-driven loop of {@link
    * SessionContext#startAgentProcess}, on the same thread as {@link #translate}. The default yields

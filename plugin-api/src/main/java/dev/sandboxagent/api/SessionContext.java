@@ -1,8 +1,12 @@
 package dev.sandboxagent.api;
 
+import dev.sandboxagent.api.event.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * What the host gives a session: its settings, its event sink and the host-owned resources a
@@ -36,6 +40,18 @@ public interface SessionContext {
     return null;
   }
 
+  /**
+   * The agent's own session id as the host knows it now: the latest one recorded on the session's
+   * events (or returned by {@link AgentSession#nativeSessionId()}), else {@link
+   * #resumeNativeSessionId()}; null when none is known yet. A plugin that starts its agent again
+   * (after a crash, say) continues this conversation rather than tracking the id itself.
+   *
+   * @since 1.1
+   */
+  default String nativeSessionId() {
+    return resumeNativeSessionId();
+  }
+
   /** Where the session's events go. */
   EventSink events();
 
@@ -48,8 +64,91 @@ public interface SessionContext {
   void runInBackground(String name, Runnable task);
 
   /**
+   * Starts the agent's process for this session and drives it: the host decodes its stdout into
+   * lines, hands each to {@code translator} ({@link EventTranslator#translate}; stderr lines to
+   * {@link EventTranslator#translateStderr}) and records each result as one batch (a batch ending
+   * with {@code session.ended} ends the session, as {@link EventSink#end} does). When the process
+   * has exited and its output is drained, {@link EventTranslator#finish} closes what is open. The
+   * translator is called on one host thread, never concurrently, first with {@link
+   * EventTranslator#started} and the process handle, then with the output.
+   *
+   * <p>The host applies the same fault rules to every agent:
+   *
+   * <ul>
+   *   <li>A process that exits with status 0 while a turn is open (a message was sent and no
+   *       {@code turn.completed}, {@code session.idle} or, for agents whose assistant message ends
+   *       the turn, no assistant message has come since) ends the turn with an {@code error} of code
+   *       {@code process_exit} carrying its stderr tail. A failed exit is the translator's to
+   *       report (its {@code finish}); it ends the turn too.
+   *   <li>A turn that yields nothing (no event, no line on stdout or stderr) for the agent's idle
+   *       timeout ({@link AgentDescriptor#idleTimeout()}), while no question or permission awaits
+   *       the user, ends with an {@code error} of code {@code idle_timeout}; the host stops the
+   *       session's agent processes (their {@code finish} then records neither an {@code error} nor
+   *       a {@code session.ended}: the session goes on) and calls {@link AgentSession#interruptTurn}.
+   *   <li>A descendant that keeps stdout open after the process has exited does not hold the
+   *       session: the exit is reported all the same and the descendant is stopped.
+   * </ul>
+   *
+   * Processes still running when the session is closed are stopped.
+   *
+   * @throws AgentException of kind {@link AgentException.Kind#NOT_INSTALLED} when the program cannot
+   *     be started
+   * <p>The default, for contexts other than the host's (a plugin's own test doubles), drives the
+   * process through {@link #startProcess} and {@link #events()} without the fault rules.
+   *
+   * @since 1.1
+   */
+  default AgentProcess startAgentProcess(ProcessSpec spec, EventTranslator translator) {
+    CountDownLatch ready = new CountDownLatch(1);
+    Object order = new Object();
+    AgentProcess process = startProcess(spec, new ProcessListener() {
+      @Override
+      public void stdout(String line) {
+        deliver(() -> translator.translate(line));
+      }
+
+      @Override
+      public void stderr(String line) {
+        deliver(() -> translator.translateStderr(line));
+      }
+
+      @Override
+      public void exited(ExitStatus status) {
+        deliver(() -> translator.finish(status));
+      }
+
+      private void deliver(Supplier<List<AgentEvent>> call) {
+        try {
+          ready.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        synchronized (order) {
+          List<AgentEvent> batch = call.get();
+          if (batch.isEmpty()) {
+            return;
+          }
+          if (batch.get(batch.size() - 1).type() == EventType.SESSION_ENDED) {
+            events().end(batch);
+          } else {
+            events().emit(batch);
+          }
+        }
+      }
+    });
+    try {
+      translator.started(process);
+    } finally {
+      ready.countDown();
+    }
+    return process;
+  }
+
+  /**
    * Starts a process owned by the host for this session (see {@link AgentProcess}); its output
-   * goes to {@code listener}. Processes still running when the session is closed are stopped.
+   * goes to {@code listener}. Prefer {@link #startAgentProcess}, which also applies the fault rules,
+   * unless the process is not the agent itself (a helper the plugin talks to in its own protocol). Processes still running when the session is closed are stopped.
    *
    * @throws AgentException of kind {@link AgentException.Kind#NOT_INSTALLED} when the program cannot
    *     be started

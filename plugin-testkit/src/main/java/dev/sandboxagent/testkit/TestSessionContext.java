@@ -131,6 +131,18 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
     return null;
   }
 
+  /** The latest native session id on an emitted event, as the host reports it; else null. */
+  @Override
+  public String nativeSessionId() {
+    String id = null;
+    for (AgentEvent event : events) {
+      if (event.nativeSessionId() != null) {
+        id = event.nativeSessionId();
+      }
+    }
+    return id;
+  }
+
   @Override
   public EventSink events() {
     return this;

@@ -5,43 +5,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.AgentSession;
-import dev.sandboxagent.api.ExitStatus;
-import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One echo-agent process per session, started by the host ({@link SessionContext#startProcess}) so
- * that the host owns it: it is stopped with the session, and the daemon never leaves it behind.
- * Every stdout line goes through the session's {@link EchoTranslator}.
+ * One echo-agent process per session, started and driven by the host ({@link
+ * SessionContext#startAgentProcess}): the host feeds every stdout line to the session's {@link
+ * EchoTranslator} and records what it returns, applies its fault rules (a silent turn, an exit in the
+ * middle of one), and stops the process with the session.
  */
 final class EchoSession implements AgentSession {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final SessionContext context;
-  private final EchoTranslator translator = new EchoTranslator();
   private final AgentProcess process;
 
   private EchoSession(SessionContext context) {
-    this.context = context;
     if (context.binary() == null) {
       throw new AgentException(AgentException.Kind.NOT_INSTALLED, "echo-agent is not installed");
     }
-    this.process = context.startProcess(ProcessSpec.of(List.of(context.binary().toString())), new ProcessListener() {
-      @Override
-      public void stdout(String line) {
-        context.events().emit(translator.translate(line));
-      }
-
-      @Override
-      public void exited(ExitStatus status) {
-        // A crash ends the session with the program's own words; a clean exit just closes it.
-        context.events().end(translator.finish(status));
-      }
-    });
+    this.process = context.startAgentProcess(ProcessSpec.of(List.of(context.binary().toString())),
+        new EchoTranslator());
   }
 
   static EchoSession start(SessionContext context) {

@@ -2,15 +2,11 @@ package dev.sandboxagent.host.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sandboxagent.api.event.ContentPart;
-import dev.sandboxagent.api.event.EventData;
-import dev.sandboxagent.api.event.ItemKind;
-import dev.sandboxagent.api.event.ItemRole;
-import dev.sandboxagent.api.event.UniversalItem;
 import dev.sandboxagent.host.session.RecordedEvent;
 import dev.sandboxagent.host.session.Session;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.session.SessionSettings;
+import dev.sandboxagent.host.session.TurnRule;
 import dev.sandboxagent.host.tenant.Tenant;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -82,31 +78,8 @@ final class SessionsService {
     Tenant tenant = AuthFilter.tenant(req);
     Session session = sessions.get(tenant, sessionId(req));
     long from = sessions.startTurn(tenant, session.id(), message);
-    boolean assistantEnds = session.agent().adapter().assistantMessageEndsTurn();
-    sse.turn(res, session.log(), from, includeRaw, e -> endsTurn(e, assistantEnds));
-  }
-
-  /** The terminal-event rule of the one-turn stream. */
-  static boolean endsTurn(RecordedEvent recorded, boolean assistantMessageEnds) {
-    EventData data = recorded.event().data();
-    return switch (data) {
-      case EventData.SessionEnded e -> true;
-      case EventData.Error e -> true;
-      case EventData.AgentUnparsed e -> true;
-      case EventData.PermissionRequested e -> true;
-      case EventData.QuestionRequested e -> true;
-      case EventData.ItemCompleted c -> completesTurn(c.item(), assistantMessageEnds);
-      default -> false;
-    };
-  }
-
-  private static boolean completesTurn(UniversalItem item, boolean assistantMessageEnds) {
-    if (item.kind() == ItemKind.STATUS) {
-      Optional<ContentPart.Status> status = item.content().stream()
-          .filter(ContentPart.Status.class::isInstance).map(ContentPart.Status.class::cast).findFirst();
-      return status.map(s -> s.label().equals("turn.completed") || s.label().equals("session.idle")).orElse(false);
-    }
-    return item.kind() == ItemKind.MESSAGE && item.role() == ItemRole.ASSISTANT && assistantMessageEnds;
+    TurnRule rule = session.turnRule();
+    sse.turn(res, session.log(), from, includeRaw, e -> rule.endsStream(e.event().data()));
   }
 
   void terminate(ServerRequest req, ServerResponse res) {

@@ -8,13 +8,17 @@ import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.EventSink;
+import dev.sandboxagent.api.EventTranslator;
+import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
+import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.ProcessScope;
@@ -24,6 +28,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +57,9 @@ public final class Session {
   private final ReentrantLock recordLock = new ReentrantLock();
   private final ReentrantLock commandLock = new ReentrantLock();
   private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
+  private final Set<AgentOutput> agentProcesses = ConcurrentHashMap.newKeySet();
+  private final TurnRule turnRule;
+  private final TurnWatch turns;
   private final ProcessSupervisor supervisor;
   private final ProcessScope processes;
   private final Context context;
@@ -71,9 +80,16 @@ public final class Session {
     this.codec = codec;
     this.clock = clock;
     this.normalizer = new Normalizer(
-        !agent.descriptor().has(dev.sandboxagent.api.Capability.ITEM_STARTED),
+        !agent.descriptor().has(Capability.ITEM_STARTED),
         agent.descriptor().resumable(),
         null);
+    this.turnRule = new TurnRule(agent.adapter().assistantMessageEndsTurn());
+    // An agent inside the daemon cannot hang outside it: only agent programs are watched. The
+    // timeout is the agent's, unless the daemon's environment or the tenant's sets another.
+    Map<String, String> variables = new HashMap<>(System.getenv());
+    variables.putAll(environment);
+    this.turns = new TurnWatch(agent.descriptor().builtin() ? null
+        : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(), variables));
     this.context = new Context(binary, workingDirectory, Map.copyOf(environment));
     this.supervisor = requireNonNull(supervisor, "supervisor is null");
     this.processes = supervisor.newScope();
@@ -116,6 +132,92 @@ public final class Session {
 
   ReentrantLock commandLock() {
     return commandLock;
+  }
+
+  /** When the session's turns end. */
+  public TurnRule turnRule() {
+    return turnRule;
+  }
+
+  TurnWatch turns() {
+    return turns;
+  }
+
+  /**
+   * Notes that a message is being handed to the agent: a turn opens, watched for idleness. Called
+   * holding the command lock, before the agent's {@code send}; {@link #turnAbandoned} undoes it when
+   * the message could not be handed over.
+   */
+  void turnOpening() {
+    if (turns.opening(agentProcesses)) {
+      context.runInBackground("turn-watch", this::watchTurns);
+    }
+  }
+
+  /** The message of the last {@link #turnOpening} was not handed over. */
+  void turnAbandoned() {
+    turns.abandoned(agentProcesses);
+  }
+
+  private void watchTurns() {
+    try {
+      if (!turns.awaitIdle(() -> !pendingQuestions().isEmpty() || !pendingPermissions().isEmpty())) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      turns.stopped();
+      return;
+    }
+    if (closed) {
+      return;
+    }
+    record(List.of(AgentEvent.synthetic(new EventData.Error(agent.descriptor().displayName() + " wrote nothing for "
+        + turns.describeTimeout() + "; the turn was stopped", "idle_timeout", null))));
+    turns.reset();
+    for (AgentOutput process : agentProcesses) {
+      process.silence();
+    }
+    commandLock.lock();
+    try {
+      AgentSession h = handle;
+      if (h != null && !closed) {
+        h.interruptTurn();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "interrupting the turn of session " + id + " failed", e);
+    } finally {
+      commandLock.unlock();
+    }
+  }
+
+  /** Records a batch an agent process's translator produced, ending the session at a session.ended. */
+  void recordFrom(AgentOutput process, List<AgentEvent> batch) {
+    if (batch.isEmpty() || closed) {
+      return;
+    }
+    if (batch.get(batch.size() - 1).type() == EventType.SESSION_ENDED) {
+      context.end(batch);
+    } else {
+      turns.recorded(recordCounting(batch), process);
+    }
+  }
+
+  /**
+   * An agent process has exited and its last events are recorded: the turns it served and did not
+   * end end now, with an error if it exited with status 0 (a failure is its translator's to report).
+   */
+  void agentExited(AgentOutput process, ExitStatus status, boolean stoppedForIdleness) {
+    agentProcesses.remove(process);
+    int remaining = turns.release(process);
+    if (remaining == 0 || stoppedForIdleness || closed || !status.success()) {
+      return;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("exitCode", status.exitCode());
+    details.put("stderr", status.stderrTail());
+    String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
+    record(List.of(AgentEvent.synthetic(new EventData.Error(agent.descriptor().displayName()
+        + " exited with status 0 before the end of its turn" + tail, "process_exit", details))));
   }
 
   SessionJournal journal() {
@@ -207,14 +309,26 @@ public final class Session {
 
   /** Normalizes and records a batch; nothing is recorded once the session has ended. */
   void record(List<AgentEvent> batch) {
+    turns.recorded(recordCounting(batch), null);
+  }
+
+  /** Records a batch; returns how many of the recorded events end a turn. */
+  private int recordCounting(List<AgentEvent> batch) {
     recordLock.lock();
     try {
       if (ending != null) {
-        return;
+        return 0;
       }
       List<RecordedEvent> recorded = normalize(batch);
       log.append(recorded);
       journal.recorded(recorded, normalizer.nativeSessionId());
+      int closed = 0;
+      for (RecordedEvent event : recorded) {
+        if (turnRule.closesTurn(event.event().data())) {
+          closed++;
+        }
+      }
+      return closed;
     } finally {
       recordLock.unlock();
     }
@@ -331,6 +445,12 @@ public final class Session {
     }
 
     @Override
+    public String nativeSessionId() {
+      String known = Session.this.nativeSessionId();
+      return known != null ? known : resumeNativeSessionId;
+    }
+
+    @Override
     public EventSink events() {
       return this;
     }
@@ -402,6 +522,15 @@ public final class Session {
         throw new AgentException(AgentException.Kind.PROCESS_EXITED, "session " + id + " is closed");
       }
       return processes.start(spec, environment, workingDirectory, listener, agent.id() + "-" + id);
+    }
+
+    @Override
+    public AgentProcess startAgentProcess(ProcessSpec spec, EventTranslator translator) {
+      AgentOutput output = new AgentOutput(Session.this, translator);
+      AgentProcess started = startProcess(spec, output);
+      agentProcesses.add(output);
+      turns.started(output);
+      return output.ready(started);
     }
 
     @Override

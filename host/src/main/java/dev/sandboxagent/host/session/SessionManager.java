@@ -226,10 +226,16 @@ public final class SessionManager {
       if (session.handle() == null) {
         reopen(session);
       }
-      callAgent(session.agent(), () -> {
-        session.handle().send(message);
-        return null;
-      });
+      session.turnOpening();
+      try {
+        callAgent(session.agent(), () -> {
+          session.handle().send(message);
+          return null;
+        });
+      } catch (RuntimeException e) {
+        session.turnAbandoned();
+        throw e;
+      }
     } finally {
       session.commandLock().unlock();
     }

@@ -8,6 +8,7 @@ import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.api.SessionContext;
+import java.time.Duration;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -36,6 +37,8 @@ public class AmpAdapter implements AgentAdapter {
           .binaryName("amp")
           .builtin(false)
           .resumable(true)
+          // with no terminal Amp cannot wait for anything: two minutes of silence is a hang
+          .idleTimeout(Duration.ofSeconds(120))
           .build();
 
   @Override
@@ -66,6 +69,6 @@ public class AmpAdapter implements AgentAdapter {
   /** Starts nothing yet: each message starts its own process. */
   @Override
   public AgentSession open(SessionContext context) {
-    return new AmpSession(context, AmpSession.idleTimeout(System.getenv()));
+    return new AmpSession(context);
   }
 }

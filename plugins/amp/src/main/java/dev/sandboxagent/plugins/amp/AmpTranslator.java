@@ -32,8 +32,8 @@ import java.util.Map;
  * <p>A failed process ends the session: the last events are an {@code error} carrying Amp's own
  * message (its stderr tail) and a synthetic {@code session.ended}, so a client never waits on a turn
  * that cannot happen (no login, no service, an expired key). A process that exits with status 0
- * before its {@code result} (or {@code done}) ends the turn with an {@code error}; the session goes
- * on.
+ * before its {@code result} (or {@code done}) only has its open items failed: the host ends the turn
+ * with an {@code error} then, as for every agent.
  */
 public final class AmpTranslator implements EventTranslator {
 
@@ -240,15 +240,7 @@ public final class AmpTranslator implements EventTranslator {
       out.add(AgentEvent.synthetic(new EventData.Error(
           tail.isEmpty() ? "Amp exited with " + how : tail, "process_exit", details)));
       out.add(AgentEvent.synthetic(new EventData.SessionEnded(SessionEndReason.ERROR, TerminatedBy.AGENT)));
-    } else if (!ended) {
-      // Amp ends every turn with a result (or, in its older format, done): this one was cut short.
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("exitCode", status.exitCode());
-      details.put("stderr", status.stderrTail());
-      String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
-      out.add(AgentEvent.synthetic(new EventData.Error("Amp exited with status 0 before the end of its turn" + tail,
-          "process_exit", details)));
-    } else if (!sawResult) {
+    } else if (ended && !sawResult) {
       UniversalItem item = UniversalItem.of("amp_" + prefix + "turn", ItemKind.STATUS, ItemRole.SYSTEM,
           List.of(new ContentPart.Status("turn.completed", "{}")), ItemStatus.IN_PROGRESS);
       out.add(AgentEvent.synthetic(new EventData.ItemStarted(item)));

@@ -39,12 +39,8 @@ class AmpAdapterTest {
   }
 
   @Test
-  void idleTimeoutComesFromTheEnvironment() {
-    assertThat(AmpSession.idleTimeout(java.util.Map.of())).isEqualTo(java.time.Duration.ofSeconds(120));
-    assertThat(AmpSession.idleTimeout(java.util.Map.of(AmpSession.IDLE_TIMEOUT_VARIABLE, "1.5")))
-        .isEqualTo(java.time.Duration.ofMillis(1500));
-    assertThat(AmpSession.idleTimeout(java.util.Map.of(AmpSession.IDLE_TIMEOUT_VARIABLE, "soon")))
-        .isEqualTo(java.time.Duration.ofSeconds(120));
+  void aSilentTurnIsAHangAfterTwoMinutes() {
+    assertThat(new AmpAdapter().descriptor().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
   }
 
   @Test

@@ -14,86 +14,53 @@ import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
-import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
-import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalItem;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * One Claude Code session: a long-lived {@code claude -p} process in stream-json mode with the stdio
- * permission-prompt tool. Each message is one user line on stdin; the process is kept for later
- * turns, and when it has died (crash, or stopped between turns) the next message starts it again
- * with {@code --resume <session id>} so the conversation continues. Permission requests and
- * questions arrive as {@code control_request} lines and are answered with {@code control_response}
- * lines.
- *
- * <p>A turn is open from its user line to its {@code result}. The process exiting while a turn is
- * open, even with status 0, ends the turn with an {@code error}; so does a process that writes
- * nothing for the idle timeout while no permission or question awaits the user, and it is stopped
- * (the next message resumes the conversation in a new one).
+ * permission-prompt tool, driven by the host ({@link SessionContext#startAgentProcess}). Each
+ * message is one user line on stdin; the process is kept for later turns, and when it has died
+ * (crash, or stopped by the host for its silence) the next message starts it again with {@code
+ * --resume <session id>} so the conversation continues. Permission requests and questions arrive as
+ * {@code control_request} lines and are answered with {@code control_response} lines.
  */
 final class ClaudeSession implements AgentSession {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Native ids of the user messages the daemon records: {@code user_<n>}, unique in the process. */
-  private static final AtomicLong USER_MESSAGES = new AtomicLong();
-  /** Environment variable: seconds without output during a turn before the turn is stopped. */
-  static final String IDLE_TIMEOUT_VARIABLE = "SANDBOX_AGENT_CLAUDE_IDLE_TIMEOUT";
-  /** Longer than the longest tool call Claude Code allows (its Bash tool runs up to 10 minutes). */
-  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(660);
 
   private final SessionContext context;
   private final Function<String, EventTranslator> translators;
   private final Object lock = new Object();
-  private final Duration idleTimeout;
+  /** Native ids of the user messages the daemon records: unique in the session's life. */
+  private final String userIds;
+  private int userMessages;
   private AgentProcess process;
-  private Listener listener;
-  private EventTranslator translator;
-  private volatile String nativeSessionId;
   private final Map<String, JsonNode> pendingRequests = new LinkedHashMap<>();
   private int initCounter;
-  // Turns sent and not yet ended, the last output of the process and whether a watch runs: guarded by lock.
-  private int openTurns;
-  private long lastOutput;
-  private boolean watching;
   private volatile boolean closed;
 
   /**
    * @param translators makes the translator of each process from an id prefix unique within the
    *     session
-   * @param idleTimeout how long a turn may go without output before it is stopped
    */
-  ClaudeSession(SessionContext context, Function<String, EventTranslator> translators, Duration idleTimeout) {
+  ClaudeSession(SessionContext context, Function<String, EventTranslator> translators) {
     this.context = context;
     this.translators = translators;
-    this.idleTimeout = idleTimeout;
-    // A session reopened after a restart continues Claude's own session with --resume.
-    this.nativeSessionId = context.resumeNativeSessionId();
-  }
-
-  /** The idle timeout set by {@link #IDLE_TIMEOUT_VARIABLE} (seconds), else the default. */
-  static Duration idleTimeout(Map<String, String> env) {
-    try {
-      String value = env.get(IDLE_TIMEOUT_VARIABLE);
-      return value == null ? DEFAULT_IDLE_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
-    } catch (NumberFormatException e) {
-      return DEFAULT_IDLE_TIMEOUT;
-    }
+    this.userIds = "user_" + Long.toString(context.clock().millis(), 36) + "_";
   }
 
   @Override
@@ -106,15 +73,21 @@ final class ClaudeSession implements AgentSession {
     synchronized (lock) {
       ensureProcess();
       process.writeLine(userLine(message));
-      openTurns++;
-      lastOutput = System.nanoTime();
-      watch();
       // Claude does not echo the user's message: the daemon records it, as clients expect.
-      UniversalItem item = UniversalItem.of("user_" + USER_MESSAGES.incrementAndGet(), ItemKind.MESSAGE, ItemRole.USER,
+      UniversalItem item = UniversalItem.of(userIds + (++userMessages), ItemKind.MESSAGE, ItemRole.USER,
           List.of(new ContentPart.Text(message)), ItemStatus.IN_PROGRESS);
       context.events().emit(List.of(
           AgentEvent.synthetic(new EventData.ItemStarted(item)),
           AgentEvent.synthetic(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED)))));
+    }
+  }
+
+  /** The host stopped the process for its silence: the next message starts a new one. */
+  @Override
+  public void interruptTurn() {
+    synchronized (lock) {
+      process = null;
+      pendingRequests.clear();
     }
   }
 
@@ -168,138 +141,29 @@ final class ClaudeSession implements AgentSession {
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
-    if (process != null && process.isAlive() && !listener.silenced) {
+    if (process != null && process.isAlive()) {
       return;
     }
     Path binary = context.binary();
     if (binary == null) {
       throw new AgentException(AgentException.Kind.NOT_INSTALLED, "claude is not installed");
     }
-    translator = translators.apply(initCounter == 0 ? "" : "p" + (initCounter + 1) + "_");
+    EventTranslator translator = translators.apply(initCounter == 0 ? "" : "p" + (initCounter + 1) + "_");
     pendingRequests.clear();
-    listener = new Listener(translator);
-    process = context.startProcess(new ProcessSpec(command(binary, nativeSessionId), environment(), null), listener);
+    process = context.startAgentProcess(new ProcessSpec(command(binary, context.nativeSessionId()), environment(), null),
+        new EventTranslator() {
+          @Override
+          public List<AgentEvent> translate(String line) {
+            rememberRequest(line);
+            return translator.translate(line);
+          }
+
+          @Override
+          public List<AgentEvent> finish(ExitStatus status) {
+            return translator.finish(status);
+          }
+        });
     process.writeLine(initializeLine("init_" + (++initCounter)));
-  }
-
-  private final class Listener implements ProcessListener {
-    private final EventTranslator translator;
-    /** Set when the process was stopped for its silence, which has been reported already. */
-    volatile boolean silenced;
-
-    Listener(EventTranslator translator) {
-      this.translator = translator;
-    }
-
-    @Override
-    public void stdout(String line) {
-      rememberRequest(line);
-      List<AgentEvent> events = translator.translate(line);
-      synchronized (lock) {
-        if (listener == this) {
-          lastOutput = System.nanoTime();
-          if (events.stream().anyMatch(ClaudeSession::endsTurn)) {
-            openTurns = Math.max(0, openTurns - 1);
-          }
-        }
-      }
-      emit(events);
-    }
-
-    @Override
-    public void exited(ExitStatus status) {
-      List<AgentEvent> events = new ArrayList<>();
-      synchronized (lock) {
-        boolean current = listener == this;
-        if (!closed) {
-          events.addAll(translator.finish(status));
-          if (silenced) {
-            events.removeIf(e -> e.type() == EventType.ERROR);
-          } else if (current && openTurns > 0 && status.success()) {
-            events.add(midTurnExit(status));
-          }
-        }
-        if (current) {
-          pendingRequests.clear();
-          openTurns = 0;
-        }
-      }
-      emit(events);
-    }
-  }
-
-  /** Whether an event is the end of a turn: the {@code turn.completed} status item of a result. */
-  private static boolean endsTurn(AgentEvent event) {
-    return event.data() instanceof EventData.ItemCompleted completed && completed.item().kind() == ItemKind.STATUS
-        && completed.item().content().stream().anyMatch(
-            p -> p instanceof ContentPart.Status status && status.label().equals("turn.completed"));
-  }
-
-  private AgentEvent midTurnExit(ExitStatus status) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("exitCode", status.exitCode());
-    details.put("stderr", status.stderrTail());
-    String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
-    return stamp(AgentEvent.synthetic(new EventData.Error(
-        "Claude Code exited with status 0 before the end of its turn" + tail, "process_exit", details)));
-  }
-
-  private AgentEvent stamp(AgentEvent event) {
-    String id = nativeSessionId;
-    return id == null ? event : event.withNativeSessionId(id);
-  }
-
-  /** Watches the open turns on a host thread unless they are watched already (holding lock). */
-  private void watch() {
-    if (!watching) {
-      watching = true;
-      context.runInBackground("claude-turn-watch", this::watchTurns);
-    }
-  }
-
-  private void watchTurns() {
-    AgentProcess silent;
-    try {
-      while (true) {
-        long wait;
-        synchronized (lock) {
-          long idle = System.nanoTime() - lastOutput;
-          if (closed || openTurns == 0) {
-            watching = false;
-            return;
-          }
-          if (pendingRequests.isEmpty() && idle >= idleTimeout.toNanos()) {
-            watching = false;
-            openTurns = 0;
-            listener.silenced = true;
-            silent = process;
-            break;
-          }
-          wait = pendingRequests.isEmpty() ? idleTimeout.toNanos() - idle : idleTimeout.toNanos();
-        }
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-    } catch (InterruptedException e) {
-      synchronized (lock) {
-        watching = false;
-      }
-      Thread.currentThread().interrupt();
-      return;
-    }
-    emit(List.of(stamp(AgentEvent.synthetic(new EventData.Error("Claude Code wrote nothing for "
-        + idleTimeout.toSeconds() + " s; the turn was stopped", "idle_timeout", null)))));
-    silent.stop();
-  }
-
-  private void emit(List<AgentEvent> events) {
-    for (AgentEvent event : events) {
-      if (event.nativeSessionId() != null) {
-        nativeSessionId = event.nativeSessionId();
-      }
-    }
-    if (!events.isEmpty()) {
-      context.events().emit(events);
-    }
   }
 
   /** Keeps each {@code can_use_tool} request's input: an "allow" must send it back. */
@@ -323,7 +187,7 @@ final class ClaudeSession implements AgentSession {
           }
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // not JSON: the translator reports it
     }
   }
@@ -401,7 +265,6 @@ final class ClaudeSession implements AgentSession {
     body.set("response", response);
     process.writeLine(line.toString());
     pendingRequests.remove(requestId);
-    lastOutput = System.nanoTime();
   }
 
   static String initializeLine(String requestId) {

@@ -88,8 +88,7 @@ public class CodexAdapter implements AgentAdapter {
   /** Starts the shared app-server if needed, then a thread for the session. */
   @Override
   public AgentSession open(SessionContext context) {
-    return CodexSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new CodexServer()),
-        CodexSession.idleTimeout(System.getenv()));
+    return CodexSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new CodexServer()));
   }
 
   @Override

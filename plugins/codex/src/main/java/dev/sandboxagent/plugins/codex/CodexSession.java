@@ -13,11 +13,8 @@ import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Codex session: a thread of the shared app-server. Messages are {@code turn/start} requests;
@@ -25,57 +22,37 @@ import java.util.concurrent.TimeUnit;
  * acceptForSession} or {@code decline}. When the server has been restarted since the session last
  * used it, the thread is resumed first.
  *
- * <p>The running turn is watched: its id (from the {@code turn/start} response or {@code
+ * <p>The running turn is followed: its id (from the {@code turn/start} response or {@code
  * turn/started}) is kept until {@code turn/completed}; terminating the session interrupts it
- * ({@code turn/interrupt}, which also ends the commands it runs), and a turn about which the server
- * sends nothing for the idle timeout, while no approval is awaited, ends with an {@code error} and
- * is interrupted.
+ * ({@code turn/interrupt}, which also ends the commands it runs), and so does the host when the
+ * turn has gone silent ({@link #interruptTurn}).
  */
 final class CodexSession implements AgentSession, CodexServer.Listener {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String PLAN_PREFIX = "Make a plan before acting.\n\n";
-  /** Environment variable: seconds without news of a running turn before it is interrupted. */
-  static final String IDLE_TIMEOUT_VARIABLE = "SANDBOX_AGENT_CODEX_IDLE_TIMEOUT";
-  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(660);
 
   private final SessionContext context;
   private final CodexServer server;
   private final String threadId;
   private final CodexTranslator translator;
-  private final Duration idleTimeout;
   private int generation;
   private volatile boolean closed;
   private final Object turnLock = new Object();
   // The running turn, guarded by turnLock.
   private boolean turnRunning;
   private String turnId;
-  private int pendingApprovals;
-  private long lastNews;
-  private boolean watching;
 
-  private CodexSession(SessionContext context, CodexServer server, String threadId, int generation,
-      Duration idleTimeout) {
+  private CodexSession(SessionContext context, CodexServer server, String threadId, int generation) {
     this.context = context;
     this.server = server;
     this.threadId = threadId;
     this.translator = new CodexTranslator(context.sessionId() + "_");
     this.generation = generation;
-    this.idleTimeout = idleTimeout;
-  }
-
-  /** The idle timeout set by {@link #IDLE_TIMEOUT_VARIABLE} (seconds), else the default. */
-  static Duration idleTimeout(Map<String, String> env) {
-    try {
-      String value = env.get(IDLE_TIMEOUT_VARIABLE);
-      return value == null ? DEFAULT_IDLE_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
-    } catch (NumberFormatException e) {
-      return DEFAULT_IDLE_TIMEOUT;
-    }
   }
 
   /** Starts the server if needed and a thread for the session. */
-  static CodexSession open(SessionContext context, CodexServer server, Duration idleTimeout) {
+  static CodexSession open(SessionContext context, CodexServer server) {
     server.ensure(context);
     ObjectNode params = JSON.createObjectNode();
     threadPolicy(context.permissionMode(), params);
@@ -88,7 +65,7 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     if (threadId == null) {
       throw new AgentException(AgentException.Kind.BAD_OUTPUT, "thread/start response missing thread id");
     }
-    CodexSession session = new CodexSession(context, server, threadId, server.generation(), idleTimeout);
+    CodexSession session = new CodexSession(context, server, threadId, server.generation());
     server.register(threadId, session);
     return session;
   }
@@ -147,9 +124,6 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     synchronized (turnLock) {
       turnRunning = true;
       turnId = null;
-      pendingApprovals = 0;
-      lastNews = System.nanoTime();
-      watch();
     }
     try {
       server.send("turn/start", params).whenComplete((result, error) -> {
@@ -191,49 +165,16 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     synchronized (turnLock) {
       turnRunning = false;
       turnId = null;
-      pendingApprovals = 0;
     }
   }
 
-  /** Watches the running turn on a host thread unless it is watched already (holding turnLock). */
-  private void watch() {
-    if (!watching) {
-      watching = true;
-      context.runInBackground("codex-turn-watch", this::watchTurn);
-    }
-  }
-
-  private void watchTurn() {
+  /** The turn went silent: the server interrupts it, and the session goes on. */
+  @Override
+  public void interruptTurn() {
     String stalled;
-    try {
-      while (true) {
-        long wait;
-        synchronized (turnLock) {
-          long idle = System.nanoTime() - lastNews;
-          if (closed || !turnRunning) {
-            watching = false;
-            return;
-          }
-          if (pendingApprovals == 0 && idle >= idleTimeout.toNanos()) {
-            watching = false;
-            stalled = turnId;
-            turnRunning = false;
-            turnId = null;
-            break;
-          }
-          wait = pendingApprovals > 0 ? idleTimeout.toNanos() : idleTimeout.toNanos() - idle;
-        }
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-    } catch (InterruptedException e) {
-      synchronized (turnLock) {
-        watching = false;
-      }
-      Thread.currentThread().interrupt();
-      return;
+    synchronized (turnLock) {
+      stalled = turnRunning ? turnId : null;
     }
-    context.events().emit(AgentEvent.synthetic(new EventData.Error("Codex sent nothing for "
-        + idleTimeout.toSeconds() + " s; the turn was interrupted", "idle_timeout", null)).withNativeSessionId(threadId));
     if (stalled != null) {
       interrupt(stalled);
     }
@@ -266,26 +207,17 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       case REJECT -> "decline";
     };
     server.respond(id, JSON.createObjectNode().put("decision", decision));
-    synchronized (turnLock) {
-      pendingApprovals = Math.max(0, pendingApprovals - 1);
-      lastNews = System.nanoTime();
-    }
   }
 
   @Override
   public void line(String line, JsonNode message) {
     String method = message.path("method").asText("");
     synchronized (turnLock) {
-      lastNews = System.nanoTime();
       if (method.equals("turn/started") && turnRunning) {
         turnId = message.path("params").path("turn").path("id").asText(turnId);
       } else if (method.equals("turn/completed")) {
         turnRunning = false;
         turnId = null;
-        pendingApprovals = 0;
-      } else if (message.has("id") && (method.endsWith("requestApproval") || method.endsWith("CommandApproval")
-          || method.endsWith("PatchApproval"))) {
-        pendingApprovals++;
       }
     }
     List<AgentEvent> events;
@@ -304,7 +236,6 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       inTurn = turnRunning;
       turnRunning = false;
       turnId = null;
-      pendingApprovals = 0;
     }
     List<AgentEvent> events;
     synchronized (translator) {

@@ -74,8 +74,7 @@ public class OpenCodeAdapter implements AgentAdapter {
   /** Starts the shared server if needed, then an OpenCode session for this one. */
   @Override
   public AgentSession open(SessionContext context) {
-    return OpenCodeSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new OpenCodeServer()),
-        OpenCodeSession.idleTimeout(System.getenv()));
+    return OpenCodeSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new OpenCodeServer()));
   }
 
   @Override

@@ -17,65 +17,42 @@ import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemKind;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An OpenCode session: a session of the shared server. Messages are {@code prompt_async} calls
  * (the turn's events arrive over the server's event stream and end with {@code session.idle});
- * permission and question replies go to their endpoints; terminating aborts the running turn.
- * A turn about which the server sends nothing for the idle timeout, while no permission or question
- * awaits the user, ends with an {@code error} and is aborted.
+ * permission and question replies go to their endpoints; terminating aborts the running turn, and
+ * so does the host when the turn has gone silent ({@link #interruptTurn}).
  */
 final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Environment variable: seconds without news of a running turn before it is aborted. */
-  static final String IDLE_TIMEOUT_VARIABLE = "SANDBOX_AGENT_OPENCODE_IDLE_TIMEOUT";
-  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(660);
 
   private final SessionContext context;
   private final OpenCodeServer server;
   private final String sessionId;
   private final OpenCodeTranslator translator;
-  private final Duration idleTimeout;
   private volatile boolean closed;
-  // The running turn, guarded by turnLock: running, the requests awaiting the user, its last news.
+  /** Whether a turn runs, which a server exit cuts short: guarded by turnLock. */
   private final Object turnLock = new Object();
   private boolean turnRunning;
-  private final Set<String> awaitingUser = new HashSet<>();
-  private long lastNews;
-  private boolean watching;
 
-  private OpenCodeSession(SessionContext context, OpenCodeServer server, String sessionId, Duration idleTimeout) {
+  private OpenCodeSession(SessionContext context, OpenCodeServer server, String sessionId) {
     this.context = context;
     this.server = server;
     this.sessionId = sessionId;
     this.translator = new OpenCodeTranslator(context.sessionId() + "_");
-    this.idleTimeout = idleTimeout;
   }
 
-  /** The idle timeout set by {@link #IDLE_TIMEOUT_VARIABLE} (seconds), else the default. */
-  static Duration idleTimeout(Map<String, String> env) {
-    try {
-      String value = env.get(IDLE_TIMEOUT_VARIABLE);
-      return value == null ? DEFAULT_IDLE_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
-    } catch (NumberFormatException e) {
-      return DEFAULT_IDLE_TIMEOUT;
-    }
-  }
-
-  static OpenCodeSession open(SessionContext context, OpenCodeServer server, Duration idleTimeout) {
+  static OpenCodeSession open(SessionContext context, OpenCodeServer server) {
     server.ensure(context);
     JsonNode created = server.call("POST", "/session", JSON.createObjectNode());
     String id = created == null ? null : created.path("id").asText(null);
     if (id == null) {
       throw new AgentException(AgentException.Kind.BAD_OUTPUT, "OpenCode session response missing id: " + created);
     }
-    OpenCodeSession session = new OpenCodeSession(context, server, id, idleTimeout);
+    OpenCodeSession session = new OpenCodeSession(context, server, id);
     server.register(id, session);
     return session;
   }
@@ -115,9 +92,6 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     server.ensure(context);
     synchronized (turnLock) {
       turnRunning = true;
-      awaitingUser.clear();
-      lastNews = System.nanoTime();
-      watch();
     }
     try {
       server.call("POST", "/session/" + sessionId + "/prompt_async",
@@ -133,42 +107,12 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     }
   }
 
-  /** Watches the running turn on a host thread unless it is watched already (holding turnLock). */
-  private void watch() {
-    if (!watching) {
-      watching = true;
-      context.runInBackground("opencode-turn-watch", this::watchTurn);
+  /** The turn went silent: the server stops it, and the session goes on. */
+  @Override
+  public void interruptTurn() {
+    synchronized (turnLock) {
+      turnRunning = false;
     }
-  }
-
-  private void watchTurn() {
-    try {
-      while (true) {
-        long wait;
-        synchronized (turnLock) {
-          long idle = System.nanoTime() - lastNews;
-          if (closed || !turnRunning) {
-            watching = false;
-            return;
-          }
-          if (awaitingUser.isEmpty() && idle >= idleTimeout.toNanos()) {
-            watching = false;
-            turnRunning = false;
-            break;
-          }
-          wait = awaitingUser.isEmpty() ? idleTimeout.toNanos() - idle : idleTimeout.toNanos();
-        }
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-    } catch (InterruptedException e) {
-      synchronized (turnLock) {
-        watching = false;
-      }
-      Thread.currentThread().interrupt();
-      return;
-    }
-    context.events().emit(AgentEvent.synthetic(new EventData.Error("OpenCode sent nothing for "
-        + idleTimeout.toSeconds() + " s; the turn was aborted", "idle_timeout", null)).withNativeSessionId(sessionId));
     abort();
   }
 
@@ -180,18 +124,10 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     }
   }
 
-  private void answered(String requestId) {
-    synchronized (turnLock) {
-      awaitingUser.remove(requestId);
-      lastNews = System.nanoTime();
-    }
-  }
-
   @Override
   public void replyPermission(PendingPermission permission, PermissionReply reply) {
     server.call("POST", "/permission/" + permission.permissionId() + "/reply",
         JSON.createObjectNode().put("reply", reply.wireName()));
-    answered(permission.permissionId());
   }
 
   @Override
@@ -199,13 +135,11 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     ObjectNode body = JSON.createObjectNode();
     body.set("answers", JSON.valueToTree(answers));
     server.call("POST", "/question/" + question.questionId() + "/reply", body);
-    answered(question.questionId());
   }
 
   @Override
   public void rejectQuestion(PendingQuestion question) {
     server.call("POST", "/question/" + question.questionId() + "/reject", JSON.createObjectNode());
-    answered(question.questionId());
   }
 
   @Override
@@ -215,16 +149,9 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
       events = translator.translate(json);
     }
     synchronized (turnLock) {
-      lastNews = System.nanoTime();
       for (AgentEvent event : events) {
-        switch (event.data()) {
-          case EventData.PermissionRequested p -> awaitingUser.add(p.permissionId());
-          case EventData.QuestionRequested q -> awaitingUser.add(q.questionId());
-          case EventData.ItemCompleted c when idle(c) -> {
-            turnRunning = false;
-            awaitingUser.clear();
-          }
-          default -> { }
+        if (event.data() instanceof EventData.ItemCompleted c && idle(c)) {
+          turnRunning = false;
         }
       }
     }
@@ -239,7 +166,6 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     synchronized (turnLock) {
       inTurn = turnRunning;
       turnRunning = false;
-      awaitingUser.clear();
     }
     List<AgentEvent> events;
     synchronized (translator) {
