@@ -13,10 +13,14 @@ import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.api.support.JsonRpcException;
+import dev.sandboxagent.api.support.JsonRpcMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +48,8 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
   private final String threadId;
   private final CodexTranslator translator;
   private final Duration idleTimeout;
+  /** The server's approval requests awaiting a reply, by their JSON id. */
+  private final Map<String, CompletableFuture<JsonNode>> approvals = new ConcurrentHashMap<>();
   private int generation;
   private volatile boolean closed;
   private final Object turnLock = new Object();
@@ -158,7 +164,7 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
           return;
         }
         Throwable cause = error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof CodexServer.ServerExited) {
+        if (CodexServer.serverExited(cause)) {
           return; // the session hears of it through serverExited
         }
         turnEnded();
@@ -265,7 +271,11 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       case ALWAYS -> "acceptForSession";
       case REJECT -> "decline";
     };
-    server.respond(id, JSON.createObjectNode().put("decision", decision));
+    CompletableFuture<JsonNode> answer = approvals.remove(id.toString());
+    if (answer == null) {
+      throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the codex app-server is not running");
+    }
+    answer.complete(JSON.createObjectNode().put("decision", decision));
     synchronized (turnLock) {
       pendingApprovals = Math.max(0, pendingApprovals - 1);
       lastNews = System.nanoTime();
@@ -273,7 +283,29 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
   }
 
   @Override
-  public void line(String line, JsonNode message) {
+  public void notification(JsonRpcMessage notification) {
+    received(notification.line(), notification.message());
+  }
+
+  /**
+   * An approval request is answered when its permission is replied to; any other request (reported
+   * as unparsed) is refused at once rather than left waiting.
+   */
+  @Override
+  public CompletableFuture<JsonNode> request(JsonRpcMessage request) {
+    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    boolean approval = CodexTranslator.approvalKind(request.method()) != null;
+    if (approval) {
+      approvals.put(request.id().toString(), answer);
+    } else {
+      answer.completeExceptionally(new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND,
+          "unsupported request: " + request.method()));
+    }
+    received(request.line(), request.message());
+    return answer;
+  }
+
+  private void received(String line, JsonNode message) {
     String method = message.path("method").asText("");
     synchronized (turnLock) {
       lastNews = System.nanoTime();
@@ -299,6 +331,7 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
 
   @Override
   public void serverExited(ExitStatus status) {
+    approvals.clear(); // asked by a server that is gone
     boolean inTurn;
     synchronized (turnLock) {
       inTurn = turnRunning;
