@@ -272,8 +272,8 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       case REJECT -> "decline";
     };
     CompletableFuture<JsonNode> answer = approvals.remove(id.toString());
-    if (answer == null) {
-      throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the codex app-server is not running");
+    if (answer == null) { // answered already, or asked by a server that has exited since
+      throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the codex app-server no longer awaits this reply");
     }
     answer.complete(JSON.createObjectNode().put("decision", decision));
     synchronized (turnLock) {
