@@ -94,15 +94,15 @@ final class CodexServer {
           .name("the codex app-server")
           .jsonrpcMember(false)
           .requestTimeout(REQUEST_TIMEOUT)
-          .onOtherNotifications(this::notification)
-          .onOtherRequests(this::request)
+          .onOtherNotifications(this::route)
+          .onOtherRequests(this::routeRequest)
           .onUnparsed(line -> LOG.log(System.Logger.Level.WARNING, "codex app-server wrote a line that is not "
               + "JSON-RPC: {0}", line))
           .onExit(this::onExit)
           .build();
-      peer = started;
       process = started.start(listener -> context.startSharedProcess(
           new ProcessSpec(List.of(binary.toString(), "app-server"), env, null), listener));
+      peer = started;
       ObjectNode clientInfo = JSON.createObjectNode();
       clientInfo.putObject("clientInfo").put("name", "sandbox-agent").put("title", "sandbox-agent")
           .put("version", "0.1.0");
@@ -166,14 +166,14 @@ final class CodexServer {
     return cause instanceof AgentException e && e.kind() == AgentException.Kind.PROCESS_EXITED;
   }
 
-  private void notification(JsonRpcMessage notification) {
+  private void route(JsonRpcMessage notification) {
     Listener listener = listenerOf(notification);
     if (listener != null) {
       listener.notification(notification);
     }
   }
 
-  private CompletableFuture<JsonNode> request(JsonRpcMessage request) {
+  private CompletableFuture<JsonNode> routeRequest(JsonRpcMessage request) {
     Listener listener = listenerOf(request);
     if (listener == null) {
       // Nobody can answer it: say so instead of leaving the server waiting.
