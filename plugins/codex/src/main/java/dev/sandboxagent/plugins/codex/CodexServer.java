@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.ExitStatus;
-import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.support.JsonRpcException;
+import dev.sandboxagent.api.support.JsonRpcMessage;
+import dev.sandboxagent.api.support.JsonRpcPeer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,18 +21,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one {@code codex app-server} shared by every Codex session: JSON-RPC over its stdio (one
- * object per line, no {@code jsonrpc} member), requests with timeouts, notifications and server
- * requests routed to the session that owns their thread, unknown server requests answered with an
- * error rather than silence. Started on first use and again after a crash (the sessions that lost
- * it get an {@code error} and resume their thread on their next message).
+ * The one {@code codex app-server} shared by every Codex session: a {@link JsonRpcPeer} over its
+ * stdio (one object per line, no {@code jsonrpc} member) whose notifications and server requests
+ * are routed to the session that owns their thread; a server request about no known thread is
+ * answered with an error rather than silence. Started on first use and again after a crash (the
+ * sessions that lost it get an {@code error} and resume their thread on their next message).
  */
 final class CodexServer {
 
@@ -38,18 +39,20 @@ final class CodexServer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(CodexServer.class.getName());
 
-  /** What a session receives from the server. */
+  /** What a session receives from the server, on the server's output thread. */
   interface Listener {
-    /** A notification or server request about the listener's thread, raw and parsed. */
-    void line(String line, JsonNode message);
+    /** A notification about the listener's thread. */
+    void notification(JsonRpcMessage notification);
+
+    /** A server request about the listener's thread; the server gets the future's result. */
+    CompletableFuture<JsonNode> request(JsonRpcMessage request);
 
     void serverExited(ExitStatus status);
   }
 
   private final Object lock = new Object();
   private final Map<String, Listener> threads = new ConcurrentHashMap<>();
-  private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-  private final AtomicLong ids = new AtomicLong();
+  private volatile JsonRpcPeer peer;
   private volatile AgentProcess process;
   private volatile long startedAt;
   private int starts;
@@ -84,32 +87,32 @@ final class CodexServer {
       }
       Map<String, String> env = new LinkedHashMap<>();
       env.put("CODEX_HOME", codexHome(context).toString());
-      ids.set(0);
       generation++;
       starts++;
       startedAt = System.nanoTime();
-      process = context.startSharedProcess(new ProcessSpec(List.of(binary.toString(), "app-server"), env, null),
-          new ProcessListener() {
-            @Override
-            public void stdout(String line) {
-              onLine(line);
-            }
-
-            @Override
-            public void exited(ExitStatus status) {
-              onExit(status);
-            }
-          });
+      JsonRpcPeer started = JsonRpcPeer.builder()
+          .name("the codex app-server")
+          .jsonrpcMember(false)
+          .requestTimeout(REQUEST_TIMEOUT)
+          .onOtherNotifications(this::route)
+          .onOtherRequests(this::routeRequest)
+          .onUnparsed(line -> LOG.log(System.Logger.Level.WARNING, "codex app-server wrote a line that is not "
+              + "JSON-RPC: {0}", line))
+          .onExit(this::onExit)
+          .build();
+      process = started.start(listener -> context.startSharedProcess(
+          new ProcessSpec(List.of(binary.toString(), "app-server"), env, null), listener));
+      peer = started;
       ObjectNode clientInfo = JSON.createObjectNode();
       clientInfo.putObject("clientInfo").put("name", "sandbox-agent").put("title", "sandbox-agent")
           .put("version", "0.1.0");
       try {
         request("initialize", clientInfo);
+        started.notify("initialized", null);
       } catch (AgentException e) {
         process.stop();
         throw e;
       }
-      write(JSON.createObjectNode().put("method", "initialized"));
       failed = false;
     }
   }
@@ -128,23 +131,18 @@ final class CodexServer {
     return await(method, send(method, params));
   }
 
-  /** Sends a request; the future completes with its result or fails with its error. */
+  /**
+   * Sends a request; the future completes with its result or fails with its error (an {@link
+   * AgentException} of kind {@code PROCESS_EXITED} when the server exits first).
+   *
+   * @throws AgentException of kind {@code PROCESS_EXITED} when the server is not running
+   */
   CompletableFuture<JsonNode> send(String method, JsonNode params) {
-    long id = ids.incrementAndGet();
-    CompletableFuture<JsonNode> result = new CompletableFuture<>();
-    pending.put(id, result);
-    ObjectNode message = JSON.createObjectNode();
-    message.put("id", id);
-    message.put("method", method);
-    message.set("params", params);
-    try {
-      write(message);
-    } catch (AgentException e) {
-      pending.remove(id);
-      throw e;
+    JsonRpcPeer p = peer;
+    if (p == null) {
+      throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the codex app-server is not running");
     }
-    return result.orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, e) -> pending.remove(id));
+    return p.request(method, params);
   }
 
   static JsonNode await(String method, CompletableFuture<JsonNode> future) {
@@ -162,69 +160,34 @@ final class CodexServer {
     }
   }
 
-  /** Answers a request the server made. */
-  void respond(JsonNode id, JsonNode result) {
-    ObjectNode message = JSON.createObjectNode();
-    message.set("id", id);
-    message.set("result", result);
-    write(message);
+  /** Whether a failed request failed because the server exited (its sessions are told separately). */
+  static boolean serverExited(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof AgentException e && e.kind() == AgentException.Kind.PROCESS_EXITED;
   }
 
-  private void write(JsonNode message) {
-    AgentProcess p = process;
-    if (p == null || !p.isAlive()) {
-      throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the codex app-server is not running");
-    }
-    p.writeLine(message.toString());
-  }
-
-  private void onLine(String line) {
-    JsonNode message;
-    try {
-      message = JSON.readTree(line);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "codex app-server wrote a line that is not JSON: {0}", line);
-      return;
-    }
-    if (message == null || !message.isObject()) {
-      return;
-    }
-    boolean hasMethod = message.hasNonNull("method");
-    if (!hasMethod && message.has("id")) {
-      CompletableFuture<JsonNode> future = pending.get(message.path("id").asLong(-1));
-      if (future != null) {
-        if (message.has("error")) {
-          future.completeExceptionally(new IllegalStateException(message.get("error").path("message").asText(
-              message.get("error").toString())));
-        } else {
-          future.complete(message.path("result"));
-        }
-      }
-      return;
-    }
-    String thread = threadOf(message.path("params"));
-    Listener listener = thread == null ? null : threads.get(thread);
+  private void route(JsonRpcMessage notification) {
+    Listener listener = listenerOf(notification);
     if (listener != null) {
-      listener.line(line, message);
-    } else if (message.has("id") && hasMethod) {
-      // Nobody can answer it: say so instead of leaving the server waiting.
-      ObjectNode error = JSON.createObjectNode();
-      error.set("id", message.get("id"));
-      error.putObject("error").put("code", -32601).put("message", "unsupported request: "
-          + message.get("method").asText());
-      try {
-        write(error);
-      } catch (AgentException e) {
-        // the server is gone
-      }
+      listener.notification(notification);
     }
   }
 
-  private static String threadOf(JsonNode params) {
+  private CompletableFuture<JsonNode> routeRequest(JsonRpcMessage request) {
+    Listener listener = listenerOf(request);
+    if (listener == null) {
+      // Nobody can answer it: say so instead of leaving the server waiting.
+      throw new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND, "unsupported request: " + request.method());
+    }
+    return listener.request(request);
+  }
+
+  private Listener listenerOf(JsonRpcMessage message) {
+    JsonNode params = message.params();
     for (JsonNode candidate : List.of(params.path("threadId"), params.path("thread").path("id"),
         params.path("conversationId"))) {
       if (candidate.isTextual()) {
-        return candidate.asText();
+        return threads.get(candidate.asText());
       }
     }
     return null;
@@ -234,18 +197,8 @@ final class CodexServer {
     failed = true;
     lastError = "agent server exited with " + (status.exitCode() != null ? "status " + status.exitCode()
         : "signal " + status.signal()) + (status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip());
-    pending.values().forEach(f -> f.completeExceptionally(new ServerExited(lastError)));
     for (Listener listener : threads.values()) {
       listener.serverExited(status);
-    }
-  }
-
-  /** Why a request failed: the server went away (its sessions are told separately). */
-  static final class ServerExited extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ServerExited(String message) {
-      super(message);
     }
   }
 

@@ -13,8 +13,13 @@ import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.api.support.JsonRpcException;
+import dev.sandboxagent.api.support.JsonRpcMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Codex session: a thread of the shared app-server. Messages are {@code turn/start} requests;
@@ -36,6 +41,8 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
   private final CodexServer server;
   private final String threadId;
   private final CodexTranslator translator;
+  /** The server's approval requests awaiting a reply, by their JSON id. */
+  private final Map<String, CompletableFuture<JsonNode>> approvals = new ConcurrentHashMap<>();
   private int generation;
   private volatile boolean closed;
   private final Object turnLock = new Object();
@@ -132,7 +139,7 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
           return;
         }
         Throwable cause = error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof CodexServer.ServerExited) {
+        if (CodexServer.serverExited(cause)) {
           return; // the session hears of it through serverExited
         }
         turnEnded();
@@ -206,11 +213,37 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       case ALWAYS -> "acceptForSession";
       case REJECT -> "decline";
     };
-    server.respond(id, JSON.createObjectNode().put("decision", decision));
+    CompletableFuture<JsonNode> answer = approvals.remove(id.toString());
+    if (answer == null) { // answered already, or asked by a server that has exited since
+      throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the codex app-server no longer awaits this reply");
+    }
+    answer.complete(JSON.createObjectNode().put("decision", decision));
   }
 
   @Override
-  public void line(String line, JsonNode message) {
+  public void notification(JsonRpcMessage notification) {
+    received(notification.line(), notification.message());
+  }
+
+  /**
+   * An approval request is answered when its permission is replied to; any other request (reported
+   * as unparsed) is refused at once rather than left waiting.
+   */
+  @Override
+  public CompletableFuture<JsonNode> request(JsonRpcMessage request) {
+    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    boolean approval = CodexTranslator.approvalKind(request.method()) != null;
+    if (approval) {
+      approvals.put(request.id().toString(), answer);
+    } else {
+      answer.completeExceptionally(new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND,
+          "unsupported request: " + request.method()));
+    }
+    received(request.line(), request.message());
+    return answer;
+  }
+
+  private void received(String line, JsonNode message) {
     String method = message.path("method").asText("");
     synchronized (turnLock) {
       if (method.equals("turn/started") && turnRunning) {
@@ -231,6 +264,7 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
 
   @Override
   public void serverExited(ExitStatus status) {
+    approvals.clear(); // asked by a server that is gone
     boolean inTurn;
     synchronized (turnLock) {
       inTurn = turnRunning;

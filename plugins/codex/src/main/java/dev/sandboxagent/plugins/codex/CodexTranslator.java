@@ -156,12 +156,17 @@ public final class CodexTranslator implements EventTranslator {
     }
   }
 
-  private void serverRequest(String method, JsonNode id, JsonNode params, List<AgentEvent> out) {
-    String kind = switch (method) {
+  /** The kind of permission a server request asks for, or null for a request that asks for none. */
+  static String approvalKind(String method) {
+    return switch (method) {
       case "item/commandExecution/requestApproval", "execCommandApproval" -> "commandExecution";
       case "item/fileChange/requestApproval", "applyPatchApproval" -> "fileChange";
       default -> null;
     };
+  }
+
+  private void serverRequest(String method, JsonNode id, JsonNode params, List<AgentEvent> out) {
+    String kind = approvalKind(method);
     if (kind == null) {
       out.add(unparsed("unsupported Codex request: " + method, null));
       return;
