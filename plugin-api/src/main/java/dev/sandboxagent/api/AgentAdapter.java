@@ -29,6 +29,18 @@ public interface AgentAdapter extends ExtensionPoint {
   AgentSession open(SessionContext context);
 
   /**
+   * A translator for a new conversation, the one a fresh session's first process would use; null
+   * for agents whose output is not lines (a builtin agent). The host does not call it: it lets
+   * tests, such as the test kit's golden files, translate recordings of the agent's output exactly
+   * as a session would. The default is null.
+   *
+   * @since 1.1
+   */
+  default EventTranslator newTranslator() {
+    return null;
+  }
+
+  /**
    * Lists the agent modes for {@code GET /v1/agents/{agent}/modes}. Called on a request thread;
    * must not fail (fall back to {@link AgentDescriptor#modes()}). The default returns the
    * descriptor's modes.

@@ -10,9 +10,10 @@
  * of the daemon's. The host gives it to pf4j as the system version and refuses plugins whose
  * {@code Plugin-Requires} range excludes it; plugins declare a range such as
  * {@code >=1.0.0 & <2.0.0}. Within a major version the SPI only grows: new {@code default} methods
- * with safe fallbacks, new enum constants, new record types, new methods on host-implemented
- * interfaces. Nothing is removed and no signature changes; a record that gains a component keeps a
- * constructor with its old signature.
+ * with safe fallbacks (on host-implemented interfaces too, since a plugin's tests may implement
+ * them), new enum constants, new record types, new classes. Nothing is removed and no signature
+ * changes; a record that gains a component keeps a constructor with its old signature. The build
+ * checks this against the SPI 1.0.0 JAR.
  *
  * <h2>Ownership</h2>
  *

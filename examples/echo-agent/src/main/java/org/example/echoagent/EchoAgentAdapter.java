@@ -5,6 +5,7 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.SessionContext;
@@ -38,6 +39,12 @@ public class EchoAgentAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /** The translator a session uses for the program's output. */
+  @Override
+  public EventTranslator newTranslator() {
+    return new EchoTranslator();
   }
 
   /** A turn ends with the {@code turn.completed} status item, not with the assistant's message. */

@@ -4,6 +4,7 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
@@ -44,6 +45,12 @@ public class AmpAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /** The translator of a session's first turn, the first {@code amp} process. */
+  @Override
+  public EventTranslator newTranslator() {
+    return new AmpTranslator("t1_");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
@@ -47,6 +48,12 @@ public class ClaudeAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /** The translator of a session's first {@code claude} process, whose ids take no prefix. */
+  @Override
+  public EventTranslator newTranslator() {
+    return new StreamJsonTranslator("");
   }
 
   /**

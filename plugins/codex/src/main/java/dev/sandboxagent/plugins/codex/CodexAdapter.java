@@ -4,6 +4,7 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
@@ -57,6 +58,15 @@ public class CodexAdapter implements AgentAdapter {
   @Override
   public AgentDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /**
+   * A translator for one thread's notifications; a session's own translator prefixes its status
+   * item ids with its session id, which a translator made without a session has not.
+   */
+  @Override
+  public EventTranslator newTranslator() {
+    return new CodexTranslator("");
   }
 
   /**

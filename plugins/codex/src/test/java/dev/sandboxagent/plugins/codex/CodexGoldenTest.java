@@ -1,76 +1,15 @@
 package dev.sandboxagent.plugins.codex;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.event.ContentPart;
-import dev.sandboxagent.api.event.EventData;
-import dev.sandboxagent.api.event.EventType;
-import dev.sandboxagent.testkit.TranslatorHarness;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import dev.sandboxagent.testkit.GoldenFiles;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
 
 /** The recorded {@code codex app-server} streams: checked-in translations and the invariants. */
 class CodexGoldenTest {
 
-  private static final Path NATIVE = Path.of("src/test/resources/native");
-  private static final Path GOLDEN = Path.of("src/test/resources/golden");
-  private static final TranslatorHarness HARNESS = TranslatorHarness.of(() -> new CodexTranslator(""));
-
-  static List<String> fixtures() {
-    return TranslatorHarness.nativeFiles(NATIVE);
-  }
-
-  static boolean terminal(AgentEvent event) {
-    return TranslatorHarness.errorOrStatus("turn.completed").test(event);
-  }
-
-  @ParameterizedTest
-  @MethodSource("fixtures")
-  void translatesAsRecorded(String name) {
-    HARNESS.assertGolden(NATIVE.resolve(name), GOLDEN.resolve(name.replace(".jsonl", ".events.jsonl")));
-  }
-
-  @ParameterizedTest
-  @MethodSource("fixtures")
-  void keepsTheInvariants(String name) throws IOException {
-    byte[] input = Files.readAllBytes(NATIVE.resolve(name));
-    HARNESS.assertResplitInvariant(input);
-    HARNESS.assertGarbageInvariant(input);
-    HARNESS.assertCutInvariant(input, CodexGoldenTest::terminal);
-    List<AgentEvent> events = HARNESS.translate(input);
-    assertThat(events).last().matches(CodexGoldenTest::terminal);
-    assertThat(events).noneMatch(e -> e.type() == EventType.AGENT_UNPARSED);
-  }
-
-  @Test
-  void approvalsBecomePermissionRequestsKeyedByTheRpcId() throws IOException {
-    List<AgentEvent> events = HARNESS.translate(NATIVE.resolve("codex-app-server-approval.jsonl"));
-    EventData.PermissionRequested request = events.stream().map(AgentEvent::data)
-        .filter(EventData.PermissionRequested.class::isInstance).map(EventData.PermissionRequested.class::cast)
-        .findFirst().orElseThrow();
-    assertThat(request.permissionId()).isEqualTo("0");
-    assertThat(request.action()).isEqualTo("commandExecution");
-    assertThat(request.metadata().toString()).contains("\"codexRequestId\":0")
-        .contains("\"command\":\"/bin/bash -lc 'touch created-by-agent.txt'\"");
-  }
-
-  @Test
-  void errorNotificationsReachTheSession() {
-    CodexTranslator translator = new CodexTranslator("");
-    List<AgentEvent> events = translator.translate("{\"method\":\"error\",\"params\":{\"threadId\":\"t1\",\"turnId\":\"u1\","
-        + "\"error\":{\"message\":\"stream disconnected before completion\"},\"willRetry\":true}}");
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(((EventData.Error) e.data()).message()).isEqualTo("stream disconnected before completion");
-      assertThat(((EventData.Error) e.data()).code()).isEqualTo("retrying");
-      assertThat(e.nativeSessionId()).isEqualTo("t1");
-    });
-    assertThat(translator.translate("{\"method\":\"brand/new\",\"params\":{}}")).singleElement()
-        .satisfies(e -> assertThat(e.type()).isEqualTo(EventType.AGENT_UNPARSED));
+  @TestFactory
+  Stream<DynamicNode> goldenFiles() {
+    return GoldenFiles.forAdapter(new CodexAdapter()).tests();
   }
 }

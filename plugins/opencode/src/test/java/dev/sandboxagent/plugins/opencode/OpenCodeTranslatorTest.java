@@ -1,0 +1,52 @@
+package dev.sandboxagent.plugins.opencode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.event.ContentPart;
+import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.testkit.TranslatorHarness;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The translation of {@code opencode serve} events beyond the golden files. */
+class OpenCodeTranslatorTest {
+
+  private static final Path NATIVE = Path.of("src/test/resources/native");
+  private static final TranslatorHarness HARNESS = TranslatorHarness.of(() -> new OpenCodeTranslator(""));
+
+  @Test
+  void permissionsCarryOpenCodesRequest() throws IOException {
+    List<AgentEvent> events = HARNESS.translate(NATIVE.resolve("opencode-serve-permission.jsonl"));
+    EventData.PermissionRequested request = events.stream().map(AgentEvent::data)
+        .filter(EventData.PermissionRequested.class::isInstance).map(EventData.PermissionRequested.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(request.permissionId()).isEqualTo("per_205831815001FvKcx56S2d58C0");
+    assertThat(request.action()).isEqualTo("bash");
+    assertThat(request.metadata().toString()).contains("\"patterns\":[\"touch created-by-agent.txt\"]");
+  }
+
+  @Test
+  void theUsersOwnPromptIsAUserItem() throws IOException {
+    List<AgentEvent> events = HARNESS.translate(NATIVE.resolve("opencode-serve-tool.jsonl"));
+    assertThat(events).filteredOn(e -> e.data() instanceof EventData.ItemCompleted c
+            && c.item().role() == dev.sandboxagent.api.event.ItemRole.USER)
+        .extracting(e -> ((EventData.ItemCompleted) e.data()).item().content().get(0))
+        .containsExactly(new ContentPart.Text("Say hello."),
+            new ContentPart.Text("Run the shell command echo hi and tell me what it printed."));
+  }
+
+  @Test
+  void partsOfAnUnknownMessageAndSessionErrors() {
+    OpenCodeTranslator translator = new OpenCodeTranslator("");
+    List<AgentEvent> error = translator.translate("{\"type\":\"session.error\",\"properties\":{\"sessionID\":\"s\","
+        + "\"error\":{\"name\":\"ProviderAuthError\",\"data\":{\"message\":\"invalid api key\"}}}}");
+    assertThat(error).singleElement().satisfies(e ->
+        assertThat(((EventData.Error) e.data()).message()).isEqualTo("invalid api key"));
+    assertThat(translator.translate("{\"type\":\"brand.new\",\"properties\":{}}")).singleElement()
+        .satisfies(e -> assertThat(e.type()).isEqualTo(EventType.AGENT_UNPARSED));
+  }
+}
