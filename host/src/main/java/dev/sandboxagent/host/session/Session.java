@@ -3,25 +3,17 @@ package dev.sandboxagent.host.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.AgentException;
-import dev.sandboxagent.api.AgentProcess;
-import dev.sandboxagent.api.ProcessListener;
-import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
-import dev.sandboxagent.api.EventSink;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
-import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.plugin.LoadedAgent;
-import dev.sandboxagent.host.process.ProcessScope;
 import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
@@ -33,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -56,13 +46,9 @@ public final class Session {
   private final Normalizer normalizer;
   private final ReentrantLock recordLock = new ReentrantLock();
   private final ReentrantLock commandLock = new ReentrantLock();
-  private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
-  private final Set<AgentOutput> agentProcesses = ConcurrentHashMap.newKeySet();
   private final TurnRule turnRule;
   private final TurnWatch turns;
-  private final ProcessSupervisor supervisor;
-  private final ProcessScope processes;
-  private final Context context;
+  private final HostSessionContext context;
   private final SessionJournal journal;
   private volatile String resumeNativeSessionId;
   private long lastSequence;
@@ -90,9 +76,8 @@ public final class Session {
     variables.putAll(environment);
     this.turns = new TurnWatch(agent.descriptor().builtin() ? null
         : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(), variables));
-    this.context = new Context(binary, workingDirectory, Map.copyOf(environment));
-    this.supervisor = requireNonNull(supervisor, "supervisor is null");
-    this.processes = supervisor.newScope();
+    this.context = new HostSessionContext(this, binary, workingDirectory, Map.copyOf(environment),
+        requireNonNull(supervisor, "supervisor is null"));
     this.journal = requireNonNull(journal, "journal is null");
   }
 
@@ -116,6 +101,10 @@ public final class Session {
 
   public EventLog log() {
     return log;
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   SessionContext context() {
@@ -149,14 +138,14 @@ public final class Session {
    * the message could not be handed over.
    */
   void turnOpening() {
-    if (turns.opening(agentProcesses)) {
+    if (turns.opening(context.agentProcesses())) {
       context.runInBackground("turn-watch", this::watchTurns);
     }
   }
 
   /** The message of the last {@link #turnOpening} was not handed over. */
   void turnAbandoned() {
-    turns.abandoned(agentProcesses);
+    turns.abandoned(context.agentProcesses());
   }
 
   private void watchTurns() {
@@ -174,7 +163,7 @@ public final class Session {
     record(List.of(AgentEvent.synthetic(new EventData.Error(agent.descriptor().displayName() + " wrote nothing for "
         + turns.describeTimeout() + "; the turn was stopped", "idle_timeout", null))));
     turns.reset();
-    for (AgentOutput process : agentProcesses) {
+    for (AgentOutput process : context.agentProcesses()) {
       process.silence();
     }
     commandLock.lock();
@@ -196,7 +185,7 @@ public final class Session {
       return;
     }
     if (batch.get(batch.size() - 1).type() == EventType.SESSION_ENDED) {
-      context.end(batch);
+      endByAgent(batch);
     } else {
       turns.recorded(recordCounting(batch), process);
     }
@@ -207,7 +196,7 @@ public final class Session {
    * end end now, with an error if it exited with status 0 (a failure is its translator's to report).
    */
   void agentExited(AgentOutput process, ExitStatus status, boolean stoppedForIdleness) {
-    agentProcesses.remove(process);
+    context.agentProcesses().remove(process);
     int remaining = turns.release(process);
     if (remaining == 0 || stoppedForIdleness || closed || !status.success()) {
       return;
@@ -384,10 +373,7 @@ public final class Session {
       return;
     }
     closed = true;
-    for (Thread task : tasks) {
-      task.interrupt();
-    }
-    processes.stop();
+    context.stop();
     AgentSession h = handle;
     if (h != null) {
       try {
@@ -398,176 +384,41 @@ public final class Session {
     }
   }
 
+  /** Whether the session's agent has been stopped: nothing it emits is recorded any more. */
+  boolean closed() {
+    return closed;
+  }
+
+  /**
+   * Ends the session with {@code batch}, which the agent says it cannot go on after (its last event
+   * a {@code session.ended}): later messages are refused with the message of an {@code error} in it.
+   */
+  void endByAgent(List<AgentEvent> batch) {
+    if (closed) {
+      return;
+    }
+    EventData.SessionEnded ended = batch.isEmpty() ? null
+        : batch.get(batch.size() - 1).data() instanceof EventData.SessionEnded e ? e : null;
+    if (ended == null) {
+      throw new IllegalArgumentException("a session's last batch must end with session.ended");
+    }
+    String message = "the agent ended the session";
+    Integer exitCode = null;
+    for (AgentEvent event : batch) {
+      if (event.data() instanceof EventData.Error error) {
+        message = error.message();
+        if (error.details() instanceof Map<?, ?> details && details.get("exitCode") instanceof Integer code) {
+          exitCode = code;
+        }
+      }
+    }
+    if (end(new Ending(ended.reason(), ended.terminatedBy(), exitCode, message), batch)) {
+      close();
+    }
+  }
+
   /** Wakes every reader for good (daemon shutdown). */
   void closeLog() {
     log.close();
-  }
-
-  private final class Context implements SessionContext, EventSink {
-    private final Path binary;
-    private final Path workingDirectory;
-    private final Map<String, String> environment;
-
-    Context(Path binary, Path workingDirectory, Map<String, String> environment) {
-      this.binary = binary;
-      this.workingDirectory = workingDirectory;
-      this.environment = environment;
-    }
-
-    @Override
-    public String sessionId() {
-      return id;
-    }
-
-    @Override
-    public String agentMode() {
-      return settings.agentMode();
-    }
-
-    @Override
-    public PermissionMode permissionMode() {
-      return settings.permissionMode();
-    }
-
-    @Override
-    public String model() {
-      return settings.model();
-    }
-
-    @Override
-    public String variant() {
-      return settings.variant();
-    }
-
-    @Override
-    public String resumeNativeSessionId() {
-      return resumeNativeSessionId;
-    }
-
-    @Override
-    public String nativeSessionId() {
-      String known = Session.this.nativeSessionId();
-      return known != null ? known : resumeNativeSessionId;
-    }
-
-    @Override
-    public EventSink events() {
-      return this;
-    }
-
-    @Override
-    public void emit(List<AgentEvent> batch) {
-      if (!closed) {
-        record(batch);
-      }
-    }
-
-    @Override
-    public void end(List<AgentEvent> batch) {
-      if (closed) {
-        return;
-      }
-      EventData.SessionEnded ended = batch.isEmpty() ? null
-          : batch.get(batch.size() - 1).data() instanceof EventData.SessionEnded e ? e : null;
-      if (ended == null) {
-        throw new IllegalArgumentException("a session's last batch must end with session.ended");
-      }
-      // The agent cannot go on: later messages are refused with the reason.
-      if (Session.this.end(endingOf(ended, batch), batch)) {
-        close();
-      }
-    }
-
-    private Ending endingOf(EventData.SessionEnded ended, List<AgentEvent> batch) {
-      String message = "the agent ended the session";
-      Integer exitCode = null;
-      for (AgentEvent event : batch) {
-        if (event.data() instanceof EventData.Error error) {
-          message = error.message();
-          if (error.details() instanceof Map<?, ?> details && details.get("exitCode") instanceof Integer code) {
-            exitCode = code;
-          }
-        }
-      }
-      return new Ending(ended.reason(), ended.terminatedBy(), exitCode, message);
-    }
-
-    @Override
-    public void runInBackground(String name, Runnable task) {
-      if (closed) {
-        return;
-      }
-      Thread thread = Thread.ofVirtual().name("session-" + id + "-" + name).unstarted(() -> runTask(name, task));
-      tasks.add(thread);
-      thread.start();
-    }
-
-    private void runTask(String name, Runnable task) {
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        if (!closed) {
-          LOG.log(Level.ERROR, "task " + name + " of session " + id + " failed", e);
-          record(List.of(AgentEvent.synthetic(new EventData.Error(
-              "agent task failed: " + e, "task_failed", null))));
-        }
-      } finally {
-        tasks.remove(Thread.currentThread());
-      }
-    }
-
-    @Override
-    public AgentProcess startProcess(ProcessSpec spec, ProcessListener listener) {
-      if (closed) {
-        throw new AgentException(AgentException.Kind.PROCESS_EXITED, "session " + id + " is closed");
-      }
-      return processes.start(spec, environment, workingDirectory, listener, agent.id() + "-" + id);
-    }
-
-    @Override
-    public AgentProcess startAgentProcess(ProcessSpec spec, EventTranslator translator) {
-      AgentOutput output = new AgentOutput(Session.this, translator);
-      AgentProcess started = startProcess(spec, output);
-      agentProcesses.add(output);
-      turns.started(output);
-      return output.ready(started);
-    }
-
-    @Override
-    public AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener) {
-      String scope = tenant.scope();
-      return supervisor.shared().start(spec, environment, workingDirectory, listener,
-          agent.id() + "-shared" + (scope.isEmpty() ? "" : "-" + scope));
-    }
-
-    @Override
-    public String sharingScope() {
-      return tenant.scope();
-    }
-
-    @Override
-    public Path binary() {
-      return binary;
-    }
-
-    @Override
-    public Path workingDirectory() {
-      return workingDirectory;
-    }
-
-    @Override
-    public Map<String, String> environment() {
-      return environment;
-    }
-
-    @Override
-    public Clock clock() {
-      return clock;
-    }
-
-    @Override
-    public System.Logger logger() {
-      return System.getLogger("dev.sandboxagent.plugins." + agent.id());
-    }
   }
 }
