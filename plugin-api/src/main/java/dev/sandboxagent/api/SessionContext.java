@@ -165,6 +165,19 @@ public interface SessionContext {
   AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener);
 
   /**
+   * Runs {@code task} on a host-owned thread that belongs to the daemon rather than this session,
+   * for the background work of a server shared by sessions (its event subscription, say): it
+   * outlives the session and is interrupted when the daemon stops, so it must end promptly when
+   * interrupted. An exception escaping it is logged. The default runs it as {@link
+   * #runInBackground} does.
+   *
+   * @since 1.1
+   */
+  default void runShared(String name, Runnable task) {
+    runInBackground(name, task);
+  }
+
+  /**
    * The sharing scope of this session: sessions of different scopes must never share a process or
    * any other state (each tenant of a shared daemon has its own scope, with its own environment
    * and credentials). A plugin running a shared server keeps one per scope. "" without tenants.

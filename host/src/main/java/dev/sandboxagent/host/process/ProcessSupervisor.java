@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProcessSupervisor {
 
+  private static final System.Logger LOG = System.getLogger(ProcessSupervisor.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final String marker;
   private final AtomicLong scopes = new AtomicLong();
   private final Set<HostProcess> live = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> sharedTasks = ConcurrentHashMap.newKeySet();
   private final ProcessScope shared;
   private volatile boolean shutDown;
 
@@ -48,6 +50,35 @@ public final class ProcessSupervisor {
     return shared;
   }
 
+  /**
+   * Runs {@code task} on a thread of the daemon's shared scope, interrupted at {@link #shutdown}; an
+   * exception escaping it is logged.
+   */
+  public void runShared(String name, Runnable task) {
+    if (shutDown) {
+      return;
+    }
+    Thread thread = Thread.ofVirtual().name("shared-" + name).unstarted(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        LOG.log(System.Logger.Level.ERROR, "shared task " + name + " failed", e);
+      } finally {
+        sharedTasks.remove(Thread.currentThread());
+      }
+    });
+    sharedTasks.add(thread);
+    thread.start();
+    if (shutDown) {
+      thread.interrupt();
+    }
+  }
+
+  /** How many shared tasks are running (for tests and diagnostics). */
+  public int sharedTaskCount() {
+    return sharedTasks.size();
+  }
+
   void track(HostProcess process) {
     live.add(process);
   }
@@ -72,6 +103,7 @@ public final class ProcessSupervisor {
    */
   public void shutdown(Duration grace) {
     shutDown = true;
+    sharedTasks.forEach(Thread::interrupt);
     List<HostProcess> all = List.copyOf(live);
     all.forEach(HostProcess::stop);
     all.forEach(p -> p.stopAndWait(grace.plus(HostProcess.GRACE)));

@@ -162,6 +162,11 @@ final class HostSessionContext implements SessionContext, EventSink {
   }
 
   @Override
+  public void runShared(String name, Runnable task) {
+    supervisor.runShared(session.agent().id() + "-" + name, task);
+  }
+
+  @Override
   public String sharingScope() {
     return session.tenant().scope();
   }

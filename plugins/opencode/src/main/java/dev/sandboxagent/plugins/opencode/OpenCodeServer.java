@@ -129,7 +129,7 @@ final class OpenCodeServer {
         if (response.statusCode() / 100 == 2) {
           failed = false;
           lastError = null;
-          awaitQuietly(subscribe(base, started), SUBSCRIBE_TIMEOUT);
+          awaitQuietly(subscribe(context, base, started), SUBSCRIBE_TIMEOUT);
           return;
         }
       } catch (IOException e) {
@@ -149,11 +149,11 @@ final class OpenCodeServer {
   /**
    * One subscription for all sessions, reconnected while the server lives. The future completes
    * with the first event (the server's {@code server.connected}): events of a prompt sent before it
-   * would be lost.
+   * would be lost. It runs on a host thread of the daemon's shared scope, stopped with the daemon.
    */
-  private CompletableFuture<Void> subscribe(String base, AgentProcess owner) {
+  private CompletableFuture<Void> subscribe(SessionContext context, String base, AgentProcess owner) {
     CompletableFuture<Void> connected = new CompletableFuture<>();
-    Thread.ofVirtual().name("opencode-events").start(() -> {
+    context.runShared("opencode-events", () -> {
       while (owner.isAlive() && process == owner) {
         try {
           HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create(base + "/event"))
