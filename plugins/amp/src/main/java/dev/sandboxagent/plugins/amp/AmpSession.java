@@ -4,7 +4,6 @@ import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.AgentSession;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.ProcessSpec;
@@ -15,6 +14,7 @@ import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.support.ForwardingTranslator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,13 +150,14 @@ final class AmpSession implements AgentSession {
   }
 
   /** One turn's translation, with Amp's login prompt spotted on either stream. */
-  private static final class Turn implements EventTranslator {
+  private static final class Turn extends ForwardingTranslator {
     final AmpTranslator translator;
     final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private AgentProcess process;
     private boolean loginPrompt;
 
     Turn(AmpTranslator translator) {
+      super(translator);
       this.translator = translator;
     }
 
@@ -168,7 +169,7 @@ final class AmpSession implements AgentSession {
     @Override
     public List<AgentEvent> translate(String line) {
       noteLogin(line);
-      return translator.translate(line);
+      return super.translate(line);
     }
 
     @Override
@@ -193,7 +194,7 @@ final class AmpSession implements AgentSession {
         status = new ExitStatus(status.success() ? 1 : status.exitCode(), status.signal(),
             reason + (status.stderrTail().isBlank() ? "" : "\n" + status.stderrTail()));
       }
-      return translator.finish(status);
+      return super.finish(status);
     }
   }
 

@@ -9,7 +9,6 @@ import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.EventTranslator;
-import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
@@ -22,6 +21,7 @@ import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.support.ForwardingTranslator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,16 +151,11 @@ final class ClaudeSession implements AgentSession {
     EventTranslator translator = translators.apply(initCounter == 0 ? "" : "p" + (initCounter + 1) + "_");
     pendingRequests.clear();
     process = context.startAgentProcess(new ProcessSpec(command(binary, context.nativeSessionId()), environment(), null),
-        new EventTranslator() {
+        new ForwardingTranslator(translator) {
           @Override
           public List<AgentEvent> translate(String line) {
             rememberRequest(line);
-            return translator.translate(line);
-          }
-
-          @Override
-          public List<AgentEvent> finish(ExitStatus status) {
-            return translator.finish(status);
+            return super.translate(line);
           }
         });
     process.writeLine(initializeLine("init_" + (++initCounter)));
