@@ -24,24 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
  * <pre>{@code
  * class MyAdapterConformanceTest extends AdapterConformance {
  *   protected AgentAdapter adapter() { return new MyAdapter(); }
- *   protected Supplier<EventTranslator> translators() { return MyTranslator::new; }
- *   protected Path recordings() { return Path.of("src/test/resources/native"); }
  * }
  * }</pre>
+ *
+ * The translators come from the adapter's {@link AgentAdapter#newTranslator()} and the recordings
+ * from {@code src/test/resources/native}, as for {@link GoldenFiles}; override either to change it.
  */
 public abstract class AdapterConformance {
 
   /** A fresh adapter, as the host would create it. */
   protected abstract AgentAdapter adapter();
 
-  /** Makes the adapter's translator, or null when it has none. */
+  /** Makes the adapter's translator, or null when it has none: by default its {@code newTranslator()}. */
   protected Supplier<? extends EventTranslator> translators() {
-    return null;
+    AgentAdapter adapter = adapter();
+    return adapter.newTranslator() == null ? null : adapter::newTranslator;
   }
 
-  /** A directory of native recordings ({@code .jsonl}), or null. */
+  /** A directory of native recordings ({@code .jsonl}), or null: by default {@code src/test/resources/native}. */
   protected Path recordings() {
-    return null;
+    Path dir = Path.of("src/test/resources/native");
+    return Files.isDirectory(dir) ? dir : null;
   }
 
   @Test

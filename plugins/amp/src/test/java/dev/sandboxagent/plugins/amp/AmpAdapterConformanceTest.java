@@ -1,10 +1,7 @@
 package dev.sandboxagent.plugins.amp;
 
 import dev.sandboxagent.api.AgentAdapter;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.testkit.AdapterConformance;
-import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /** The kit's checks every adapter passes. */
 class AmpAdapterConformanceTest extends AdapterConformance {
@@ -12,15 +9,5 @@ class AmpAdapterConformanceTest extends AdapterConformance {
   @Override
   protected AgentAdapter adapter() {
     return new AmpAdapter();
-  }
-
-  @Override
-  protected Supplier<? extends EventTranslator> translators() {
-    return () -> new AmpTranslator("t1_");
-  }
-
-  @Override
-  protected Path recordings() {
-    return Path.of("src/test/resources/native");
   }
 }

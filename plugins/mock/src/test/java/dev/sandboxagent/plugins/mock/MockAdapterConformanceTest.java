@@ -10,5 +10,4 @@ class MockAdapterConformanceTest extends AdapterConformance {
   protected AgentAdapter adapter() {
     return new MockAdapter();
   }
-
 }

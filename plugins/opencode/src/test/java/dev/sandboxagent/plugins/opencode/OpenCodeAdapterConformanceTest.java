@@ -1,10 +1,7 @@
 package dev.sandboxagent.plugins.opencode;
 
 import dev.sandboxagent.api.AgentAdapter;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.testkit.AdapterConformance;
-import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /** The kit's checks every adapter passes. */
 class OpenCodeAdapterConformanceTest extends AdapterConformance {
@@ -12,15 +9,5 @@ class OpenCodeAdapterConformanceTest extends AdapterConformance {
   @Override
   protected AgentAdapter adapter() {
     return new OpenCodeAdapter();
-  }
-
-  @Override
-  protected Supplier<? extends EventTranslator> translators() {
-    return () -> new OpenCodeTranslator("");
-  }
-
-  @Override
-  protected Path recordings() {
-    return Path.of("src/test/resources/native");
   }
 }
