@@ -25,8 +25,7 @@ import org.pf4j.PluginWrapper;
 
 /**
  * The agents the host serves, loaded from the plugin JARs of a directory (or registered in code by
- * tests). Agents are listed in the reference order (claude, codex, opencode, amp, mock), then any
- * others by id.
+ * tests). Agents are listed by their descriptors' listing order, then by id.
  *
  * <p>The directory can be {@link #rescan rescanned} while the daemon runs: a new JAR becomes
  * available, a removed JAR stops taking new sessions, a replaced JAR (a new version) serves new
@@ -38,7 +37,6 @@ import org.pf4j.PluginWrapper;
 public final class AdapterRegistry implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(AdapterRegistry.class.getName());
-  private static final List<String> REFERENCE_ORDER = List.of("claude", "codex", "opencode", "amp", "mock");
   /** How long a plugin file must stay unmodified before it is loaded. */
   public static final Duration SETTLE = Duration.ofMillis(500);
 
@@ -282,15 +280,10 @@ public final class AdapterRegistry implements AutoCloseable {
 
   private static Map<String, LoadedAgent> order(List<LoadedAgent> loaded) {
     List<LoadedAgent> sorted = new ArrayList<>(loaded);
-    sorted.sort(Comparator.comparingInt((LoadedAgent a) -> rank(a.id())).thenComparing(LoadedAgent::id));
+    sorted.sort(Comparator.comparingInt((LoadedAgent a) -> a.descriptor().listingOrder()).thenComparing(LoadedAgent::id));
     Map<String, LoadedAgent> map = new LinkedHashMap<>();
     sorted.forEach(a -> map.putIfAbsent(a.id(), a));
     return java.util.Collections.unmodifiableMap(map);
-  }
-
-  private static int rank(String id) {
-    int i = REFERENCE_ORDER.indexOf(id);
-    return i < 0 ? REFERENCE_ORDER.size() : i;
   }
 
   private PluginFile loadFile(Path file, long size, long modified) {

@@ -23,6 +23,7 @@ public class AmpAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("amp")
           .displayName("Amp")
+          .listingOrder(400)
           .capabilities(
               Capability.TOOL_CALLS,
               Capability.TOOL_RESULTS,

@@ -24,6 +24,7 @@ public class ClaudeAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("claude")
           .displayName("Claude Code")
+          .listingOrder(100)
           .capabilities(
               Capability.PLAN_MODE,
               Capability.PERMISSIONS,

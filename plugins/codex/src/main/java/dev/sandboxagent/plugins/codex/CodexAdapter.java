@@ -28,6 +28,7 @@ public class CodexAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("codex")
           .displayName("Codex")
+          .listingOrder(200)
           .capabilities(
               Capability.PLAN_MODE,
               Capability.PERMISSIONS,

@@ -29,6 +29,7 @@ public class OpenCodeAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("opencode")
           .displayName("OpenCode")
+          .listingOrder(300)
           .capabilities(
               Capability.TOOL_CALLS,
               Capability.TOOL_RESULTS,
