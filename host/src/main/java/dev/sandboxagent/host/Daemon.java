@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
@@ -15,6 +16,7 @@ import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.plugin.PluginWatcher;
 import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.process.ProcessSupervisor;
@@ -34,6 +36,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** A running daemon: the agents, the sessions and the web server, and their orderly shutdown. */
@@ -115,7 +118,7 @@ public final class Daemon implements AutoCloseable {
     SessionStore store = sqlite == null ? SessionStore.ephemeral() : sqlite;
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        Daemon::discoveredCredentials, processes, store);
+        () -> discoveredCredentials(registry), processes, store);
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
         new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
@@ -257,14 +260,15 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * The credentials the user already has (environment, then the agents' own files), as the
-   * variables agent processes get; looked up again for every session so that a key added later is
-   * seen without a restart.
+   * The credentials the user already has (environment, then the files the loaded agents' plugins
+   * read), as the variables agent processes get; looked up again for every session so that a key
+   * added later, or an agent's plugin added later, is seen without a restart.
    */
-  static Map<String, String> discoveredCredentials() {
+  static Map<String, String> discoveredCredentials(AdapterRegistry registry) {
     Map<String, String> env = System.getenv();
-    return new CredentialDiscovery(Path.of(CredentialsCommand.homeDirectory(env)), true, env, Clock.systemUTC())
-        .discover().environment();
+    List<AgentAdapter> adapters = registry.agents().stream().map(LoadedAgent::adapter).toList();
+    return new CredentialDiscovery(adapters, Path.of(CredentialsCommand.homeDirectory(env)), true, env,
+        Clock.systemUTC()).discover().environment();
   }
 
   /** The port the server listens on. */

@@ -183,7 +183,7 @@ public final class Main {
       }
     }
     if (!command.equals("api")) {
-      return CredentialsCommand.run(rest, out, err);
+      return CredentialsCommand.run(rest, out, err, pluginsDirectory(null).toAbsolutePath());
     }
     String sent;
     try {
@@ -197,6 +197,19 @@ public final class Main {
       return 1;
     }
     return ApiCommand.run(rest, sent, sent == null, out, err);
+  }
+
+  /**
+   * Where plugin JARs are loaded from: {@code flag} ({@code --plugins-dir}), else {@code
+   * SANDBOX_AGENT_PLUGINS_DIR}, else {@code plugins/} of the installation (or of the working
+   * directory).
+   */
+  static Path pluginsDirectory(String flag) {
+    String home = System.getProperty("sandbox.agent.home");
+    String plugins = flag != null ? flag : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
+    return plugins != null && !plugins.isBlank()
+        ? Path.of(plugins)
+        : (home != null ? Path.of(home, "plugins") : Path.of("plugins"));
   }
 
   private static int server(ParsedArgs a, Map<String, String> env, PrintStream err) {
@@ -458,11 +471,7 @@ public final class Main {
         throw new IllegalArgumentException(
             "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
       }
-      String home = System.getProperty("sandbox.agent.home");
-      String plugins = pluginsDir != null ? pluginsDir : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
-      Path pluginsPath = plugins != null && !plugins.isBlank()
-          ? Path.of(plugins)
-          : (home != null ? Path.of(home, "plugins") : Path.of("plugins"));
+      Path pluginsPath = pluginsDirectory(pluginsDir);
       String install = installDir != null ? installDir : System.getenv("SANDBOX_AGENT_INSTALL_DIR");
       Path defaultInstall = HostConfig.defaultInstallDirectory();
       Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;

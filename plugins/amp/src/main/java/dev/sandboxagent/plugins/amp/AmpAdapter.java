@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
@@ -68,5 +71,15 @@ public class AmpAdapter implements AgentAdapter {
   @Override
   public AgentSession open(SessionContext context) {
     return new AmpSession(context, AmpSession.idleTimeout(System.getenv()));
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return AmpCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return AmpCredentials.discover(context);
   }
 }

@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
@@ -75,5 +78,15 @@ public class ClaudeAdapter implements AgentAdapter {
   @Override
   public AgentSession open(SessionContext context) {
     return new ClaudeSession(context, StreamJsonTranslator::new, ClaudeSession.idleTimeout(System.getenv()));
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return ClaudeCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return ClaudeCredentials.discover(context);
   }
 }

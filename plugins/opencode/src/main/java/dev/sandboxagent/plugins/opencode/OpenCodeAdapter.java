@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
@@ -88,5 +91,15 @@ public class OpenCodeAdapter implements AgentAdapter {
   public ServerStatus serverStatus(String scope) {
     OpenCodeServer server = servers.get(scope);
     return server == null ? ServerStatus.stopped() : server.status();
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return OpenCodeCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return OpenCodeCredentials.discover(context);
   }
 }
