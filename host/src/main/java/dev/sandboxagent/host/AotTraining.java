@@ -1,12 +1,16 @@
 package dev.sandboxagent.host;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -74,8 +78,8 @@ final class AotTraining {
     HttpResponse<InputStream> response = http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
         HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.BufferedReader reader = new java.io.BufferedReader(
-        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null && !line.contains("\"session.ended\"")) {
         // replayed frames
@@ -90,7 +94,7 @@ final class AotTraining {
 
   private static void drain(HttpResponse<InputStream> response) throws IOException {
     try (InputStream in = response.body()) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
     }
   }
 }

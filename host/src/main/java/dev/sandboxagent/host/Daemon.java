@@ -3,9 +3,9 @@ package dev.sandboxagent.host;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
@@ -38,6 +38,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.logging.Filter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** A running daemon: the agents, the sessions and the web server, and their orderly shutdown. */
 public final class Daemon implements AutoCloseable {
@@ -46,8 +50,7 @@ public final class Daemon implements AutoCloseable {
   /** How long an install waits for another install of the same agent (a large download) to finish. */
   private static final Duration INSTALL_LOCK_TIMEOUT = Duration.ofMinutes(15);
   /** The web server's own logger, which reports a failure to listen; held so that its filter stays. */
-  private static final java.util.logging.Logger SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.helidon.webserver.LoomServer");
+  private static final Logger SERVER_LOG = Logger.getLogger("io.helidon.webserver.LoomServer");
 
   private final AdapterRegistry registry;
   private final SessionManager sessions;
@@ -176,11 +179,11 @@ public final class Daemon implements AutoCloseable {
    * @return the cause of a failed start, or null
    */
   private static Throwable startQuietly(WebServer server) {
-    java.util.logging.Logger log = SERVER_LOG;
-    java.util.logging.Filter previous = log.getFilter();
+    Logger log = SERVER_LOG;
+    Filter previous = log.getFilter();
     Throwable[] failure = new Throwable[1];
     log.setFilter(record -> {
-      if (record.getLevel().intValue() < java.util.logging.Level.SEVERE.intValue()) {
+      if (record.getLevel().intValue() < Level.SEVERE.intValue()) {
         return previous == null || previous.isLoggable(record);
       }
       synchronized (failure) {
@@ -243,7 +246,7 @@ public final class Daemon implements AutoCloseable {
       return Tenant.DEFAULT;
     }
     return tenants.tenants().stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseGet(() -> new Tenant(id, java.util.Set.of(), 0, Map.of(), false));
+        .orElseGet(() -> new Tenant(id, Set.of(), 0, Map.of(), false));
   }
 
   /**

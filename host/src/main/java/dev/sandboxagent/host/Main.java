@@ -8,10 +8,14 @@ import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.tenant.Tenants;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code sandbox-agent}: the command line of the reference daemon. {@code server} runs the HTTP
@@ -28,10 +34,10 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
 
   /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
-  private static final java.util.logging.Logger PF4J_LOG = java.util.logging.Logger.getLogger("org.pf4j");
+  private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
 
   static {
-    PF4J_LOG.setLevel(java.util.logging.Level.WARNING);
+    PF4J_LOG.setLevel(Level.WARNING);
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       UtcLogFormatter.install();
     }
@@ -231,7 +237,7 @@ public final class Main {
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
-    } catch (java.io.UncheckedIOException | StoreException e) {
+    } catch (UncheckedIOException | StoreException e) {
       err.println("error=\"" + e.getMessage() + "\"");
       return 1;
     } catch (RuntimeException e) {
@@ -264,7 +270,7 @@ public final class Main {
   static int hashToken(InputStream in, PrintStream out, PrintStream err) {
     String token;
     try {
-      token = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))
+      token = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
           .readLine();
     } catch (IOException e) {
       err.println("error=\"cannot read the token: " + e.getMessage() + "\"");

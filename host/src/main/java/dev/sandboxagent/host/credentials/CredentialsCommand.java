@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code sandbox-agent credentials extract | extract-env}: prints the credentials discovery finds.
@@ -27,9 +29,8 @@ import java.util.TreeMap;
 public final class CredentialsCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final java.util.logging.Logger PF4J_LOG = java.util.logging.Logger.getLogger("org.pf4j");
-  private static final java.util.logging.Logger PLUGIN_LOG =
-      java.util.logging.Logger.getLogger("dev.sandboxagent.host.plugin");
+  private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
+  private static final Logger PLUGIN_LOG = Logger.getLogger("dev.sandboxagent.host.plugin");
 
   private CredentialsCommand() {}
 
@@ -47,8 +48,8 @@ public final class CredentialsCommand {
    */
   public static int run(List<String> args, PrintStream out, PrintStream err, Path pluginsDir) {
     // the plugin loader's lines would mix with the command's output on the terminal
-    for (java.util.logging.Logger logger : new java.util.logging.Logger[] {PF4J_LOG, PLUGIN_LOG}) {
-      logger.setLevel(java.util.logging.Level.WARNING);
+    for (Logger logger : new Logger[] {PF4J_LOG, PLUGIN_LOG}) {
+      logger.setLevel(Level.WARNING);
     }
     try (AdapterRegistry registry = AdapterRegistry.load(pluginsDir)) {
       List<AgentAdapter> adapters = registry.agents().stream().map(LoadedAgent::adapter).toList();
