@@ -77,7 +77,7 @@ public class ClaudeAdapter implements AgentAdapter {
   /** Starts nothing yet: the process starts with the first message. */
   @Override
   public AgentSession open(SessionContext context) {
-    return new ClaudeSession(context, StreamJsonTranslator::new, ClaudeSession.idleTimeout(System.getenv()));
+    return new ClaudeSession(context, ClaudeTranslator::new, ClaudeSession.idleTimeout(System.getenv()));
   }
 
   @Override

@@ -16,7 +16,7 @@ class ClaudeAdapterConformanceTest extends AdapterConformance {
 
   @Override
   protected Supplier<? extends EventTranslator> translators() {
-    return StreamJsonTranslator::new;
+    return ClaudeTranslator::new;
   }
 
   @Override

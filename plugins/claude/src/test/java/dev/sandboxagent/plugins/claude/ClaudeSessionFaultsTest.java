@@ -47,7 +47,7 @@ class ClaudeSessionFaultsTest {
     Files.writeString(program, "#!/bin/sh\n" + script);
     Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
     context = TestSessionContext.of("s", program, dir, Map.of());
-    return new ClaudeSession(context, StreamJsonTranslator::new, idleTimeout);
+    return new ClaudeSession(context, ClaudeTranslator::new, idleTimeout);
   }
 
   private static Predicate<AgentEvent> error(String code) {

@@ -15,11 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every recorded Claude Code stream: its checked-in translation and the harness invariants. */
-class StreamJsonGoldenTest {
+class ClaudeGoldenTest {
 
   private static final Path NATIVE = Path.of("src/test/resources/native");
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
-  private static final TranslatorHarness HARNESS = TranslatorHarness.of(StreamJsonTranslator::new);
+  private static final TranslatorHarness HARNESS = TranslatorHarness.of(ClaudeTranslator::new);
 
   static List<String> fixtures() {
     return TranslatorHarness.nativeFiles(NATIVE);
@@ -41,9 +41,9 @@ class StreamJsonGoldenTest {
     byte[] input = Files.readAllBytes(NATIVE.resolve(name));
     HARNESS.assertResplitInvariant(input);
     HARNESS.assertGarbageInvariant(input);
-    HARNESS.assertCutInvariant(input, StreamJsonGoldenTest::terminal);
+    HARNESS.assertCutInvariant(input, ClaudeGoldenTest::terminal);
     List<AgentEvent> events = HARNESS.translate(input);
-    assertThat(events).as("a complete stream ends its turn").last().matches(StreamJsonGoldenTest::terminal);
+    assertThat(events).as("a complete stream ends its turn").last().matches(ClaudeGoldenTest::terminal);
     assertThat(events).noneMatch(e -> e.type() == EventType.AGENT_UNPARSED);
   }
 }
