@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxagent.api.Spi;
 import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.Daemon;
 import dev.sandboxagent.host.HostConfig;
@@ -61,7 +62,7 @@ class PluginLoadingTest {
       assertThat(registry.failures()).extracting(PluginFailure::file)
           .containsExactlyInAnyOrder("future.jar", "no-id.jar", "boom.jar", "garbage.jar");
       assertThat(failure(registry, "future.jar").message())
-          .contains("requires SPI >=2.0.0 & <3.0.0").contains("1.0.0");
+          .contains("requires SPI >=2.0.0 & <3.0.0").contains("this host provides SPI " + Spi.version());
       assertThat(failure(registry, "boom.jar").message()).contains("boom in constructor");
       assertThat(failure(registry, "boom.jar").pluginId()).isEqualTo("boom-plugin");
     }
