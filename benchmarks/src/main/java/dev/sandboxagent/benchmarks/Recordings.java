@@ -2,7 +2,7 @@ package dev.sandboxagent.benchmarks;
 
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.plugins.amp.AmpTranslator;
-import dev.sandboxagent.plugins.claude.StreamJsonTranslator;
+import dev.sandboxagent.plugins.claude.ClaudeTranslator;
 import dev.sandboxagent.plugins.codex.CodexTranslator;
 import dev.sandboxagent.plugins.opencode.OpenCodeTranslator;
 import java.io.IOException;
@@ -36,7 +36,7 @@ final class Recordings {
   /** A fresh translator, built as the plugin's golden test builds it (its id prefix only names generated ids). */
   static EventTranslator translator(String agent) {
     return switch (agent) {
-      case "claude" -> new StreamJsonTranslator();
+      case "claude" -> new ClaudeTranslator();
       case "codex" -> new CodexTranslator("");
       case "opencode" -> new OpenCodeTranslator("");
       case "amp" -> new AmpTranslator("t1_");

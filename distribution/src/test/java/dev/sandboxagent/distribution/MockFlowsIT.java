@@ -109,7 +109,7 @@ class MockFlowsIT {
             + "itemStarted");
     for (JsonNode agent : json(daemon.get("/v1/agents")).get("agents")) {
       java.util.List<String> enabled = new ArrayList<>();
-      agent.get("capabilities").fields().forEachRemaining(f -> {
+      agent.get("capabilities").properties().forEach(f -> {
         if (f.getValue().asBoolean()) {
           enabled.add(f.getKey());
         }

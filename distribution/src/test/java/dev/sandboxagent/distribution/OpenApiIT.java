@@ -176,7 +176,7 @@ class OpenApiIT {
 
     Set<String> operations() {
       Set<String> all = new TreeSet<>();
-      for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").properties().iterator(); paths.hasNext(); ) {
         Map.Entry<String, JsonNode> path = paths.next();
         path.getValue().fieldNames().forEachRemaining(method -> all.add(method + " " + path.getKey()));
       }

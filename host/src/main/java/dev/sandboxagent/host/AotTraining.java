@@ -1,21 +1,26 @@
 package dev.sandboxagent.host;
 
+import dev.sandboxagent.host.plugin.LoadedAgent;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * {@code sandbox-agent aot-training}: the workload the build runs once with {@code
  * -XX:AOTCacheOutput} to record an AOT cache for the distribution (classes loaded and linked ahead of
  * time, so that the daemon starts in a fraction of the time). It starts a daemon on a free loopback
- * port with the installed plugins, exercises the API a client uses first — health, agents, a mock
- * session, a message, its events and stream, terminate, delete — and exits normally so that the JVM writes
- * the cache.
+ * port with the installed plugins, exercises the API a client uses first — health, agents, a session
+ * of the first agent that needs no program (the scripted mock of this build), a message, its events
+ * and stream, terminate, delete — and exits normally so that the JVM writes the cache.
  */
 final class AotTraining {
 
@@ -30,12 +35,18 @@ final class AotTraining {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5)).build();
       String base = "http://127.0.0.1:" + daemon.port();
+      String agent = daemon.registry().agents().stream().filter(a -> a.descriptor().builtin())
+          .map(LoadedAgent::id).findFirst().orElse(null);
+      if (agent == null) {
+        err.println("error=\"training failed: no loaded agent runs without a program\"");
+        return 1;
+      }
       for (int round = 0; round < 3; round++) {
         String session = "aot-training-" + round;
         get(http, base + "/v1/health");
         get(http, base + "/v1/agents");
-        get(http, base + "/v1/agents/mock/modes");
-        post(http, base + "/v1/sessions/" + session, "{\"agent\":\"mock\"}");
+        get(http, base + "/v1/agents/" + agent + "/modes");
+        post(http, base + "/v1/sessions/" + session, "{\"agent\":\"" + agent + "\"}");
         post(http, base + "/v1/sessions/" + session + "/messages", "{\"message\":\"help\"}");
         post(http, base + "/v1/sessions/" + session + "/messages/stream", "{\"message\":\"Reply with exactly OK.\"}");
         get(http, base + "/v1/sessions/" + session + "/events?offset=0&limit=100");
@@ -74,8 +85,8 @@ final class AotTraining {
     HttpResponse<InputStream> response = http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
         HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.BufferedReader reader = new java.io.BufferedReader(
-        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null && !line.contains("\"session.ended\"")) {
         // replayed frames
@@ -90,7 +101,7 @@ final class AotTraining {
 
   private static void drain(HttpResponse<InputStream> response) throws IOException {
     try (InputStream in = response.body()) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
     }
   }
 }

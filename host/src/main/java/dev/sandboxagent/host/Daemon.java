@@ -3,8 +3,9 @@ package dev.sandboxagent.host;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
@@ -15,6 +16,7 @@ import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.plugin.PluginWatcher;
 import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.process.ProcessSupervisor;
@@ -34,7 +36,12 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.logging.Filter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** A running daemon: the agents, the sessions and the web server, and their orderly shutdown. */
 public final class Daemon implements AutoCloseable {
@@ -43,8 +50,7 @@ public final class Daemon implements AutoCloseable {
   /** How long an install waits for another install of the same agent (a large download) to finish. */
   private static final Duration INSTALL_LOCK_TIMEOUT = Duration.ofMinutes(15);
   /** The web server's own logger, which reports a failure to listen; held so that its filter stays. */
-  private static final java.util.logging.Logger SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.helidon.webserver.LoomServer");
+  private static final Logger SERVER_LOG = Logger.getLogger("io.helidon.webserver.LoomServer");
 
   private final AdapterRegistry registry;
   private final SessionManager sessions;
@@ -115,7 +121,7 @@ public final class Daemon implements AutoCloseable {
     SessionStore store = sqlite == null ? SessionStore.ephemeral() : sqlite;
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        Daemon::discoveredCredentials, processes, store);
+        () -> discoveredCredentials(registry), processes, store);
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
         new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
@@ -173,11 +179,11 @@ public final class Daemon implements AutoCloseable {
    * @return the cause of a failed start, or null
    */
   private static Throwable startQuietly(WebServer server) {
-    java.util.logging.Logger log = SERVER_LOG;
-    java.util.logging.Filter previous = log.getFilter();
+    Logger log = SERVER_LOG;
+    Filter previous = log.getFilter();
     Throwable[] failure = new Throwable[1];
     log.setFilter(record -> {
-      if (record.getLevel().intValue() < java.util.logging.Level.SEVERE.intValue()) {
+      if (record.getLevel().intValue() < Level.SEVERE.intValue()) {
         return previous == null || previous.isLoggable(record);
       }
       synchronized (failure) {
@@ -240,7 +246,7 @@ public final class Daemon implements AutoCloseable {
       return Tenant.DEFAULT;
     }
     return tenants.tenants().stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseGet(() -> new Tenant(id, java.util.Set.of(), 0, Map.of(), false));
+        .orElseGet(() -> new Tenant(id, Set.of(), 0, Map.of(), false));
   }
 
   /**
@@ -257,14 +263,15 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * The credentials the user already has (environment, then the agents' own files), as the
-   * variables agent processes get; looked up again for every session so that a key added later is
-   * seen without a restart.
+   * The credentials the user already has (environment, then the files the loaded agents' plugins
+   * read), as the variables agent processes get; looked up again for every session so that a key
+   * added later, or an agent's plugin added later, is seen without a restart.
    */
-  static Map<String, String> discoveredCredentials() {
+  static Map<String, String> discoveredCredentials(AdapterRegistry registry) {
     Map<String, String> env = System.getenv();
-    return new CredentialDiscovery(Path.of(CredentialsCommand.homeDirectory(env)), true, env, Clock.systemUTC())
-        .discover().environment();
+    List<AgentAdapter> adapters = registry.agents().stream().map(LoadedAgent::adapter).toList();
+    return new CredentialDiscovery(adapters, Path.of(CredentialsCommand.homeDirectory(env)), true, env,
+        Clock.systemUTC()).discover().environment();
   }
 
   /** The port the server listens on. */

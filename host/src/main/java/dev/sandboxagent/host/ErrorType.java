@@ -1,5 +1,7 @@
 package dev.sandboxagent.host;
 
+import java.util.Locale;
+
 /** The error types of the v1 API, with their HTTP status and title. */
 public enum ErrorType {
   INVALID_REQUEST(400, "Invalid Request"),
@@ -41,6 +43,6 @@ public enum ErrorType {
 
   /** The URN suffix, e.g. {@code session_not_found}. */
   public String code() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

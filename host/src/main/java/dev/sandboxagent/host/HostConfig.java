@@ -6,6 +6,7 @@ import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.tenant.Tenants;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The daemon's configuration.
@@ -115,7 +116,7 @@ public record HostConfig(
   public static Path dataDirectory() {
     String xdg = System.getenv("XDG_DATA_HOME");
     String home = System.getProperty("user.home");
-    boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
+    boolean mac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
     if (!mac && xdg != null && !xdg.isBlank()) {
       return Path.of(xdg, "sandbox-agent");
     }

@@ -10,6 +10,8 @@ import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code sandbox-agent install-agent <AGENT> [-r] [-A VERSION]}: installs an agent's program exactly
@@ -19,11 +21,9 @@ import java.util.Optional;
 final class InstallAgentCommand {
 
   /** Held so that the levels set on them stay: plugin loading lines are noise on this command. */
-  private static final java.util.logging.Logger PF4J_LOG = java.util.logging.Logger.getLogger("org.pf4j");
-  private static final java.util.logging.Logger PLUGIN_LOG =
-      java.util.logging.Logger.getLogger("dev.sandboxagent.host.plugin");
-  private static final java.util.logging.Logger INSTALL_LOG =
-      java.util.logging.Logger.getLogger("dev.sandboxagent.host.install");
+  private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
+  private static final Logger PLUGIN_LOG = Logger.getLogger("dev.sandboxagent.host.plugin");
+  private static final Logger INSTALL_LOG = Logger.getLogger("dev.sandboxagent.host.install");
 
   private InstallAgentCommand() {}
 
@@ -44,8 +44,8 @@ final class InstallAgentCommand {
       err.println("error=\"" + e.getMessage() + "\"");
       return 1;
     }
-    for (java.util.logging.Logger logger : new java.util.logging.Logger[] {PF4J_LOG, PLUGIN_LOG, INSTALL_LOG}) {
-      logger.setLevel(java.util.logging.Level.WARNING);
+    for (Logger logger : new Logger[] {PF4J_LOG, PLUGIN_LOG, INSTALL_LOG}) {
+      logger.setLevel(Level.WARNING);
     }
     AdapterRegistry registry = AdapterRegistry.load(config.pluginsDir());
     try {

@@ -8,10 +8,14 @@ import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.tenant.Tenants;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code sandbox-agent}: the command line of the reference daemon. {@code server} runs the HTTP
@@ -28,10 +34,10 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
 
   /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
-  private static final java.util.logging.Logger PF4J_LOG = java.util.logging.Logger.getLogger("org.pf4j");
+  private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
 
   static {
-    PF4J_LOG.setLevel(java.util.logging.Level.WARNING);
+    PF4J_LOG.setLevel(Level.WARNING);
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       UtcLogFormatter.install();
     }
@@ -183,7 +189,7 @@ public final class Main {
       }
     }
     if (!command.equals("api")) {
-      return CredentialsCommand.run(rest, out, err);
+      return CredentialsCommand.run(rest, out, err, pluginsDirectory(null).toAbsolutePath());
     }
     String sent;
     try {
@@ -197,6 +203,19 @@ public final class Main {
       return 1;
     }
     return ApiCommand.run(rest, sent, sent == null, out, err);
+  }
+
+  /**
+   * Where plugin JARs are loaded from: {@code flag} ({@code --plugins-dir}), else {@code
+   * SANDBOX_AGENT_PLUGINS_DIR}, else {@code plugins/} of the installation (or of the working
+   * directory).
+   */
+  static Path pluginsDirectory(String flag) {
+    String home = System.getProperty("sandbox.agent.home");
+    String plugins = flag != null ? flag : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
+    return plugins != null && !plugins.isBlank()
+        ? Path.of(plugins)
+        : (home != null ? Path.of(home, "plugins") : Path.of("plugins"));
   }
 
   private static int server(ParsedArgs a, Map<String, String> env, PrintStream err) {
@@ -218,7 +237,7 @@ public final class Main {
     Daemon daemon;
     try {
       daemon = Daemon.start(config);
-    } catch (java.io.UncheckedIOException | StoreException e) {
+    } catch (UncheckedIOException | StoreException e) {
       err.println("error=\"" + e.getMessage() + "\"");
       return 1;
     } catch (RuntimeException e) {
@@ -251,7 +270,7 @@ public final class Main {
   static int hashToken(InputStream in, PrintStream out, PrintStream err) {
     String token;
     try {
-      token = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))
+      token = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
           .readLine();
     } catch (IOException e) {
       err.println("error=\"cannot read the token: " + e.getMessage() + "\"");
@@ -458,11 +477,7 @@ public final class Main {
         throw new IllegalArgumentException(
             "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
       }
-      String home = System.getProperty("sandbox.agent.home");
-      String plugins = pluginsDir != null ? pluginsDir : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
-      Path pluginsPath = plugins != null && !plugins.isBlank()
-          ? Path.of(plugins)
-          : (home != null ? Path.of(home, "plugins") : Path.of("plugins"));
+      Path pluginsPath = pluginsDirectory(pluginsDir);
       String install = installDir != null ? installDir : System.getenv("SANDBOX_AGENT_INSTALL_DIR");
       Path defaultInstall = HostConfig.defaultInstallDirectory();
       Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;

@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -14,7 +15,7 @@ import java.util.logging.SimpleFormatter;
  * The daemon's log lines: {@code 2026-01-02T03:04:05.678Z LEVEL logger: message}, the time in UTC
  * whatever the machine's time zone, so that the {@code Z} is true.
  */
-final class UtcLogFormatter extends java.util.logging.Formatter {
+final class UtcLogFormatter extends Formatter {
 
   private static final String FORMAT = "%1$tFT%1$tT.%1$tLZ %2$s %3$s: %4$s%5$s%n";
 

@@ -95,4 +95,23 @@ public interface AgentAdapter extends ExtensionPoint {
     throw new AgentException(
         AgentException.Kind.INSTALL_FAILED, "no install source for " + descriptor().id());
   }
+
+  /**
+   * Which providers' credentials the agent works with, and the variables its processes read them
+   * from (since SPI 1.1). The default is {@link CredentialUse#NONE}.
+   */
+  default CredentialUse credentialUse() {
+    return CredentialUse.NONE;
+  }
+
+  /**
+   * The credentials the agent's own configuration files hold under {@link CredentialContext#home()}
+   * (since SPI 1.1), in order of preference; the host reads the environment itself. Called before
+   * every session's agent process starts and by {@code sandbox-agent credentials}, on any thread. A
+   * missing, unreadable or malformed file is skipped: this never throws for one. The default finds
+   * nothing.
+   */
+  default List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return List.of();
+  }
 }

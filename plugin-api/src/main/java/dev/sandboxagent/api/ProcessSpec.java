@@ -3,6 +3,8 @@ package dev.sandboxagent.api;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +26,7 @@ public record ProcessSpec(List<String> command, Map<String, String> environment,
       throw new IllegalArgumentException("command is empty");
     }
     requireNonNull(environment, "environment is null");
-    environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+    environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
   }
 
   /** A command with no extra environment in the session's working directory. */

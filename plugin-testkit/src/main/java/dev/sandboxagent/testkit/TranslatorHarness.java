@@ -17,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Golden-file harness for an {@link EventTranslator}: feeds native output through the same {@link
@@ -186,7 +188,7 @@ public final class TranslatorHarness {
       }
     }
     for (int cut : cuts) {
-      byte[] prefix = java.util.Arrays.copyOf(input, cut);
+      byte[] prefix = Arrays.copyOf(input, cut);
       List<AgentEvent> events = translate(prefix, Math.max(1, prefix.length), CRASH);
       assertThat(events).as("stream cut at byte %d", cut).isNotEmpty();
       AgentEvent last = events.get(events.size() - 1);
@@ -232,7 +234,7 @@ public final class TranslatorHarness {
 
   /** The {@code .jsonl} files of a directory, sorted by name: the native recordings to test. */
   public static List<String> nativeFiles(Path dir) {
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

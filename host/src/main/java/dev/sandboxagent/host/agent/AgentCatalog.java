@@ -13,6 +13,7 @@ import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public final class AgentCatalog {
 
   private static void drain(InputStream in) {
     try (in) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       // the probe only needs stdout
     }

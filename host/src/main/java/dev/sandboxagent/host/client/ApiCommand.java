@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,8 +72,8 @@ public final class ApiCommand {
 
   private static Spec spec(int positionals, String flags) {
     Map<String, String> names = new LinkedHashMap<>();
-    Set<String> valued = new java.util.HashSet<>(Set.of("endpoint"));
-    Set<String> required = new java.util.HashSet<>();
+    Set<String> valued = new HashSet<>(Set.of("endpoint"));
+    Set<String> required = new HashSet<>();
     names.put("e", "endpoint");
     for (String f : flags.split(" ")) {
       if (f.isEmpty()) {

@@ -2,38 +2,41 @@ package dev.sandboxagent.host.credentials;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.sandboxagent.api.AgentAdapter;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Finds the credentials a user already has for the agents: environment variables, then the agents'
- * own configuration files under the home directory. Unreadable or malformed files are skipped, never
- * fatal; in particular a missing Claude file does not end the search (the next file, then the OAuth
- * files, are still tried).
+ * Finds the credentials a user already has for the agents: environment variables, then the files
+ * the agents' adapters {@linkplain AgentAdapter#discoverCredentials read}. Only the providers some
+ * agent {@linkplain AgentAdapter#credentialUse works with} are looked up in the environment, under
+ * {@code <PROVIDER>_API_KEY} and then the variables the agents add; a credential in the environment
+ * wins over every file, and among files the lowest precedence, then the agents' listing order. An
+ * adapter that fails is skipped, never fatal.
  */
 public final class CredentialDiscovery {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> AMP_PATHS = List.of("anthropicApiKey", "anthropic_api_key", "apiKey", "api_key",
-      "accessToken", "access_token", "token", "auth.anthropicApiKey", "auth.apiKey", "auth.token", "anthropic.apiKey",
-      "anthropic.token");
-  private static final List<String> CLAUDE_FILES = List.of(".claude.json.api", ".claude.json", ".claude.json.nathan");
-  private static final List<String> CLAUDE_KEYS = List.of("primaryApiKey", "apiKey", "anthropicApiKey", "customApiKey");
-  private static final List<String> CLAUDE_OAUTH_FILES = List.of(".claude/.credentials.json",
-      ".claude-oauth-credentials.json");
+  private static final System.Logger LOG = System.getLogger(CredentialDiscovery.class.getName());
+  /**
+   * The providers that {@code credentials extract} always names in its output, and whose variables
+   * come first in the environment; every other provider is listed under {@code other}.
+   */
+  public static final List<String> NAMED_PROVIDERS = List.of("anthropic", "openai");
 
   /** One credential. */
   public record Credential(String apiKey, String source, String authType, String provider) {
@@ -46,38 +49,60 @@ public final class CredentialDiscovery {
     }
   }
 
-  /** What was found: Anthropic, OpenAI, and other providers by name (sorted). */
-  public record Found(Optional<Credential> anthropic, Optional<Credential> openai, Map<String, Credential> other) {
+  /**
+   * What was found, by provider, and the variables each provider's credential is given under beside
+   * {@code <PROVIDER>_API_KEY}.
+   */
+  public record Found(Map<String, Credential> credentials, Map<String, List<String>> variables) {
     /** Copies. */
     public Found {
-      other = java.util.Collections.unmodifiableMap(new TreeMap<>(other));
+      credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
+      variables = Map.copyOf(variables);
+    }
+
+    /** The credential for {@code provider}, if found. */
+    public Optional<Credential> find(String provider) {
+      return Optional.ofNullable(credentials.get(provider));
+    }
+
+    /** The credentials of the providers other than the {@link #NAMED_PROVIDERS}, by provider (sorted). */
+    public Map<String, Credential> other() {
+      Map<String, Credential> other = new TreeMap<>(credentials);
+      NAMED_PROVIDERS.forEach(other::remove);
+      return Collections.unmodifiableMap(other);
     }
 
     /**
-     * The variables agent processes get: {@code ANTHROPIC_API_KEY}/{@code CLAUDE_API_KEY},
-     * {@code OPENAI_API_KEY}/{@code CODEX_API_KEY}, then {@code <PROVIDER>_API_KEY} per other provider.
+     * The variables agent processes get: for each {@linkplain #NAMED_PROVIDERS named provider}, then
+     * each other provider by name, {@code <PROVIDER>_API_KEY} (upper-cased, {@code -} as {@code _})
+     * and then the variables the agents add for it.
      */
     public Map<String, String> environment() {
       Map<String, String> env = new LinkedHashMap<>();
-      anthropic.ifPresent(c -> {
-        env.put("ANTHROPIC_API_KEY", c.apiKey());
-        env.put("CLAUDE_API_KEY", c.apiKey());
-      });
-      openai.ifPresent(c -> {
-        env.put("OPENAI_API_KEY", c.apiKey());
-        env.put("CODEX_API_KEY", c.apiKey());
-      });
-      other.forEach((name, c) -> env.put(name.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY", c.apiKey()));
+      List<String> order = new ArrayList<>(NAMED_PROVIDERS);
+      order.addAll(other().keySet());
+      for (String provider : order) {
+        find(provider).ifPresent(c -> names(provider, variables).forEach(name -> env.put(name, c.apiKey())));
+      }
       return env;
     }
   }
 
+  private final List<AgentAdapter> adapters;
   private final Path home;
   private final boolean includeOauth;
   private final Map<String, String> env;
   private final Clock clock;
 
-  public CredentialDiscovery(Path home, boolean includeOauth, Map<String, String> env, Clock clock) {
+  /**
+   * A discovery over {@code adapters}, in listing order.
+   *
+   * @param includeOauth whether OAuth access tokens count (the command line's {@code --no-oauth} turns
+   *     them off)
+   */
+  public CredentialDiscovery(List<AgentAdapter> adapters, Path home, boolean includeOauth, Map<String, String> env,
+      Clock clock) {
+    this.adapters = List.copyOf(adapters);
     this.home = requireNonNull(home, "home is null");
     this.includeOauth = includeOauth;
     this.env = Map.copyOf(env);
@@ -86,132 +111,78 @@ public final class CredentialDiscovery {
 
   /** Runs the discovery. */
   public Found discover() {
-    Map<String, Credential> opencode = openCode();
-    Optional<Credential> anthropic = fromEnv("ANTHROPIC_API_KEY", "anthropic")
-        .or(() -> fromEnv("CLAUDE_API_KEY", "anthropic"))
-        .or(this::amp)
-        .or(this::claudeCode)
-        .or(() -> Optional.ofNullable(opencode.remove("anthropic")));
-    Optional<Credential> openai = fromEnv("OPENAI_API_KEY", "openai")
-        .or(() -> fromEnv("CODEX_API_KEY", "openai"))
-        .or(this::codex)
-        .or(() -> Optional.ofNullable(opencode.remove("openai")));
-    opencode.remove("anthropic");
-    opencode.remove("openai");
-    return new Found(anthropic, openai, opencode);
-  }
-
-  private Optional<Credential> fromEnv(String name, String provider) {
-    String value = env.get(name);
-    return value == null ? Optional.empty() : Optional.of(new Credential(value, "environment", "api_key", provider));
-  }
-
-  private Optional<Credential> amp() {
-    JsonNode config = read(home.resolve(".amp/config.json"));
-    if (config == null) {
-      return Optional.empty();
+    Set<String> providers = new LinkedHashSet<>();
+    Map<String, List<String>> variables = new LinkedHashMap<>();
+    for (AgentAdapter adapter : adapters) {
+      CredentialUse use = use(adapter);
+      providers.addAll(use.providers());
+      use.variables().forEach((provider, names) -> {
+        providers.add(provider);
+        List<String> known = variables.computeIfAbsent(provider, p -> new ArrayList<>());
+        names.stream().filter(n -> !known.contains(n)).forEach(known::add);
+      });
     }
-    for (String path : AMP_PATHS) {
-      JsonNode node = config;
-      for (String part : path.split("\\.")) {
-        node = node.path(part);
-      }
-      if (node.isTextual() && !node.asText().isEmpty()) {
-        return Optional.of(new Credential(node.asText(), "amp", "api_key", "anthropic"));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private Optional<Credential> claudeCode() {
-    for (String file : CLAUDE_FILES) {
-      JsonNode config = read(home.resolve(file));
-      if (config == null) {
-        continue; // a missing or broken file does not hide the next ones
-      }
-      for (String key : CLAUDE_KEYS) {
-        JsonNode value = config.path(key);
-        if (value.isTextual() && value.asText().startsWith("sk-ant-")) {
-          return Optional.of(new Credential(value.asText(), "claude-code", "api_key", "anthropic"));
-        }
-      }
-    }
-    if (!includeOauth) {
-      return Optional.empty();
-    }
-    for (String file : CLAUDE_OAUTH_FILES) {
-      JsonNode oauth = read(home.resolve(file));
-      if (oauth == null) {
-        continue;
-      }
-      JsonNode token = oauth.path("claudeAiOauth").path("accessToken");
-      JsonNode expires = oauth.path("claudeAiOauth").path("expiresAt");
-      if (!token.isTextual() || token.asText().isEmpty()) {
-        continue;
-      }
-      if (expires.isTextual() && expired(expires.asText())) {
-        continue;
-      }
-      return Optional.of(new Credential(token.asText(), "claude-code", "oauth", "anthropic"));
-    }
-    return Optional.empty();
-  }
-
-  private boolean expired(String rfc3339) {
-    try {
-      return OffsetDateTime.parse(rfc3339).toInstant().isBefore(clock.instant());
-    } catch (DateTimeParseException e) {
-      return false;
-    }
-  }
-
-  private Optional<Credential> codex() {
-    JsonNode auth = read(home.resolve(".codex/auth.json"));
-    if (auth == null) {
-      return Optional.empty();
-    }
-    JsonNode key = auth.path("OPENAI_API_KEY");
-    if (key.isTextual() && !key.asText().isEmpty()) {
-      return Optional.of(new Credential(key.asText(), "codex", "api_key", "openai"));
-    }
-    JsonNode token = auth.path("tokens").path("access_token");
-    if (includeOauth && token.isTextual() && !token.asText().isEmpty()) {
-      return Optional.of(new Credential(token.asText(), "codex", "oauth", "openai"));
-    }
-    return Optional.empty();
-  }
-
-  private Map<String, Credential> openCode() {
     Map<String, Credential> found = new LinkedHashMap<>();
-    JsonNode auth = read(home.resolve(".local/share/opencode/auth.json"));
-    if (auth == null || !auth.isObject()) {
-      return found;
-    }
-    auth.properties().forEach(entry -> {
-      JsonNode e = entry.getValue();
-      String type = e.path("type").asText("");
-      if (type.equals("api") && e.path("key").isTextual()) {
-        found.put(entry.getKey(), new Credential(e.get("key").asText(), "opencode", "api_key", entry.getKey()));
-      } else if (type.equals("oauth") && includeOauth && e.path("access").isTextual()) {
-        JsonNode expires = e.path("expires");
-        if (expires.isNumber() && Instant.ofEpochMilli(expires.asLong()).isBefore(clock.instant())) {
-          return;
+    for (String provider : providers) {
+      for (String name : names(provider, variables)) {
+        String value = env.get(name);
+        if (value != null) {
+          found.put(provider, new Credential(value, "environment", "api_key", provider));
+          break;
         }
-        found.put(entry.getKey(), new Credential(e.get("access").asText(), "opencode", "oauth", entry.getKey()));
       }
-    });
-    return found;
+    }
+    List<DiscoveredCredential> fromFiles = new ArrayList<>();
+    CredentialContext context = new CredentialContext(home, env, clock.instant());
+    for (AgentAdapter adapter : adapters) {
+      fromFiles.addAll(discover(adapter, context));
+    }
+    // a stable sort: equal precedences keep the listing order and each adapter's own order
+    fromFiles.sort(Comparator.comparingInt(DiscoveredCredential::precedence));
+    for (DiscoveredCredential c : fromFiles) {
+      if (c.authType() == DiscoveredCredential.AuthType.OAUTH && !includeOauth) {
+        continue;
+      }
+      found.putIfAbsent(c.provider(),
+          new Credential(c.secret(), c.source(), c.authType().name().toLowerCase(Locale.ROOT), c.provider()));
+    }
+    return new Found(found, variables);
   }
 
-  private static JsonNode read(Path file) {
+  /** {@code <PROVIDER>_API_KEY}, then the variables the agents add for the provider. */
+  private static List<String> names(String provider, Map<String, List<String>> variables) {
+    List<String> names = new ArrayList<>();
+    names.add(provider.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY");
+    variables.getOrDefault(provider, List.of()).stream().filter(n -> !names.contains(n)).forEach(names::add);
+    return names;
+  }
+
+  /** The adapter's credential use; one that fails uses none. */
+  public static CredentialUse use(AgentAdapter adapter) {
     try {
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      JsonNode node = JSON.readTree(file.toFile());
-      return node != null && node.isObject() ? node : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
+      CredentialUse use = adapter.credentialUse();
+      return use != null ? use : CredentialUse.NONE;
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.WARNING, "agent {0} cannot say which credentials it uses: {1}", id(adapter), e.toString());
+      return CredentialUse.NONE;
+    }
+  }
+
+  private static List<DiscoveredCredential> discover(AgentAdapter adapter, CredentialContext context) {
+    try {
+      List<DiscoveredCredential> found = adapter.discoverCredentials(context);
+      return found == null ? List.of() : List.copyOf(found);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.WARNING, "agent {0} failed to discover credentials: {1}", id(adapter), e.toString());
+      return List.of();
+    }
+  }
+
+  private static String id(AgentAdapter adapter) {
+    try {
+      return adapter.descriptor().id();
+    } catch (RuntimeException | LinkageError e) {
+      return adapter.getClass().getName();
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.sandboxagent.host.credentials;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -14,57 +13,22 @@ import java.io.IOException;
 public final class PrettyJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Separators SEPARATORS = Separators.createDefaultInstance()
+      .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+      .withObjectEmptySeparator("")
+      .withArrayEmptySeparator("");
+  private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(SEPARATORS)
+      .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+      .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
   private PrettyJson() {}
 
   /** Renders {@code value}. */
   public static String render(Object value) {
     try {
-      return JSON.writer(new Printer()).writeValueAsString(value);
+      return JSON.writer(PRINTER).writeValueAsString(value);
     } catch (IOException e) {
       throw new IllegalStateException("cannot render JSON", e);
-    }
-  }
-
-  private static final class Printer extends DefaultPrettyPrinter {
-    private static final long serialVersionUID = 1L;
-
-    Printer() {
-      super(DefaultPrettyPrinter.DEFAULT_ROOT_VALUE_SEPARATOR);
-      _objectIndenter = new DefaultIndenter("  ", "\n");
-      _arrayIndenter = new DefaultIndenter("  ", "\n");
-      _separators = Separators.createDefaultInstance()
-          .withObjectFieldValueSpacing(Separators.Spacing.AFTER);
-      _objectFieldValueSeparatorWithSpaces = ": ";
-    }
-
-    Printer(Printer base) {
-      super(base);
-    }
-
-    @Override
-    public DefaultPrettyPrinter createInstance() {
-      return new Printer(this);
-    }
-
-    @Override
-    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-      if (nrOfEntries == 0) {
-        _nesting--;
-        g.writeRaw('}');
-        return;
-      }
-      super.writeEndObject(g, nrOfEntries);
-    }
-
-    @Override
-    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-      if (nrOfValues == 0) {
-        _nesting--;
-        g.writeRaw(']');
-        return;
-      }
-      super.writeEndArray(g, nrOfValues);
     }
   }
 }

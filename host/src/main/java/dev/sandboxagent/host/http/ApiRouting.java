@@ -13,6 +13,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +96,7 @@ public final class ApiRouting {
 
     Map<String, List<Method>> methods = new LinkedHashMap<>();
     Routes r = new Routes(routing, methods);
-    byte[] healthy = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] healthy = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
     r.get("/v1/health", (req, res) -> {
       // Healthy means ready: the plugins found at start-up are loaded (a wait only in the first
       // milliseconds, while they load beside the server's own start).

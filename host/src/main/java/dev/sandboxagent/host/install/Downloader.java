@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
@@ -94,7 +95,7 @@ public final class Downloader {
       if (digest != null) {
         integrity.verify(digest.digest(), uri.toString());
       }
-      Files.move(partial, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(partial, dest, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       deleteQuietly(partial);
       throw e instanceof DownloadException d ? d : new DownloadException("cannot write " + dest + ": " + e, e);

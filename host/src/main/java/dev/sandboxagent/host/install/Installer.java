@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -243,7 +244,7 @@ public final class Installer {
   private static String describe(Throwable e) {
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
     String message = t.getMessage();
-    if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+    if (t instanceof FileSystemException fse && fse.getReason() != null) {
       return "io error: " + fse.getReason() + (fse.getFile() != null ? " (" + fse.getFile() + ")" : "");
     }
     return message == null ? t.toString() : message;

@@ -4,18 +4,27 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Spi;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.LegacyExtensionFinder;
@@ -25,8 +34,7 @@ import org.pf4j.PluginWrapper;
 
 /**
  * The agents the host serves, loaded from the plugin JARs of a directory (or registered in code by
- * tests). Agents are listed in the reference order (claude, codex, opencode, amp, mock), then any
- * others by id.
+ * tests). Agents are listed by their descriptors' listing order, then by id.
  *
  * <p>The directory can be {@link #rescan rescanned} while the daemon runs: a new JAR becomes
  * available, a removed JAR stops taking new sessions, a replaced JAR (a new version) serves new
@@ -38,7 +46,6 @@ import org.pf4j.PluginWrapper;
 public final class AdapterRegistry implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(AdapterRegistry.class.getName());
-  private static final List<String> REFERENCE_ORDER = List.of("claude", "codex", "opencode", "amp", "mock");
   /** How long a plugin file must stay unmodified before it is loaded. */
   public static final Duration SETTLE = Duration.ofMillis(500);
 
@@ -54,7 +61,7 @@ public final class AdapterRegistry implements AutoCloseable {
   public record Snapshot(List<PluginFile> plugins, Map<String, LoadedAgent> agents, List<PluginFailure> failures) {
     public Snapshot {
       plugins = List.copyOf(plugins);
-      agents = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(agents));
+      agents = Collections.unmodifiableMap(new LinkedHashMap<>(agents));
       failures = List.copyOf(failures);
     }
 
@@ -74,7 +81,7 @@ public final class AdapterRegistry implements AutoCloseable {
   /** Replaced as a whole at the end of every scan; readers take it without a lock. */
   private volatile Snapshot snapshot;
   /** Open once the first scan of the plugins directory is done; every accessor waits for it. */
-  private final java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch loaded = new CountDownLatch(1);
 
   private AdapterRegistry(Path pluginsDir, List<LoadedAgent> builtin) {
     this.pluginsDir = pluginsDir;
@@ -210,16 +217,16 @@ public final class AdapterRegistry implements AutoCloseable {
       toLoad.put(path, new long[] {size, modified});
     }
     // Plugins are independent (one manager each): they load in parallel.
-    Map<Path, java.util.concurrent.Future<PluginFile>> loading = new LinkedHashMap<>();
-    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    Map<Path, Future<PluginFile>> loading = new LinkedHashMap<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       toLoad.forEach((path, stamp) -> loading.put(path, pool.submit(() -> loadFile(path, stamp[0], stamp[1]))));
     }
-    for (Map.Entry<Path, java.util.concurrent.Future<PluginFile>> entry : loading.entrySet()) {
+    for (Map.Entry<Path, Future<PluginFile>> entry : loading.entrySet()) {
       Path path = entry.getKey();
       PluginFile loaded;
       try {
         loaded = entry.getValue().get();
-      } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+      } catch (ExecutionException | InterruptedException e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
@@ -282,15 +289,10 @@ public final class AdapterRegistry implements AutoCloseable {
 
   private static Map<String, LoadedAgent> order(List<LoadedAgent> loaded) {
     List<LoadedAgent> sorted = new ArrayList<>(loaded);
-    sorted.sort(Comparator.comparingInt((LoadedAgent a) -> rank(a.id())).thenComparing(LoadedAgent::id));
+    sorted.sort(Comparator.comparingInt((LoadedAgent a) -> a.descriptor().listingOrder()).thenComparing(LoadedAgent::id));
     Map<String, LoadedAgent> map = new LinkedHashMap<>();
     sorted.forEach(a -> map.putIfAbsent(a.id(), a));
-    return java.util.Collections.unmodifiableMap(map);
-  }
-
-  private static int rank(String id) {
-    int i = REFERENCE_ORDER.indexOf(id);
-    return i < 0 ? REFERENCE_ORDER.size() : i;
+    return Collections.unmodifiableMap(map);
   }
 
   private PluginFile loadFile(Path file, long size, long modified) {
@@ -303,8 +305,8 @@ public final class AdapterRegistry implements AutoCloseable {
       protected ExtensionFinder createExtensionFinder() {
         return new LegacyExtensionFinder(this) {
           @Override
-          public java.util.Map<String, java.util.Set<String>> readClasspathStorages() {
-            return java.util.Map.of();
+          public Map<String, Set<String>> readClasspathStorages() {
+            return Map.of();
           }
         };
       }
@@ -387,7 +389,7 @@ public final class AdapterRegistry implements AutoCloseable {
         AgentAdapter adapter = type.getDeclaredConstructor().newInstance();
         loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, wrapper.getDescriptor().getVersion()));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-        Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+        Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
         return "adapter " + type.getName() + " failed: " + describe(cause);
       }
     }
@@ -462,7 +464,7 @@ public final class AdapterRegistry implements AutoCloseable {
     }
     retired.forEach(AdapterRegistry::stopQuietly);
     if (staging != null) {
-      try (java.util.stream.Stream<Path> copies = Files.list(staging)) {
+      try (Stream<Path> copies = Files.list(staging)) {
         for (Path copy : copies.toList()) {
           Files.deleteIfExists(copy);
         }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -145,7 +146,7 @@ public final class SqliteStore implements SessionStore {
   public void awaitOpen() {
     try {
       opened.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw e.getCause() instanceof StoreException se ? se : new StoreException(e.getMessage(), e);
     }
   }

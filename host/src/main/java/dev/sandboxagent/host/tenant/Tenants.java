@@ -124,7 +124,7 @@ public final class Tenants {
     if (root == null || !root.isObject() || !root.path("tenants").isObject()) {
       throw new IllegalArgumentException("expected an object {\"tenants\": {\"<id>\": {...}}}");
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = root.get("tenants").fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = root.get("tenants").properties().iterator();
     if (!fields.hasNext()) {
       throw new IllegalArgumentException("no tenants defined");
     }
@@ -201,7 +201,7 @@ public final class Tenants {
       throw new IllegalArgumentException("tenant " + id + ": 'env' must be an object of strings");
     }
     Map<String, String> env = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       if (!ENV_NAME.matcher(e.getKey()).matches() || !e.getValue().isTextual()) {
         throw new IllegalArgumentException("tenant " + id + ": 'env' entry '" + e.getKey()
             + "' must be a variable name with a string value");

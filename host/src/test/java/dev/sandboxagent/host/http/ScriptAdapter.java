@@ -36,11 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and ends the turn with an error when it exits with a failure. Replies whose id contains {@code
  * flaky} fail on their first attempt.
  */
-final class ScriptAdapter implements AgentAdapter {
+public final class ScriptAdapter implements AgentAdapter {
 
   private final String id;
 
-  ScriptAdapter() {
+  public ScriptAdapter() {
     this("script");
   }
 

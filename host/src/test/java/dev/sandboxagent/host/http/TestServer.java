@@ -23,13 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A daemon on an ephemeral loopback port with an HTTP client and an SSE reader for tests. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   final Daemon daemon;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final String base;
+  public final String base;
   private final String token;
 
   private TestServer(Daemon daemon, String token) {
@@ -38,7 +38,7 @@ final class TestServer implements AutoCloseable {
     this.token = token;
   }
 
-  static TestServer start(Path tmp, String token, CorsConfig cors, long maxBody, Duration keepAlive,
+  public static TestServer start(Path tmp, String token, CorsConfig cors, long maxBody, Duration keepAlive,
       List<AgentAdapter> adapters) {
     HostConfig config = new HostConfig("127.0.0.1", 0, token, cors, tmp.resolve("plugins"), tmp.resolve("install"),
         tmp.resolve("default-install"), maxBody, keepAlive, tmp);

@@ -91,6 +91,11 @@ final class PluginJarBuilder {
 
   /** Source of an adapter for agent {@code id} that echoes every message back as an assistant reply. */
   static String echoAdapter(String pkg, String id, String constructorBody) {
+    return echoAdapter(pkg, id, constructorBody, "");
+  }
+
+  /** As {@link #echoAdapter(String, String, String)}, with more builder calls on its descriptor. */
+  static String echoAdapter(String pkg, String id, String constructorBody, String descriptorCalls) {
     return """
         package %1$s;
 
@@ -106,7 +111,7 @@ final class PluginJarBuilder {
             return AgentDescriptor.builder("%2$s").displayName("Echo")
                 .capabilities(Capability.TEXT_MESSAGES, Capability.ITEM_STARTED)
                 .mode("build", "Build", "Echo mode").permissionModes(PermissionMode.DEFAULT)
-                .builtin(true).build();
+                .builtin(true)%4$s.build();
           }
 
           @Override public AgentSession open(SessionContext ctx) {
@@ -123,7 +128,7 @@ final class PluginJarBuilder {
             };
           }
         }
-        """.formatted(pkg, id, constructorBody);
+        """.formatted(pkg, id, constructorBody, descriptorCalls);
   }
 
   static String utf8(byte[] bytes) {

@@ -62,7 +62,7 @@ class PluginLoadingTest {
       assertThat(registry.failures()).extracting(PluginFailure::file)
           .containsExactlyInAnyOrder("future.jar", "no-id.jar", "boom.jar", "garbage.jar");
       assertThat(failure(registry, "future.jar").message())
-          .contains("requires SPI >=2.0.0 & <3.0.0").contains(Spi.version());
+          .contains("requires SPI >=2.0.0 & <3.0.0").contains("this host provides SPI " + Spi.version());
       assertThat(failure(registry, "boom.jar").message()).contains("boom in constructor");
       assertThat(failure(registry, "boom.jar").pluginId()).isEqualTo("boom-plugin");
     }

@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
@@ -25,6 +28,7 @@ public class AmpAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("amp")
           .displayName("Amp")
+          .listingOrder(400)
           .capabilities(
               Capability.TOOL_CALLS,
               Capability.TOOL_RESULTS,
@@ -77,5 +81,15 @@ public class AmpAdapter implements AgentAdapter {
   @Override
   public AgentSession open(SessionContext context) {
     return new AmpSession(context);
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return AmpCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return AmpCredentials.discover(context);
   }
 }

@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
@@ -25,6 +28,7 @@ public class ClaudeAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("claude")
           .displayName("Claude Code")
+          .listingOrder(100)
           .capabilities(
               Capability.PLAN_MODE,
               Capability.PERMISSIONS,
@@ -53,7 +57,7 @@ public class ClaudeAdapter implements AgentAdapter {
   /** The translator of a session's first {@code claude} process, whose ids take no prefix. */
   @Override
   public EventTranslator newTranslator() {
-    return new StreamJsonTranslator("");
+    return new ClaudeTranslator("");
   }
 
   /**
@@ -80,6 +84,16 @@ public class ClaudeAdapter implements AgentAdapter {
   /** Starts nothing yet: the process starts with the first message. */
   @Override
   public AgentSession open(SessionContext context) {
-    return new ClaudeSession(context, StreamJsonTranslator::new);
+    return new ClaudeSession(context, ClaudeTranslator::new);
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return ClaudeCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return ClaudeCredentials.discover(context);
   }
 }

@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
@@ -29,6 +32,7 @@ public class CodexAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("codex")
           .displayName("Codex")
+          .listingOrder(200)
           .capabilities(
               Capability.PLAN_MODE,
               Capability.PERMISSIONS,
@@ -110,5 +114,15 @@ public class CodexAdapter implements AgentAdapter {
   public ServerStatus serverStatus(String scope) {
     CodexServer server = servers.get(scope);
     return server == null ? ServerStatus.stopped() : server.status();
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return CodexCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return CodexCredentials.discover(context);
   }
 }

@@ -33,6 +33,7 @@ public class MockAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("mock")
           .displayName("Mock")
+          .listingOrder(500)
           .capabilities(EnumSet.complementOf(EnumSet.of(Capability.SHARED_PROCESS)))
           .mode("build", "Build", "Mock agent for UI testing")
           .mode("plan", "Plan", "Plan-only mock mode")

@@ -4,6 +4,9 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
+import dev.sandboxagent.api.CredentialContext;
+import dev.sandboxagent.api.CredentialUse;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
@@ -30,6 +33,7 @@ public class OpenCodeAdapter implements AgentAdapter {
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("opencode")
           .displayName("OpenCode")
+          .listingOrder(300)
           .capabilities(
               Capability.TOOL_CALLS,
               Capability.TOOL_RESULTS,
@@ -96,5 +100,15 @@ public class OpenCodeAdapter implements AgentAdapter {
   public ServerStatus serverStatus(String scope) {
     OpenCodeServer server = servers.get(scope);
     return server == null ? ServerStatus.stopped() : server.status();
+  }
+
+  @Override
+  public CredentialUse credentialUse() {
+    return OpenCodeCredentials.USE;
+  }
+
+  @Override
+  public List<DiscoveredCredential> discoverCredentials(CredentialContext context) {
+    return OpenCodeCredentials.discover(context);
   }
 }

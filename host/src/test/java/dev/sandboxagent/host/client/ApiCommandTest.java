@@ -1,11 +1,12 @@
-package dev.sandboxagent.host.http;
+package dev.sandboxagent.host.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.HostConfig;
-import dev.sandboxagent.host.client.ApiCommand;
+import dev.sandboxagent.host.http.ScriptAdapter;
+import dev.sandboxagent.host.http.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /** Every recorded Claude Code stream: its checked-in translation and the harness invariants. */
-class StreamJsonGoldenTest {
+class ClaudeGoldenTest {
 
   @TestFactory
   Stream<DynamicNode> goldenFiles() {

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StreamJsonTranslatorTest {
+class ClaudeTranslatorTest {
 
-  private final StreamJsonTranslator translator = new StreamJsonTranslator();
+  private final ClaudeTranslator translator = new ClaudeTranslator();
 
   @Test
   void askUserQuestionBecomesAQuestionWithItsOptions() {

@@ -41,7 +41,7 @@ import java.util.Map;
  *       {@code keep_alive}, hook and rate-limit notices) yield nothing.
  * </ul>
  */
-public final class StreamJsonTranslator implements EventTranslator {
+public final class ClaudeTranslator implements EventTranslator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LOCATION = "claude";
@@ -53,7 +53,7 @@ public final class StreamJsonTranslator implements EventTranslator {
   private int statusCounter;
 
   /** A translator whose own item ids are unique within one process. */
-  public StreamJsonTranslator() {
+  public ClaudeTranslator() {
     this("");
   }
 
@@ -61,7 +61,7 @@ public final class StreamJsonTranslator implements EventTranslator {
    * A translator whose own item ids (status items) start with {@code idPrefix}, so that the
    * translators of successive processes of one session never reuse an id.
    */
-  public StreamJsonTranslator(String idPrefix) {
+  public ClaudeTranslator(String idPrefix) {
     this.idPrefix = idPrefix;
   }
 
