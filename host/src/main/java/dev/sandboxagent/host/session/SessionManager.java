@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -50,7 +51,7 @@ public final class SessionManager {
   private final Supplier<Map<String, String>> environment;
   private final ProcessSupervisor processes;
   private final SessionStore store;
-  private final java.util.concurrent.CountDownLatch restored = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch restored = new CountDownLatch(1);
   // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
   // another tenant's id is simply not found.
   private final Map<Key, Session> sessions = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -185,7 +188,7 @@ final class OpenCodeServer {
   private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
     try {
       future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       LOG.log(System.Logger.Level.DEBUG, "opencode event stream not connected yet; going on");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -272,7 +275,7 @@ final class OpenCodeServer {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new AgentException(AgentException.Kind.STREAM_ERROR, "no available OpenCode port", e);
