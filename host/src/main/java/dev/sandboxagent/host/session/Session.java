@@ -51,6 +51,8 @@ public final class Session {
   private final HostSessionContext context;
   private final SessionJournal journal;
   private volatile String resumeNativeSessionId;
+  /** The native session id the agent announced last: the conversation to continue (guarded by recordLock). */
+  private String latestNativeSessionId;
   private long lastSequence;
   private volatile Ending ending;
   private volatile boolean closed;
@@ -226,6 +228,7 @@ public final class Session {
       }
       lastSequence = events.size();
       resumeNativeSessionId = nativeSessionId != null ? nativeSessionId : normalizer.nativeSessionId();
+      latestNativeSessionId = resumeNativeSessionId;
       if (stored == null) {
         log.append(events);
       } else {
@@ -258,6 +261,31 @@ public final class Session {
     recordLock.lock();
     try {
       return normalizer.permissions();
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
+  /**
+   * Notes the native session id {@code batch} announces last and returns the conversation to
+   * continue: that id, else the last one announced before, else the session's own. An agent may
+   * announce a new id when it continues a conversation (Claude Code does on {@code --resume}); the
+   * session keeps the first on its events, and continues the last. Holding recordLock.
+   */
+  private String conversation(List<AgentEvent> batch) {
+    for (AgentEvent candidate : batch) {
+      if (candidate.nativeSessionId() != null) {
+        latestNativeSessionId = candidate.nativeSessionId();
+      }
+    }
+    return latestNativeSessionId != null ? latestNativeSessionId : normalizer.nativeSessionId();
+  }
+
+  /** The agent's conversation to continue after a crash or a restart, or null. */
+  String conversationToContinue() {
+    recordLock.lock();
+    try {
+      return latestNativeSessionId != null ? latestNativeSessionId : normalizer.nativeSessionId();
     } finally {
       recordLock.unlock();
     }
@@ -310,7 +338,7 @@ public final class Session {
       }
       List<RecordedEvent> recorded = normalize(batch);
       log.append(recorded);
-      journal.recorded(recorded, normalizer.nativeSessionId());
+      journal.recorded(recorded, conversation(batch));
       int closed = 0;
       for (RecordedEvent event : recorded) {
         if (turnRule.closesTurn(event.event().data())) {
@@ -336,7 +364,7 @@ public final class Session {
       ending = why;
       List<RecordedEvent> recorded = normalize(lastEvents);
       log.appendAndSeal(recorded);
-      journal.recorded(recorded, normalizer.nativeSessionId());
+      journal.recorded(recorded, conversation(lastEvents));
       journal.ended(why);
       return true;
     } finally {
