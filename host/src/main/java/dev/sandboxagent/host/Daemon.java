@@ -3,12 +3,12 @@ package dev.sandboxagent.host;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sandboxagent.host.agent.AgentCatalog;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
 import dev.sandboxagent.host.http.ConnectionTimeouts;
+import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
 import dev.sandboxagent.host.install.Installer;
