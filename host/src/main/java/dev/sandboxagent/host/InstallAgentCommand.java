@@ -2,7 +2,7 @@ package dev.sandboxagent.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.Platform;
-import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.PlatformDetector;
 import dev.sandboxagent.host.plugin.AdapterRegistry;

@@ -7,7 +7,7 @@ import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.ApiException;
-import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;

@@ -3,7 +3,7 @@ package dev.sandboxagent.host.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.tenant.Tenants;

@@ -13,7 +13,7 @@ import dev.sandboxagent.api.event.PermissionStatus;
 import dev.sandboxagent.api.event.QuestionStatus;
 import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.host.ApiException;
-import dev.sandboxagent.host.agent.AgentCatalog;
+import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.ProcessSupervisor;

@@ -213,7 +213,7 @@ class ArchiveExtractorTest {
 
   /** Extracts into an emptied {@code target}: refused with {@code message}, and nothing outside changed. */
   private void assertRefusedCreatingNothingOutside(Path archive, Path target, String message) throws IOException {
-    Installer.deleteTree(target);
+    InstallFiles.deleteTree(target);
     Files.createDirectories(target);
     Set<String> before = outside(target);
     assertThatThrownBy(() -> new ArchiveExtractor().extract(archive, target))

@@ -1,4 +1,4 @@
-package dev.sandboxagent.host.agent;
+package dev.sandboxagent.host.install;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,28 +7,24 @@ import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.host.ApiException;
-import dev.sandboxagent.host.install.InstallException;
-import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-/** Finds, probes and installs agent programs. */
+/**
+ * Finds, probes and installs agent programs: where an agent's program is, its version ({@link
+ * VersionProbe}), and its install, by the {@link Installer} from the sources its adapter lists or
+ * by the adapter itself ({@link AdapterInstall}).
+ */
 public final class AgentCatalog {
 
-  private static final System.Logger LOG = System.getLogger(AgentCatalog.class.getName());
-  private static final long PROBE_TIMEOUT_MS = 5_000;
-  private static final int PROBE_OUTPUT_LIMIT = 64 * 1024;
+  // named as the daemon's log lines and logging configurations know it
+  static final System.Logger LOG = System.getLogger("dev.sandboxagent.host.agent.AgentCatalog");
 
   private final Path installDir;
   private final Path defaultInstallDir;
@@ -96,59 +92,7 @@ public final class AgentCatalog {
     if (binary.isEmpty()) {
       return Optional.empty();
     }
-    for (String arg : List.of("--version", "version", "-V")) {
-      Optional<String> v = probe(binary.get(), arg);
-      if (v.isPresent()) {
-        return v;
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<String> probe(Path binary, String arg) {
-    Process process;
-    try {
-      process = new ProcessBuilder(binary.toString(), arg)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    try {
-      Thread errReader = Thread.ofVirtual().start(() -> drain(process.getErrorStream()));
-      String out = readLimited(process.getInputStream());
-      if (!process.waitFor(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-        return Optional.empty();
-      }
-      errReader.join(PROBE_TIMEOUT_MS);
-      if (process.exitValue() != 0) {
-        return Optional.empty();
-      }
-      return out.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } finally {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    }
-  }
-
-  private static String readLimited(InputStream in) {
-    try (in) {
-      byte[] bytes = in.readNBytes(PROBE_OUTPUT_LIMIT);
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static void drain(InputStream in) {
-    try (in) {
-      in.transferTo(OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      // the probe only needs stdout
-    }
+    return VersionProbe.version(binary.get());
   }
 
   /**
@@ -171,15 +115,7 @@ public final class AgentCatalog {
         return installer.install(descriptor.id(), descriptor.binaryName(), sources, version, reinstall,
             () -> resolve(descriptor).isPresent(), listener);
       }
-      return installer.withLock(descriptor.id(), () -> {
-        if (!reinstall && resolve(descriptor).isPresent()) {
-          return Optional.<Installer.Result>empty();
-        }
-        Files.createDirectories(installDir);
-        agent.adapter().install(new Context(installDir, reinstall, version));
-        return Optional.of(new Installer.Result(version == null ? "latest" : version,
-            installDir.resolve(descriptor.binaryName()), "plugin " + agent.pluginId()));
-      });
+      return AdapterInstall.install(installer, agent, reinstall, version, () -> resolve(descriptor).isPresent());
     } catch (InstallException e) {
       throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
     } catch (AgentException e) {
@@ -197,13 +133,6 @@ public final class AgentCatalog {
 
   /** An install context for listing modes and similar calls that install nothing. */
   public InstallContext context() {
-    return new Context(installDir, false, null);
-  }
-
-  private record Context(Path installDir, boolean reinstall, String version) implements InstallContext {
-    @Override
-    public System.Logger logger() {
-      return LOG;
-    }
+    return AdapterInstall.context(installDir, false, null);
   }
 }
