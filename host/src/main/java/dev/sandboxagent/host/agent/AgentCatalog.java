@@ -3,10 +3,10 @@ package dev.sandboxagent.host.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentDescriptor;
-import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
-import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.install.InstallException;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.LoadedAgent;
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -156,7 +157,7 @@ public final class AgentCatalog {
    * agent at a time, across processes.
    *
    * @return what was installed, or empty when nothing had to be done
-   * @throws ApiException {@code install_failed} on failure
+   * @throws AgentFailure {@link AgentFailure.Kind#INSTALL_FAILED} on failure
    */
   public Optional<Installer.Result> install(LoadedAgent agent, boolean reinstall, String version,
       Installer.Listener listener) {
@@ -165,7 +166,8 @@ public final class AgentCatalog {
       return Optional.empty();
     }
     try {
-      List<InstallSource> sources = agent.adapter().installSources(installer.platform());
+      List<InstallSource> sources =
+          AgentCalls.call(agent, "installSources", () -> agent.adapter().installSources(installer.platform()));
       if (!sources.isEmpty()) {
         return installer.install(descriptor.id(), descriptor.binaryName(), sources, version, reinstall,
             () -> resolve(descriptor).isPresent(), listener);
@@ -175,17 +177,17 @@ public final class AgentCatalog {
           return Optional.<Installer.Result>empty();
         }
         Files.createDirectories(installDir);
-        agent.adapter().install(new Context(installDir, reinstall, version));
+        AgentCalls.run(agent, "install", () -> agent.adapter().install(new Context(installDir, reinstall, version)));
         return Optional.of(new Installer.Result(version == null ? "latest" : version,
             installDir.resolve(descriptor.binaryName()), "plugin " + agent.pluginId()));
       });
     } catch (InstallException e) {
-      throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
-    } catch (AgentException e) {
-      throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
+      throw AgentFailure.installFailed(descriptor.id(), e.getMessage(), e);
+    } catch (AgentFailure e) {
+      throw AgentFailure.installFailed(descriptor.id(), e.getMessage(), e);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "install of " + descriptor.id() + " failed", e);
-      throw ApiException.installFailed(descriptor.id(), e.toString(), e);
+      throw AgentFailure.installFailed(descriptor.id(), e.toString(), e);
     }
   }
 
@@ -194,9 +196,26 @@ public final class AgentCatalog {
     return install(agent, reinstall, version, Installer.Listener.NONE);
   }
 
-  /** An install context for listing modes and similar calls that install nothing. */
-  public InstallContext context() {
-    return new Context(installDir, false, null);
+  /** The agent's modes as its plugin lists them, or its descriptor's when the plugin fails to. */
+  public List<AgentMode> modes(LoadedAgent agent) {
+    List<AgentMode> listed = AgentCalls.callOr(agent, "listModes",
+        () -> agent.adapter().listModes(new Context(installDir, false, null)), failure -> null);
+    if (listed == null || listed.stream().anyMatch(Objects::isNull)) {
+      LOG.log(System.Logger.Level.WARNING, "listing modes of " + agent.id() + " failed; using its defaults");
+      return agent.descriptor().modes();
+    }
+    return listed;
+  }
+
+  /**
+   * The state of the agent's shared server for the sharing {@code scope}: what its plugin says,
+   * {@code error} with the failure when the plugin throws, {@code stopped} when it says nothing.
+   */
+  public ServerStatus serverStatus(LoadedAgent agent, String scope) {
+    return AgentCalls.callOr(agent, "serverStatus", () -> agent.adapter().serverStatus(scope),
+        failure -> failure.getCause() == null
+            ? ServerStatus.stopped()
+            : new ServerStatus("error", null, null, 0, "serverStatus failed: " + failure.getCause()));
   }
 
   private record Context(Path installDir, boolean reinstall, String version) implements InstallContext {
