@@ -3,6 +3,7 @@ package dev.sandboxagent.host.http;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.Capability;
@@ -17,6 +18,7 @@ import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.event.EventData;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,9 +27,11 @@ import java.util.Map;
  * status, install sources, and from its sessions' native id, send (except {@code ask}, which
  * requests a question and a permission), replies, interruption and close. {@link #returningNull()}
  * returns null from every call that must return something: open, listing modes, server status and
- * install sources.
+ * install sources. {@link #reporting()} behaves and reports a failure as the SPI asks: its open
+ * throws the {@link AgentException} whose kind is named by the session id ({@code stream_error},
+ * …).
  */
-final class MisbehavingAdapter implements AgentAdapter {
+class MisbehavingAdapter implements AgentAdapter {
 
   private final String id;
   private final boolean throwing;
@@ -35,6 +39,16 @@ final class MisbehavingAdapter implements AgentAdapter {
   private MisbehavingAdapter(String id, boolean throwing) {
     this.id = id;
     this.throwing = throwing;
+  }
+
+  static AgentAdapter reporting() {
+    return new MisbehavingAdapter("reporting", false) {
+      @Override
+      public AgentSession open(SessionContext context) {
+        AgentException.Kind kind = AgentException.Kind.valueOf(context.sessionId().toUpperCase(Locale.ROOT));
+        throw new AgentException(kind, "open failed with " + kind);
+      }
+    };
   }
 
   static MisbehavingAdapter throwing() {

@@ -8,7 +8,9 @@ import dev.sandboxagent.host.HostConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,8 @@ class MisbehavingAgentTest {
   @BeforeEach
   void start() {
     server = TestServer.start(tmp, null, CorsConfig.disabled(), HostConfig.DEFAULT_MAX_BODY_BYTES,
-        Duration.ofSeconds(15), List.of(MisbehavingAdapter.throwing(), MisbehavingAdapter.returningNull()));
+        Duration.ofSeconds(15), List.of(MisbehavingAdapter.throwing(), MisbehavingAdapter.returningNull(),
+            MisbehavingAdapter.reporting()));
   }
 
   @AfterEach
@@ -93,6 +96,34 @@ class MisbehavingAgentTest {
     HttpResponse<String> nulls = server.post("/v1/agents/nulls/install", "{}");
     assertProblem(nulls, 500, "install_failed", "install failed: nulls");
     assertThat(TestServer.json(nulls).get("details").get("stderr").asText()).isEqualTo("installSources returned null");
+  }
+
+  @Test
+  void eachFailureAPluginReportsHasItsProblem() {
+    String urn = "{\"type\":\"urn:sandbox-agent:error:";
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("not_installed", urn + "agent_not_installed\",\"title\":\"Agent Not Installed\",\"status\":404,"
+        + "\"detail\":\"agent not installed: reporting\",\"agent\":\"reporting\"}");
+    expected.put("install_failed", urn + "install_failed\",\"title\":\"Install Failed\",\"status\":500,"
+        + "\"detail\":\"install failed: reporting\",\"agent\":\"reporting\","
+        + "\"details\":{\"stderr\":\"open failed with INSTALL_FAILED\"}}");
+    expected.put("unsupported", urn + "invalid_request\",\"title\":\"Invalid Request\",\"status\":400,"
+        + "\"detail\":\"invalid request: open failed with UNSUPPORTED\"}");
+    expected.put("process_exited", urn + "agent_process_exited\",\"title\":\"Agent Process Exited\","
+        + "\"status\":500,\"detail\":\"agent process exited: reporting\",\"agent\":\"reporting\","
+        + "\"details\":{\"stderr\":\"open failed with PROCESS_EXITED\"}}");
+    expected.put("stream_error", urn + "stream_error\",\"title\":\"Stream Error\",\"status\":502,"
+        + "\"detail\":\"stream error: open failed with STREAM_ERROR\","
+        + "\"details\":{\"message\":\"open failed with STREAM_ERROR\"}}");
+    expected.put("bad_output", urn + "stream_error\",\"title\":\"Stream Error\",\"status\":502,"
+        + "\"detail\":\"stream error: open failed with BAD_OUTPUT\","
+        + "\"details\":{\"message\":\"open failed with BAD_OUTPUT\"}}");
+    expected.forEach((kind, body) -> {
+      HttpResponse<String> created = server.post("/v1/sessions/" + kind, "{\"agent\":\"reporting\"}");
+      assertThat(created.body()).as(kind).isEqualTo(body);
+      assertThat(created.statusCode()).as(kind).isEqualTo(TestServer.json(created).get("status").asInt());
+      assertThat(server.get("/v1/sessions/" + kind + "/events").statusCode()).as(kind).isEqualTo(404);
+    });
   }
 
   private static JsonNode agent(JsonNode agents, String id) {
