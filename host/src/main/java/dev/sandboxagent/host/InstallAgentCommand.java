@@ -2,6 +2,7 @@ package dev.sandboxagent.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.PlatformDetector;
@@ -59,9 +60,10 @@ final class InstallAgentCommand {
       Optional<Installer.Result> result;
       try {
         result = catalog.install(agent.get(), args.reinstall, args.agentVersion, new ConsoleProgress(err));
-      } catch (ApiException e) {
+      } catch (AgentFailure e) {
         err.println();
-        err.println("error=\"install failed: " + id + ": " + String.valueOf(e.details().getOrDefault("stderr", e.detail())) + "\"");
+        err.println("error=\"install failed: " + id + ": " + (e.getMessage() != null ? e.getMessage() : "install failed: " + id)
+            + "\"");
         return 1;
       }
       if (result.isEmpty()) {

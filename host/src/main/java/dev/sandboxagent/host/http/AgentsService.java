@@ -6,7 +6,7 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.ServerStatus;
-import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.agent.AgentAccess;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
@@ -26,7 +26,6 @@ import java.util.Optional;
  */
 final class AgentsService {
 
-  private static final System.Logger LOG = System.getLogger(AgentsService.class.getName());
   private static final HeaderName PREFER = HeaderNames.create("Prefer");
   private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
 
@@ -76,12 +75,7 @@ final class AgentsService {
       caps.put(capability.wireName(), d.has(capability));
     }
     if (d.has(Capability.SHARED_PROCESS)) {
-      ServerStatus status;
-      try {
-        status = agent.adapter().serverStatus(tenant.scope());
-      } catch (RuntimeException e) {
-        status = new ServerStatus("error", null, null, 0, "serverStatus failed: " + e);
-      }
+      ServerStatus status = catalog.serverStatus(agent, tenant.scope());
       ObjectNode server = info.putObject("serverStatus").put("status", status.status());
       if (status.baseUrl() != null) {
         server.put("baseUrl", status.baseUrl());
@@ -179,13 +173,7 @@ final class AgentsService {
 
   void modes(ServerRequest req, ServerResponse res) {
     LoadedAgent agent = agent(req);
-    List<AgentMode> modes;
-    try {
-      modes = agent.adapter().listModes(catalog.context());
-    } catch (RuntimeException | LinkageError e) {
-      LOG.log(System.Logger.Level.WARNING, "listing modes of " + agent.id() + " failed; using its defaults", e);
-      modes = agent.descriptor().modes();
-    }
+    List<AgentMode> modes = catalog.modes(agent);
     ObjectNode body = responses.mapper().createObjectNode();
     ArrayNode list = body.putArray("modes");
     for (AgentMode mode : modes) {
@@ -195,11 +183,6 @@ final class AgentsService {
   }
 
   private LoadedAgent agent(ServerRequest req) {
-    String id = req.path().pathParameters().get("agent");
-    LoadedAgent agent = registry.find(id).orElseThrow(() -> ApiException.unsupportedAgent(id));
-    if (!AuthFilter.tenant(req).allows(agent.id())) {
-      throw ApiException.agentNotAllowed(agent.id());
-    }
-    return agent;
+    return AgentAccess.usable(registry, AuthFilter.tenant(req), req.path().pathParameters().get("agent"));
   }
 }

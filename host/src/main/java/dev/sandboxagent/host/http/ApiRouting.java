@@ -1,10 +1,12 @@
 package dev.sandboxagent.host.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.host.CorsConfig;
+import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
+import dev.sandboxagent.host.session.SessionException;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
@@ -89,6 +91,9 @@ public final class ApiRouting {
       routing.addFilter(new AuthFilter(s.tenants(), responses));
     }
     routing.error(ApiException.class, (req, res, e) -> responses.problem(res, e));
+    routing.error(SessionException.class, (req, res, e) -> responses.problem(res, Problems.of(e)));
+    routing.error(AgentFailure.class, (req, res, e) -> responses.problem(res, Problems.of(e)));
+    routing.error(AgentException.class, (req, res, e) -> responses.problem(res, Problems.of(e)));
     routing.error(Exception.class, (req, res, e) -> {
       LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method() + " " + req.path().rawPath() + " failed", e);
       responses.internalError(res);

@@ -1,6 +1,5 @@
 package dev.sandboxagent.host.http;
 
-import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.tenant.Tenant;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;

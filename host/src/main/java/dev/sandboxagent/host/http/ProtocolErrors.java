@@ -2,7 +2,6 @@ package dev.sandboxagent.host.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sandboxagent.host.ApiException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;

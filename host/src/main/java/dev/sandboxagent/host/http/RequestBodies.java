@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.PermissionReply;
-import dev.sandboxagent.host.ApiException;
 import dev.sandboxagent.host.session.CreateSessionRequest;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.DirectHandler;

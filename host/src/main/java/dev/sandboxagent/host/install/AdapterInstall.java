@@ -2,6 +2,7 @@ package dev.sandboxagent.host.install;
 
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.InstallContext;
+import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class AdapterInstall {
         return Optional.<Installer.Result>empty();
       }
       Files.createDirectories(installDir);
-      agent.adapter().install(context(installDir, reinstall, version));
+      AgentCalls.run(agent, "install", () -> agent.adapter().install(context(installDir, reinstall, version)));
       return Optional.of(new Installer.Result(version == null ? "latest" : version,
           installDir.resolve(descriptor.binaryName()), "plugin " + agent.pluginId()));
     });

@@ -3,10 +3,12 @@ package dev.sandboxagent.host.install;
 import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentDescriptor;
-import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
-import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.api.ServerStatus;
+import dev.sandboxagent.host.agent.AgentCalls;
+import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.File;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -101,7 +104,7 @@ public final class AgentCatalog {
    * agent at a time, across processes.
    *
    * @return what was installed, or empty when nothing had to be done
-   * @throws ApiException {@code install_failed} on failure
+   * @throws AgentFailure {@link AgentFailure.Kind#INSTALL_FAILED} on failure
    */
   public Optional<Installer.Result> install(LoadedAgent agent, boolean reinstall, String version,
       Installer.Listener listener) {
@@ -110,19 +113,20 @@ public final class AgentCatalog {
       return Optional.empty();
     }
     try {
-      List<InstallSource> sources = agent.adapter().installSources(installer.platform());
+      List<InstallSource> sources =
+          AgentCalls.call(agent, "installSources", () -> agent.adapter().installSources(installer.platform()));
       if (!sources.isEmpty()) {
         return installer.install(descriptor.id(), descriptor.binaryName(), sources, version, reinstall,
             () -> resolve(descriptor).isPresent(), listener);
       }
       return AdapterInstall.install(installer, agent, reinstall, version, () -> resolve(descriptor).isPresent());
     } catch (InstallException e) {
-      throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
-    } catch (AgentException e) {
-      throw ApiException.installFailed(descriptor.id(), e.getMessage(), e);
+      throw AgentFailure.installFailed(descriptor.id(), e.getMessage(), e);
+    } catch (AgentFailure e) {
+      throw AgentFailure.installFailed(descriptor.id(), e.getMessage(), e);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "install of " + descriptor.id() + " failed", e);
-      throw ApiException.installFailed(descriptor.id(), e.toString(), e);
+      throw AgentFailure.installFailed(descriptor.id(), e.toString(), e);
     }
   }
 
@@ -131,8 +135,30 @@ public final class AgentCatalog {
     return install(agent, reinstall, version, Installer.Listener.NONE);
   }
 
+  /** The agent's modes as its plugin lists them, or its descriptor's when the plugin fails to. */
+  public List<AgentMode> modes(LoadedAgent agent) {
+    List<AgentMode> listed = AgentCalls.callOr(agent, "listModes",
+        () -> agent.adapter().listModes(context(installDir)), failure -> null);
+    if (listed == null || listed.stream().anyMatch(Objects::isNull)) {
+      LOG.log(System.Logger.Level.WARNING, "listing modes of " + agent.id() + " failed; using its defaults");
+      return agent.descriptor().modes();
+    }
+    return listed;
+  }
+
+  /**
+   * The state of the agent's shared server for the sharing {@code scope}: what its plugin says,
+   * {@code error} with the failure when the plugin throws, {@code stopped} when it says nothing.
+   */
+  public ServerStatus serverStatus(LoadedAgent agent, String scope) {
+    return AgentCalls.callOr(agent, "serverStatus", () -> agent.adapter().serverStatus(scope),
+        failure -> failure.getCause() == null
+            ? ServerStatus.stopped()
+            : new ServerStatus("error", null, null, 0, "serverStatus failed: " + failure.getCause()));
+  }
+
   /** An install context for listing modes and similar calls that install nothing. */
-  public InstallContext context() {
+  private static InstallContext context(Path installDir) {
     return AdapterInstall.context(installDir, false, null);
   }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
@@ -12,7 +11,9 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.PermissionStatus;
 import dev.sandboxagent.api.event.QuestionStatus;
 import dev.sandboxagent.api.event.TerminatedBy;
-import dev.sandboxagent.host.ApiException;
+import dev.sandboxagent.host.agent.AgentAccess;
+import dev.sandboxagent.host.agent.AgentCalls;
+import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
@@ -87,15 +88,15 @@ public final class SessionManager {
   /** Rejects ids that could not round-trip through a URL path or a log line. */
   public static void validateSessionId(String id) {
     if (id.isEmpty() || id.length() > MAX_SESSION_ID_LENGTH) {
-      throw ApiException.invalidRequest("session id must be 1 to " + MAX_SESSION_ID_LENGTH + " characters");
+      throw SessionException.invalidRequest("session id must be 1 to " + MAX_SESSION_ID_LENGTH + " characters");
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       if (c == '/' || c == '\\') {
-        throw ApiException.invalidRequest("session id must not contain path separators");
+        throw SessionException.invalidRequest("session id must not contain path separators");
       }
       if (Character.isISOControl(c)) {
-        throw ApiException.invalidRequest("session id must not contain control characters");
+        throw SessionException.invalidRequest("session id must not contain control characters");
       }
     }
   }
@@ -109,12 +110,9 @@ public final class SessionManager {
   public Session create(Tenant tenant, String id, CreateSessionRequest request) {
     validateSessionId(id);
     awaitRestored();
-    LoadedAgent agent = registry.find(request.agent()).orElseThrow(() -> ApiException.unsupportedAgent(request.agent()));
-    if (!tenant.allows(agent.id())) {
-      throw ApiException.agentNotAllowed(agent.id());
-    }
+    LoadedAgent agent = AgentAccess.usable(registry, tenant, request.agent());
     if (shuttingDown) {
-      throw ApiException.streamError("daemon is shutting down");
+      throw SessionException.unavailable("daemon is shutting down");
     }
     Key key = new Key(tenant.id(), id);
     reserve(tenant, key);
@@ -129,7 +127,7 @@ public final class SessionManager {
   private void reserve(Tenant tenant, Key key) {
     synchronized (tenantLocks.computeIfAbsent(tenant.id(), k -> new Object())) {
       if (sessions.containsKey(key) || reserved.containsKey(key)) {
-        throw ApiException.sessionAlreadyExists(key.id());
+        throw SessionException.alreadyExists(key.id());
       }
       if (tenant.maxSessions() > 0) {
         long running = sessions.values().stream()
@@ -137,7 +135,7 @@ public final class SessionManager {
             + reserved.keySet().stream()
                 .filter(k -> k.tenant().equals(tenant.id()) && !sessions.containsKey(k)).count();
         if (running >= tenant.maxSessions()) {
-          throw ApiException.tooManySessions(tenant.maxSessions());
+          throw SessionException.tooManySessions(tenant.maxSessions());
         }
       }
       reserved.put(key, Boolean.TRUE);
@@ -159,13 +157,19 @@ public final class SessionManager {
     session.journal().created(settings, clock.instant());
     AgentSession handle;
     try {
-      handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+      handle = AgentCalls.call(agent, "open", () -> agent.adapter().open(session.context()));
     } catch (RuntimeException e) {
       // Never created: nothing of it stays in the store.
       session.journal().deleted();
       throw e;
     }
     session.attach(handle);
+    String nativeSessionId;
+    try {
+      nativeSessionId = AgentCalls.callNullable(agent, "nativeSessionId", handle::nativeSessionId);
+    } catch (AgentFailure e) {
+      nativeSessionId = null;
+    }
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("agent", request.agent());
     metadata.put("agentMode", settings.agentMode());
@@ -173,7 +177,7 @@ public final class SessionManager {
     metadata.put("model", settings.model());
     metadata.put("variant", settings.variant());
     session.record(List.of(
-        AgentEvent.synthetic(new EventData.SessionStarted(metadata)).withNativeSessionId(handle.nativeSessionId())));
+        AgentEvent.synthetic(new EventData.SessionStarted(metadata)).withNativeSessionId(nativeSessionId)));
     sessions.put(key, session);
     newestFirst.addFirst(session);
     if (shuttingDown) {
@@ -185,13 +189,13 @@ public final class SessionManager {
   private static SessionSettings normalizeModes(AgentDescriptor descriptor, CreateSessionRequest request) {
     String agentMode = request.agentMode() == null ? "build" : request.agentMode();
     if (!descriptor.acceptsAgentMode(agentMode)) {
-      throw ApiException.modeNotSupported(descriptor.id(), agentMode);
+      throw SessionException.modeNotSupported(descriptor.id(), agentMode);
     }
     String permissionValue = request.permissionMode() == null ? "default" : request.permissionMode();
     PermissionMode permissionMode = PermissionMode.parse(permissionValue)
-        .orElseThrow(() -> ApiException.invalidRequest("invalid permission mode: " + permissionValue));
+        .orElseThrow(() -> SessionException.invalidRequest("invalid permission mode: " + permissionValue));
     if (!descriptor.permissionModes().contains(permissionMode)) {
-      throw ApiException.modeNotSupported(descriptor.id(), permissionValue);
+      throw SessionException.modeNotSupported(descriptor.id(), permissionValue);
     }
     return new SessionSettings(descriptor.id(), agentMode, permissionMode, request.model(), request.variant());
   }
@@ -213,7 +217,7 @@ public final class SessionManager {
     awaitRestored();
     Session session = sessions.get(new Key(tenant.id(), id));
     if (session == null) {
-      throw ApiException.sessionNotFound(id);
+      throw SessionException.notFound(id);
     }
     return session;
   }
@@ -229,10 +233,7 @@ public final class SessionManager {
       }
       session.turnOpening();
       try {
-        callAgent(session.agent(), () -> {
-          session.handle().send(message);
-          return null;
-        });
+        AgentCalls.run(session.agent(), "send", () -> session.handle().send(message));
       } catch (RuntimeException e) {
         session.turnAbandoned();
         throw e;
@@ -249,7 +250,7 @@ public final class SessionManager {
    */
   private void reopen(Session session) {
     LoadedAgent agent = session.agent();
-    AgentSession handle = callAgent(agent, () -> agent.adapter().open(session.context()));
+    AgentSession handle = AgentCalls.call(agent, "open", () -> agent.adapter().open(session.context()));
     session.attach(handle);
     String nativeId = session.resumeNativeSessionId();
     String detail = "the daemon restarted; "
@@ -265,7 +266,7 @@ public final class SessionManager {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApiException.streamError("interrupted while storing the message");
+      throw SessionException.unavailable("interrupted while storing the message");
     }
   }
 
@@ -283,7 +284,7 @@ public final class SessionManager {
       restored.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApiException.streamError("interrupted while restoring sessions");
+      throw SessionException.unavailable("interrupted while restoring sessions");
     }
   }
 
@@ -352,7 +353,7 @@ public final class SessionManager {
     Key key = new Key(tenant.id(), id);
     synchronized (tenantLocks.computeIfAbsent(tenant.id(), k -> new Object())) {
       if (!sessions.remove(key, session)) {
-        throw ApiException.sessionNotFound(id);
+        throw SessionException.notFound(id);
       }
       newestFirst.remove(session);
       session.journal().deleted();
@@ -364,7 +365,7 @@ public final class SessionManager {
   public void replyQuestion(Tenant tenant, String id, String questionId, List<List<String>> answers) {
     String response = !answers.isEmpty() && !answers.get(0).isEmpty() ? answers.get(0).get(0) : null;
     resolve(get(tenant, id), s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
-        (handle, question) -> handle.replyQuestion(question, answers),
+        "replyQuestion", (handle, question) -> handle.replyQuestion(question, answers),
         question -> new EventData.QuestionResolved(
             questionId, question.prompt(), question.options(), response, QuestionStatus.ANSWERED));
   }
@@ -372,7 +373,7 @@ public final class SessionManager {
   /** Rejects a pending question; it stays pending if forwarding fails. */
   public void rejectQuestion(Tenant tenant, String id, String questionId) {
     resolve(get(tenant, id), s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
-        AgentSession::rejectQuestion,
+        "rejectQuestion", AgentSession::rejectQuestion,
         question -> new EventData.QuestionResolved(
             questionId, question.prompt(), question.options(), null, QuestionStatus.REJECTED));
   }
@@ -381,7 +382,7 @@ public final class SessionManager {
   public void replyPermission(Tenant tenant, String id, String permissionId, PermissionReply reply) {
     PermissionStatus status = reply == PermissionReply.REJECT ? PermissionStatus.DENIED : PermissionStatus.APPROVED;
     resolve(get(tenant, id), s -> s.pendingPermission(permissionId), "unknown permission id: " + permissionId,
-        (handle, permission) -> handle.replyPermission(permission, reply),
+        "replyPermission", (handle, permission) -> handle.replyPermission(permission, reply),
         permission -> new EventData.PermissionResolved(permissionId, permission.action(), status, permission.metadata()));
   }
 
@@ -390,16 +391,13 @@ public final class SessionManager {
    * and only then records the resolution, so that a failed forward leaves it pending for a retry.
    */
   private <P> void resolve(
-      Session session, Function<Session, Optional<P>> lookup, String unknownMessage,
+      Session session, Function<Session, Optional<P>> lookup, String unknownMessage, String method,
       BiConsumer<AgentSession, P> forward, Function<P, EventData> resolution) {
     session.commandLock().lock();
     try {
-      P pending = lookup.apply(session).orElseThrow(() -> ApiException.invalidRequest(unknownMessage));
+      P pending = lookup.apply(session).orElseThrow(() -> SessionException.invalidRequest(unknownMessage));
       checkAccepting(session);
-      callAgent(session.agent(), () -> {
-        forward.accept(session.handle(), pending);
-        return null;
-      });
+      AgentCalls.run(session.agent(), method, () -> forward.accept(session.handle(), pending));
       session.record(List.of(AgentEvent.synthetic(resolution.apply(pending))));
     } finally {
       session.commandLock().unlock();
@@ -413,28 +411,9 @@ public final class SessionManager {
       return;
     }
     if (ending.terminatedBy() == TerminatedBy.DAEMON) {
-      throw ApiException.invalidRequest("session terminated");
+      throw SessionException.terminated(session.id());
     }
-    throw ApiException.agentProcessExited(session.agent().id(), ending.exitCode(), ending.message());
-  }
-
-  private static <T> T callAgent(LoadedAgent agent, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (ApiException e) {
-      throw e;
-    } catch (AgentException e) {
-      throw switch (e.kind()) {
-        case NOT_INSTALLED -> ApiException.agentNotInstalled(agent.id());
-        case INSTALL_FAILED -> ApiException.installFailed(agent.id(), e.getMessage(), e);
-        case UNSUPPORTED -> ApiException.invalidRequest(e.getMessage());
-        case PROCESS_EXITED -> ApiException.agentProcessExited(agent.id(), null, e.getMessage());
-        case STREAM_ERROR, BAD_OUTPUT -> ApiException.streamError(e.getMessage());
-      };
-    } catch (RuntimeException | LinkageError e) {
-      LOG.log(Level.ERROR, "agent " + agent.id() + " failed", e);
-      throw ApiException.streamError("agent " + agent.id() + " failed: " + e);
-    }
+    throw AgentFailure.processExited(session.agent().id(), ending.exitCode(), ending.message());
   }
 
   /** Stops every session's agent and wakes every reader. Called once at daemon shutdown. */

@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A failure that reaches the client as a problem-details body. The factories produce exactly the
- * {@code detail} texts and extension members of the API.
+ * A failure that reaches the client as a problem-details body: one the HTTP layer finds itself (a
+ * bad body, a missing token), or a domain failure as {@link Problems} maps it. The factories
+ * produce exactly the {@code detail} texts and extension members of the API.
  */
-public final class ApiException extends RuntimeException {
+final class ApiException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 

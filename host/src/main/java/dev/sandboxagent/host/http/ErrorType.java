@@ -1,9 +1,9 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.http;
 
 import java.util.Locale;
 
 /** The error types of the v1 API, with their HTTP status and title. */
-public enum ErrorType {
+enum ErrorType {
   INVALID_REQUEST(400, "Invalid Request"),
   /** A request body of valid JSON in the wrong shape: a missing field, a wrong type, an unknown value. */
   INVALID_BODY(422, "Invalid Body"),
