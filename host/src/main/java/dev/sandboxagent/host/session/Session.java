@@ -13,6 +13,8 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.UniversalEvent;
+import dev.sandboxagent.host.agent.AgentCalls;
+import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.tenant.Tenant;
@@ -71,7 +73,8 @@ public final class Session {
         !agent.descriptor().has(Capability.ITEM_STARTED),
         agent.descriptor().resumable(),
         null);
-    this.turnRule = new TurnRule(agent.adapter().assistantMessageEndsTurn());
+    this.turnRule = new TurnRule(AgentCalls.callOr(agent, "assistantMessageEndsTurn",
+        () -> agent.adapter().assistantMessageEndsTurn(), failure -> true));
     // An agent inside the daemon cannot hang outside it: only agent programs are watched. The
     // timeout is the agent's, unless the daemon's environment or the tenant's sets another.
     Map<String, String> variables = new HashMap<>(System.getenv());
@@ -172,10 +175,10 @@ public final class Session {
     try {
       AgentSession h = handle;
       if (h != null && !closed) {
-        h.interruptTurn();
+        AgentCalls.run(agent, "interruptTurn", h::interruptTurn);
       }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "interrupting the turn of session " + id + " failed", e);
+    } catch (AgentFailure e) {
+      LOG.log(Level.WARNING, "interrupting the turn of session " + id + " failed: " + e.getMessage());
     } finally {
       commandLock.unlock();
     }
@@ -405,9 +408,9 @@ public final class Session {
     AgentSession h = handle;
     if (h != null) {
       try {
-        h.close();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "closing session " + id + " failed", e);
+        AgentCalls.run(agent, "close", h::close);
+      } catch (AgentFailure e) {
+        LOG.log(Level.WARNING, "closing session " + id + " failed: " + e.getMessage());
       }
     }
   }

@@ -23,8 +23,8 @@ import java.util.Map;
 
 /**
  * An in-process agent whose plugin misbehaves, for host tests. {@link #throwing()} describes itself
- * properly and throws {@link IllegalStateException} from every other call: listing modes, server
- * status, install sources, and from its sessions' native id, send (except {@code ask}, which
+ * properly and throws {@link IllegalStateException} from every other call: the turn rule, listing
+ * modes, server status, install sources, and from its sessions' native id, send (except {@code ask}, which
  * requests a question and a permission), replies, interruption and close. {@link #returningNull()}
  * returns null from every call that must return something: open, listing modes, server status and
  * install sources. {@link #reporting()} behaves and reports a failure as the SPI asks: its open
@@ -74,6 +74,14 @@ class MisbehavingAdapter implements AgentAdapter {
   @Override
   public AgentSession open(SessionContext context) {
     return throwing ? new ThrowingSession(context) : null;
+  }
+
+  @Override
+  public boolean assistantMessageEndsTurn() {
+    if (throwing) {
+      throw new IllegalStateException("assistantMessageEndsTurn broke");
+    }
+    return true;
   }
 
   @Override
