@@ -9,6 +9,7 @@ import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.http.ApiRouting;
 import dev.sandboxagent.host.http.ConnectionTimeouts;
+import dev.sandboxagent.host.http.SseWriter;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
@@ -59,10 +60,11 @@ public final class Daemon implements AutoCloseable {
   private final PluginWatcher watcher;
   private final ConnectionTimeouts timeouts;
   private final SessionStore store;
+  private final SseWriter events;
   private volatile boolean closed;
 
   private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes,
-      ConnectionTimeouts timeouts, SessionStore store) {
+      ConnectionTimeouts timeouts, SessionStore store, SseWriter events) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
@@ -70,6 +72,7 @@ public final class Daemon implements AutoCloseable {
     this.processes = processes;
     this.timeouts = timeouts;
     this.store = store;
+    this.events = events;
   }
 
   /**
@@ -125,8 +128,9 @@ public final class Daemon implements AutoCloseable {
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
         new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
+    SseWriter events = new SseWriter(config.keepAlive());
     ApiRouting.Services services = new ApiRouting.Services(
-        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), config.keepAlive());
+        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)
@@ -168,7 +172,7 @@ public final class Daemon implements AutoCloseable {
       processes.shutdown(HostProcess.GRACE);
       throw listenFailure(config.host(), config.port(), failure);
     }
-    return new Daemon(registry, sessions, server, processes, timeouts, store);
+    return new Daemon(registry, sessions, server, processes, timeouts, store, events);
   }
 
   /**
@@ -277,6 +281,11 @@ public final class Daemon implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return server.port();
+  }
+
+  /** The number of event streams (SSE responses) this daemon is writing right now. */
+  public int openEventStreams() {
+    return events.openStreams();
   }
 
   public AdapterRegistry registry() {

@@ -16,7 +16,6 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class ApiRouting {
    */
   public record Services(
       AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, Tenants tenants,
-      CorsConfig cors, long maxBodyBytes, Duration keepAlive) {}
+      CorsConfig cors, long maxBodyBytes, SseWriter events) {}
 
   private ApiRouting() {}
 
@@ -82,7 +81,7 @@ public final class ApiRouting {
     Responses responses = new Responses(s.mapper());
     RequestBodies bodies = new RequestBodies(s.mapper(), s.maxBodyBytes());
     AgentsService agents = new AgentsService(s.registry(), s.catalog(), bodies, responses);
-    SessionsService sessions = new SessionsService(s.sessions(), bodies, responses, new SseWriter(s.keepAlive()));
+    SessionsService sessions = new SessionsService(s.sessions(), bodies, responses, s.events());
 
     if (s.cors().enabled()) {
       routing.addFilter(new CorsFilter(s.cors()));

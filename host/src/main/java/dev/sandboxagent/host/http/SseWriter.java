@@ -21,23 +21,23 @@ import java.util.function.Predicate;
  * receives every frame; a comment keep-alive goes out when nothing else has for a while. The reader
  * is served from the log, so it never loses events however slow it is.
  */
-final class SseWriter {
+public final class SseWriter {
 
   private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.US_ASCII);
 
-  private static final AtomicInteger OPEN = new AtomicInteger();
-
+  private final AtomicInteger open = new AtomicInteger();
   private final Duration keepAlive;
 
-  SseWriter(Duration keepAlive) {
+  /** A writer sending a keep-alive comment after {@code keepAlive} without an event. */
+  public SseWriter(Duration keepAlive) {
     this.keepAlive = keepAlive;
   }
 
-  /** The number of SSE responses being written right now, in this JVM. */
-  static int openStreams() {
-    return OPEN.get();
+  /** The number of SSE responses this writer is writing right now. */
+  public int openStreams() {
+    return open.get();
   }
 
   /**
@@ -69,7 +69,7 @@ final class SseWriter {
       return;
     }
     long cursor = after;
-    OPEN.incrementAndGet();
+    open.incrementAndGet();
     try (OutputStream out = res.outputStream()) {
       boolean first = announce;
       while (true) {
@@ -102,7 +102,7 @@ final class SseWriter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      OPEN.decrementAndGet();
+      open.decrementAndGet();
     }
   }
 

@@ -162,19 +162,19 @@ class SseTest {
   @Test
   void sendsKeepAlivesAndFreesTheStreamWhenTheClientGoesAway() throws Exception {
     server.createSession("k");
-    int before = SseWriter.openStreams();
+    int before = server.daemon.openEventStreams();
     SseStream stream = sse("/v1/sessions/k/events/sse");
     assertThat(stream.nextEvent().type()).isEqualTo("session.started");
     Frame keepAlive = stream.next();
     assertThat(keepAlive.data()).isNull();
     assertThat(keepAlive.comments()).containsExactly("keep-alive");
-    assertThat(SseWriter.openStreams()).isEqualTo(before + 1);
+    assertThat(server.daemon.openEventStreams()).isEqualTo(before + 1);
     stream.close();
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (SseWriter.openStreams() > before && System.nanoTime() < deadline) {
+    while (server.daemon.openEventStreams() > before && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(SseWriter.openStreams()).as("stream freed after disconnect").isEqualTo(before);
+    assertThat(server.daemon.openEventStreams()).as("stream freed after disconnect").isEqualTo(before);
   }
 
   @Test
