@@ -1,14 +1,11 @@
 package dev.sandboxagent.plugins.amp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.CredentialContext;
 import dev.sandboxagent.api.CredentialUse;
 import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.DiscoveredCredential.AuthType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.sandboxagent.api.support.JsonFiles;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +17,6 @@ final class AmpCredentials {
   /** Before every other agent's files. */
   static final int PRECEDENCE = 100;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> PATHS = List.of("anthropicApiKey", "anthropic_api_key", "apiKey", "api_key",
       "accessToken", "access_token", "token", "auth.anthropicApiKey", "auth.apiKey", "auth.token", "anthropic.apiKey",
       "anthropic.token");
@@ -28,7 +24,7 @@ final class AmpCredentials {
   private AmpCredentials() {}
 
   static List<DiscoveredCredential> discover(CredentialContext context) {
-    JsonNode config = read(context.home().resolve(".amp/config.json"));
+    JsonNode config = JsonFiles.object(context.home().resolve(".amp/config.json"));
     if (config == null) {
       return List.of();
     }
@@ -42,18 +38,5 @@ final class AmpCredentials {
       }
     }
     return List.of();
-  }
-
-  /** The JSON object in {@code file}, or null when it is missing, unreadable or not an object. */
-  private static JsonNode read(Path file) {
-    try {
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      JsonNode node = JSON.readTree(file.toFile());
-      return node != null && node.isObject() ? node : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 }

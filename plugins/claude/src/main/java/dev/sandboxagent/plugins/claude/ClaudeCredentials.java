@@ -1,14 +1,11 @@
 package dev.sandboxagent.plugins.claude;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.CredentialContext;
 import dev.sandboxagent.api.CredentialUse;
 import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.DiscoveredCredential.AuthType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.sandboxagent.api.support.JsonFiles;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -27,7 +24,6 @@ final class ClaudeCredentials {
   /** After Amp's configuration, before other agents' files. */
   static final int PRECEDENCE = 200;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> FILES = List.of(".claude.json.api", ".claude.json", ".claude.json.nathan");
   private static final List<String> KEYS = List.of("primaryApiKey", "apiKey", "anthropicApiKey", "customApiKey");
   private static final List<String> OAUTH_FILES = List.of(".claude/.credentials.json", ".claude-oauth-credentials.json");
@@ -36,7 +32,7 @@ final class ClaudeCredentials {
 
   static List<DiscoveredCredential> discover(CredentialContext context) {
     for (String file : FILES) {
-      JsonNode config = read(context.home().resolve(file));
+      JsonNode config = JsonFiles.object(context.home().resolve(file));
       if (config == null) {
         continue; // a missing or broken file does not hide the next ones
       }
@@ -48,7 +44,7 @@ final class ClaudeCredentials {
       }
     }
     for (String file : OAUTH_FILES) {
-      JsonNode oauth = read(context.home().resolve(file));
+      JsonNode oauth = JsonFiles.object(context.home().resolve(file));
       if (oauth == null) {
         continue;
       }
@@ -74,19 +70,6 @@ final class ClaudeCredentials {
       return OffsetDateTime.parse(rfc3339).toInstant().isBefore(context.now());
     } catch (DateTimeParseException e) {
       return false;
-    }
-  }
-
-  /** The JSON object in {@code file}, or null when it is missing, unreadable or not an object. */
-  private static JsonNode read(Path file) {
-    try {
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      JsonNode node = JSON.readTree(file.toFile());
-      return node != null && node.isObject() ? node : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
     }
   }
 }

@@ -1,14 +1,11 @@
 package dev.sandboxagent.plugins.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.CredentialContext;
 import dev.sandboxagent.api.CredentialUse;
 import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.DiscoveredCredential.AuthType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.sandboxagent.api.support.JsonFiles;
 import java.util.List;
 import java.util.Map;
 
@@ -21,12 +18,11 @@ final class CodexCredentials {
   /** Before other agents' files. */
   static final int PRECEDENCE = 100;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private CodexCredentials() {}
 
   static List<DiscoveredCredential> discover(CredentialContext context) {
-    JsonNode auth = read(context.home().resolve(".codex/auth.json"));
+    JsonNode auth = JsonFiles.object(context.home().resolve(".codex/auth.json"));
     if (auth == null) {
       return List.of();
     }
@@ -39,18 +35,5 @@ final class CodexCredentials {
       return List.of(new DiscoveredCredential("openai", token.asText(), AuthType.OAUTH, "codex", PRECEDENCE));
     }
     return List.of();
-  }
-
-  /** The JSON object in {@code file}, or null when it is missing, unreadable or not an object. */
-  private static JsonNode read(Path file) {
-    try {
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      JsonNode node = JSON.readTree(file.toFile());
-      return node != null && node.isObject() ? node : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 }

@@ -1,14 +1,11 @@
 package dev.sandboxagent.plugins.opencode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.CredentialContext;
 import dev.sandboxagent.api.CredentialUse;
 import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.DiscoveredCredential.AuthType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.sandboxagent.api.support.JsonFiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +22,12 @@ final class OpenCodeCredentials {
   /** After every other agent's files: OpenCode's keys are the fallback for the providers others use. */
   static final int PRECEDENCE = 2000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private OpenCodeCredentials() {}
 
   static List<DiscoveredCredential> discover(CredentialContext context) {
     List<DiscoveredCredential> found = new ArrayList<>();
-    JsonNode auth = read(context.home().resolve(".local/share/opencode/auth.json"));
+    JsonNode auth = JsonFiles.object(context.home().resolve(".local/share/opencode/auth.json"));
     if (auth == null) {
       return found;
     }
@@ -51,18 +47,5 @@ final class OpenCodeCredentials {
       }
     });
     return found;
-  }
-
-  /** The JSON object in {@code file}, or null when it is missing, unreadable or not an object. */
-  private static JsonNode read(Path file) {
-    try {
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      JsonNode node = JSON.readTree(file.toFile());
-      return node != null && node.isObject() ? node : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 }
