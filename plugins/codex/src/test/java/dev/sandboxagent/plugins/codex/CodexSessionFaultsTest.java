@@ -9,7 +9,6 @@ import dev.sandboxagent.testkit.TestSessionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -21,28 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Turns of a stand-in {@code codex app-server} that run a long command, go silent or exit: the
- * session interrupts its turn on terminate and after the idle timeout, and an exit in the middle of
- * a turn reaches only the session whose turn it cut.
+ * session interrupts its turn on terminate and when the host stops a silent one, and an exit in the
+ * middle of a turn reaches only the session whose turn it cut.
  */
 @Timeout(60)
 class CodexSessionFaultsTest {
 
   /**
-   * Answers the handshake, a thread per {@code thread/start} ({@code thr_<request id>}) and, by the
-   * turn's text: "sleep" starts {@code sleep 271} (its pid in command.pid) and reports the command;
-   * "exit" exits with status 0; anything else says nothing more. {@code turn/interrupt} kills the
-   * command and completes the turn as interrupted. Every line read goes to stdin.log.
+   * By the turn's text: "sleep" starts {@code sleep 271} (its pid in command.pid) and reports the
+   * command; "exit" exits with status 0; anything else says nothing more. {@code turn/interrupt}
+   * kills the command and completes the turn as interrupted.
    */
-  private static final String APP_SERVER = """
-      #!/bin/sh
-      dir=$(dirname "$0")
-      while IFS= read -r line; do
-        printf '%s\\n' "$line" >> "$dir/stdin.log"
-        id=$(printf '%s' "$line" | sed -n 's/^{"id":\\([0-9]*\\),.*/\\1/p')
-        thread=$(printf '%s' "$line" | sed -n 's/.*"threadId":"\\([^"]*\\)".*/\\1/p')
-        case "$line" in
-          *'"method":"initialize"'*) echo "{\\"id\\":$id,\\"result\\":{}}" ;;
-          *'"method":"thread/start"'*) echo "{\\"id\\":$id,\\"result\\":{\\"thread\\":{\\"id\\":\\"thr_$id\\"}}}" ;;
+  private static final String TURNS = """
           *'"method":"turn/start"'*sleep*)
             echo "{\\"id\\":$id,\\"result\\":{\\"turn\\":{\\"id\\":\\"turn_$id\\",\\"status\\":\\"inProgress\\"}}}"
             sleep 271 >/dev/null 2>&1 &
@@ -56,8 +45,6 @@ class CodexSessionFaultsTest {
             echo "{\\"id\\":$id,\\"result\\":{}}"
             turn=$(printf '%s' "$line" | sed -n 's/.*"turnId":"\\([^"]*\\)".*/\\1/p')
             echo "{\\"method\\":\\"turn/completed\\",\\"params\\":{\\"threadId\\":\\"$thread\\",\\"turn\\":{\\"id\\":\\"$turn\\",\\"status\\":\\"interrupted\\"}}}" ;;
-        esac
-      done
       """;
 
   @TempDir Path dir;
@@ -67,9 +54,7 @@ class CodexSessionFaultsTest {
 
   @BeforeEach
   void writeTheServer() throws IOException {
-    Path program = dir.resolve("codex");
-    Files.writeString(program, APP_SERVER);
-    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path program = StandInAppServer.write(dir, TURNS);
     Map<String, String> env = Map.of("CODEX_HOME", Files.createDirectories(dir.resolve("home")).toString());
     first = TestSessionContext.of("s1", program, dir, env);
     second = TestSessionContext.of("s2", program, dir, env);
@@ -85,13 +70,6 @@ class CodexSessionFaultsTest {
     return e -> e.data() instanceof EventData.Error error && code.equals(error.code());
   }
 
-  private void awaitStdin(String text) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!(Files.exists(dir.resolve("stdin.log")) && Files.readString(dir.resolve("stdin.log")).contains(text))) {
-      assertThat(System.nanoTime()).as("the server read %s", text).isLessThan(deadline);
-      Thread.sleep(20);
-    }
-  }
 
   @Test
   void terminatingInterruptsTheRunningTurnAndEndsItsCommand() throws Exception {
@@ -102,7 +80,7 @@ class CodexSessionFaultsTest {
     assertThat(ProcessHandle.of(command)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
 
     session.close();
-    awaitStdin("\"method\":\"turn/interrupt\",\"params\":{\"threadId\":\"thr_2\",\"turnId\":\"turn_3\"}");
+    StandInAppServer.awaitStdin(dir, "\"method\":\"turn/interrupt\",\"params\":{\"threadId\":\"thr_2\",\"turnId\":\"turn_3\"}");
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (ProcessHandle.of(command).map(ProcessHandle::isAlive).orElse(false)) {
       assertThat(System.nanoTime()).as("the command has ended").isLessThan(deadline);
