@@ -165,6 +165,19 @@ public interface SessionContext {
   AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener);
 
   /**
+   * The agent's server shared by every session of this session's sharing scope: {@code create}
+   * makes it on first use, later calls (from any session of the scope) return the same object, the
+   * host shows its {@link SharedServer#status()} in {@code GET /v1/agents} and closes it when the
+   * daemon stops. {@code type} tells apart the servers of one agent, should it run several. The
+   * default, for contexts other than the host's, makes a new one on every call.
+   *
+   * @since 1.1
+   */
+  default <S extends SharedServer> S sharedServer(Class<S> type, Supplier<S> create) {
+    return create.get();
+  }
+
+  /**
    * Runs {@code task} on a host-owned thread that belongs to the daemon rather than this session,
    * for the background work of a server shared by sessions (its event subscription, say): it
    * outlives the session and is interrupted when the daemon stops, so it must end promptly when

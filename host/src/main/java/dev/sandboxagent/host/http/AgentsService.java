@@ -7,6 +7,7 @@ import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.agent.AgentAccess;
+import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
@@ -31,12 +32,15 @@ final class AgentsService {
 
   private final AdapterRegistry registry;
   private final AgentCatalog catalog;
+  private final SharedServers sharedServers;
   private final RequestBodies bodies;
   private final Responses responses;
 
-  AgentsService(AdapterRegistry registry, AgentCatalog catalog, RequestBodies bodies, Responses responses) {
+  AgentsService(AdapterRegistry registry, AgentCatalog catalog, SharedServers sharedServers, RequestBodies bodies,
+      Responses responses) {
     this.registry = registry;
     this.catalog = catalog;
+    this.sharedServers = sharedServers;
     this.bodies = bodies;
     this.responses = responses;
   }
@@ -75,7 +79,7 @@ final class AgentsService {
       caps.put(capability.wireName(), d.has(capability));
     }
     if (d.has(Capability.SHARED_PROCESS)) {
-      ServerStatus status = catalog.serverStatus(agent, tenant.scope());
+      ServerStatus status = sharedServers.status(agent, tenant.scope());
       ObjectNode server = info.putObject("serverStatus").put("status", status.status());
       if (status.baseUrl() != null) {
         server.put("baseUrl", status.baseUrl());

@@ -80,7 +80,7 @@ public final class ApiRouting {
   public static void configure(HttpRouting.Builder routing, Services s) {
     Responses responses = new Responses(s.mapper());
     RequestBodies bodies = new RequestBodies(s.mapper(), s.maxBodyBytes());
-    AgentsService agents = new AgentsService(s.registry(), s.catalog(), bodies, responses);
+    AgentsService agents = new AgentsService(s.registry(), s.catalog(), s.sessions().sharedServers(), bodies, responses);
     SessionsService sessions = new SessionsService(s.sessions(), bodies, responses, s.events());
 
     if (s.cors().enabled()) {

@@ -6,7 +6,6 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
-import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.plugin.LoadedAgent;
@@ -144,17 +143,6 @@ public final class AgentCatalog {
       return agent.descriptor().modes();
     }
     return listed;
-  }
-
-  /**
-   * The state of the agent's shared server for the sharing {@code scope}: what its plugin says,
-   * {@code error} with the failure when the plugin throws, {@code stopped} when it says nothing.
-   */
-  public ServerStatus serverStatus(LoadedAgent agent, String scope) {
-    return AgentCalls.callOr(agent, "serverStatus", () -> agent.adapter().serverStatus(scope),
-        failure -> failure.getCause() == null
-            ? ServerStatus.stopped()
-            : new ServerStatus("error", null, null, 0, "serverStatus failed: " + failure.getCause()));
   }
 
   /** An install context for listing modes and similar calls that install nothing. */

@@ -9,7 +9,9 @@ import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.SharedServer;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.process.ProcessScope;
 import dev.sandboxagent.host.process.ProcessSupervisor;
 import java.lang.System.Logger.Level;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What the host gives one session's plugin: its settings, its event sink, and the threads and
@@ -33,17 +36,19 @@ final class HostSessionContext implements SessionContext, EventSink {
   private final Path workingDirectory;
   private final Map<String, String> environment;
   private final ProcessSupervisor supervisor;
+  private final SharedServers shared;
   private final ProcessScope processes;
   private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
   private final Set<AgentOutput> agentProcesses = ConcurrentHashMap.newKeySet();
 
   HostSessionContext(Session session, Path binary, Path workingDirectory, Map<String, String> environment,
-      ProcessSupervisor supervisor) {
+      ProcessSupervisor supervisor, SharedServers shared) {
     this.session = session;
     this.binary = binary;
     this.workingDirectory = workingDirectory;
     this.environment = environment;
     this.supervisor = supervisor;
+    this.shared = shared;
     this.processes = supervisor.newScope();
   }
 
@@ -159,6 +164,11 @@ final class HostSessionContext implements SessionContext, EventSink {
     String scope = session.tenant().scope();
     return supervisor.shared().start(spec, environment, workingDirectory, listener,
         session.agent().id() + "-shared" + (scope.isEmpty() ? "" : "-" + scope));
+  }
+
+  @Override
+  public <S extends SharedServer> S sharedServer(Class<S> type, Supplier<S> create) {
+    return shared.get(session.agent(), session.tenant().scope(), type, create);
   }
 
   @Override

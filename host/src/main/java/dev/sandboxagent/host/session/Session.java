@@ -15,6 +15,7 @@ import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.tenant.Tenant;
@@ -62,7 +63,8 @@ public final class Session {
 
   Session(
       Tenant tenant, String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
-      Path workingDirectory, Map<String, String> environment, ProcessSupervisor supervisor, SessionJournal journal) {
+      Path workingDirectory, Map<String, String> environment, ProcessSupervisor supervisor, SharedServers shared,
+      SessionJournal journal) {
     this.tenant = requireNonNull(tenant, "tenant is null");
     this.id = requireNonNull(id, "id is null");
     this.agent = requireNonNull(agent, "agent is null");
@@ -82,7 +84,7 @@ public final class Session {
     this.turns = new TurnWatch(agent.descriptor().builtin() ? null
         : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(), variables));
     this.context = new HostSessionContext(this, binary, workingDirectory, Map.copyOf(environment),
-        requireNonNull(supervisor, "supervisor is null"));
+        requireNonNull(supervisor, "supervisor is null"), requireNonNull(shared, "shared is null"));
     this.journal = requireNonNull(journal, "journal is null");
   }
 

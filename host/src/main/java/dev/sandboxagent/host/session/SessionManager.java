@@ -14,6 +14,7 @@ import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.host.agent.AgentAccess;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
@@ -51,6 +52,7 @@ public final class SessionManager {
   private final Path workingDirectory;
   private final Supplier<Map<String, String>> environment;
   private final ProcessSupervisor processes;
+  private final SharedServers sharedServers = new SharedServers();
   private final SessionStore store;
   private final CountDownLatch restored = new CountDownLatch(1);
   // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
@@ -153,7 +155,7 @@ public final class SessionManager {
     Map<String, String> env = new LinkedHashMap<>(environment.get());
     env.putAll(tenant.environment());
     Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, processes,
-        new SessionJournal(store, tenant.id(), id, null));
+        sharedServers, new SessionJournal(store, tenant.id(), id, null));
     session.journal().created(settings, clock.instant());
     AgentSession handle;
     try {
@@ -292,6 +294,11 @@ public final class SessionManager {
     return processes;
   }
 
+  /** The servers agents share among sessions of a sharing scope. */
+  public SharedServers sharedServers() {
+    return sharedServers;
+  }
+
   SessionStore store() {
     return store;
   }
@@ -423,5 +430,6 @@ public final class SessionManager {
       session.close();
       session.closeLog();
     }
+    sharedServers.closeAll();
   }
 }

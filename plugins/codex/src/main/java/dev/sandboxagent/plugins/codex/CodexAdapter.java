@@ -11,11 +11,8 @@ import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
-import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.Extension;
 
 /**
@@ -25,9 +22,6 @@ import org.pf4j.Extension;
  */
 @Extension
 public class CodexAdapter implements AgentAdapter {
-
-  // One shared server per sharing scope: tenants never share a process, its environment or its state.
-  private final Map<String, CodexServer> servers = new ConcurrentHashMap<>();
 
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("codex")
@@ -102,18 +96,7 @@ public class CodexAdapter implements AgentAdapter {
   /** Starts the shared app-server if needed, then a thread for the session. */
   @Override
   public AgentSession open(SessionContext context) {
-    return CodexSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new CodexServer()));
-  }
-
-  @Override
-  public ServerStatus serverStatus() {
-    return serverStatus("");
-  }
-
-  @Override
-  public ServerStatus serverStatus(String scope) {
-    CodexServer server = servers.get(scope);
-    return server == null ? ServerStatus.stopped() : server.status();
+    return CodexSession.open(context, context.sharedServer(CodexServer.class, CodexServer::new));
   }
 
   @Override

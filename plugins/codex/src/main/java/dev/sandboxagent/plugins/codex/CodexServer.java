@@ -9,6 +9,7 @@ import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.SharedServer;
 import dev.sandboxagent.api.support.JsonRpcException;
 import dev.sandboxagent.api.support.JsonRpcMessage;
 import dev.sandboxagent.api.support.JsonRpcPeer;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * answered with an error rather than silence. Started on first use and again after a crash (the
  * sessions that lost it get an {@code error} and resume their thread on their next message).
  */
-final class CodexServer {
+final class CodexServer implements SharedServer {
 
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +62,8 @@ final class CodexServer {
   private volatile int generation;
 
   /** The server's state for the agents listing. */
-  ServerStatus status() {
+  @Override
+  public ServerStatus status() {
     AgentProcess p = process;
     if (p != null && p.isAlive()) {
       return new ServerStatus("running", null, (System.nanoTime() - startedAt) / 1_000_000, Math.max(0, starts - 1),

@@ -11,11 +11,8 @@ import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.Platform;
-import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.Extension;
 
 /**
@@ -26,9 +23,6 @@ import org.pf4j.Extension;
  */
 @Extension
 public class OpenCodeAdapter implements AgentAdapter {
-
-  // One shared server per sharing scope: tenants never share a process, its environment or its state.
-  private final Map<String, OpenCodeServer> servers = new ConcurrentHashMap<>();
 
   private static final AgentDescriptor DESCRIPTOR =
       AgentDescriptor.builder("opencode")
@@ -88,18 +82,7 @@ public class OpenCodeAdapter implements AgentAdapter {
   /** Starts the shared server if needed, then an OpenCode session for this one. */
   @Override
   public AgentSession open(SessionContext context) {
-    return OpenCodeSession.open(context, servers.computeIfAbsent(context.sharingScope(), scope -> new OpenCodeServer()));
-  }
-
-  @Override
-  public ServerStatus serverStatus() {
-    return serverStatus("");
-  }
-
-  @Override
-  public ServerStatus serverStatus(String scope) {
-    OpenCodeServer server = servers.get(scope);
-    return server == null ? ServerStatus.stopped() : server.status();
+    return OpenCodeSession.open(context, context.sharedServer(OpenCodeServer.class, OpenCodeServer::new));
   }
 
   @Override

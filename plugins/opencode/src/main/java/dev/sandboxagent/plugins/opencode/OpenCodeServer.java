@@ -9,6 +9,7 @@ import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.SharedServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  * session are dropped). After a crash the sessions get an {@code error} and the next use starts a
  * new server.
  */
-final class OpenCodeServer {
+final class OpenCodeServer implements SharedServer {
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -60,7 +61,8 @@ final class OpenCodeServer {
   private volatile String lastError;
   private volatile boolean failed;
 
-  ServerStatus status() {
+  @Override
+  public ServerStatus status() {
     AgentProcess p = process;
     int restarts = Math.max(0, starts - 1);
     if (p != null && p.isAlive()) {
