@@ -10,6 +10,7 @@ import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.SharedServer;
+import dev.sandboxagent.api.support.ServerSentEvents;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * The one {@code opencode serve} shared by every OpenCode session: started on a port the host picks
@@ -152,38 +152,17 @@ final class OpenCodeServer implements SharedServer {
   }
 
   /**
-   * One subscription for all sessions, reconnected while the server lives. The future completes
-   * with the first event (the server's {@code server.connected}): events of a prompt sent before it
-   * would be lost. It runs on a host thread of the daemon's shared scope, stopped with the daemon.
+   * One subscription for all sessions, reconnected while the server lives (on a host thread of the
+   * daemon's shared scope). The future completes with the first event (the server's {@code
+   * server.connected}): events of a prompt sent before it would be lost.
    */
   private CompletableFuture<Void> subscribe(SessionContext context, String base, AgentProcess owner) {
     CompletableFuture<Void> connected = new CompletableFuture<>();
-    context.runShared("opencode-events", () -> {
-      while (owner.isAlive() && process == owner) {
-        try {
-          HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create(base + "/event"))
-              .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
-          StringBuilder data = new StringBuilder();
-          try (Stream<String> lines = response.body()) {
-            lines.forEach(line -> {
-              if (line.startsWith("data:")) {
-                data.append(data.length() == 0 ? "" : "\n").append(line.substring(5).stripLeading());
-              } else if (line.isEmpty() && data.length() > 0) {
-                connected.complete(null);
-                route(data.toString());
-                data.setLength(0);
-              }
-            });
-          }
-        } catch (IOException | RuntimeException e) {
-          LOG.log(System.Logger.Level.DEBUG, "opencode event stream: {0}", e.toString());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        sleep(300);
-      }
-    });
+    ServerSentEvents.subscribe(context, "opencode-events", URI.create(base + "/event"),
+        () -> owner.isAlive() && process == owner, event -> {
+          connected.complete(null);
+          route(event.data());
+        });
     return connected;
   }
 
