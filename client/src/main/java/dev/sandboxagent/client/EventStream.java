@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.event.UniversalEvent;
+import dev.sandboxagent.api.support.EventStreamParser;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
   private final URI endpoint;
   private volatile boolean closed;
   private volatile InputStream current;
-  private SseParser parser;
+  private EventStreamParser parser;
   private long lastSequence;
   private UniversalEvent next;
 
@@ -81,7 +82,7 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
   private void connect(InputStream in) {
     current = in;
     connectedAt = System.nanoTime();
-    parser = new SseParser(new BufferedInputStream(in, 8192));
+    parser = new EventStreamParser(new BufferedInputStream(in, 8192));
     if (closed) {
       quietly(in);
     }
@@ -99,7 +100,7 @@ public final class EventStream implements Iterator<UniversalEvent>, AutoCloseabl
     }
     while (!closed) {
       try {
-        SseParser.Frame frame = parser == null ? null : parser.next();
+        EventStreamParser.Frame frame = parser == null ? null : parser.next();
         if (frame != null) {
           UniversalEvent event = json.readValue(frame.data(), UniversalEvent.class);
           if (event.sequence() <= lastSequence) {

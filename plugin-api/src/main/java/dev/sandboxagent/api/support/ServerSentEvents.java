@@ -3,15 +3,13 @@ package dev.sandboxagent.api.support;
 import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.SessionContext;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -20,10 +18,9 @@ import java.util.function.Consumer;
  * A subscription to a server's event stream ({@code text/event-stream}), for agents whose shared
  * server publishes what it does that way: the connection is kept on a host thread of the daemon's
  * shared scope ({@link SessionContext#runShared}), reopened after a pause when it drops, for as long
- * as the caller says, and each event is delivered in order on that thread. Events are parsed as the
- * HTML standard's event-stream format says: {@code data} lines joined by newlines, {@code event}
- * and {@code id} kept (the last id is sent back as {@code Last-Event-ID} on reconnection), comments
- * and {@code retry} ignored, an event without data dropped.
+ * as the caller says, and each event is delivered in order on that thread. Frames are read by
+ * {@link EventStreamParser}; an event's id is the last one the stream announced (sent back as
+ * {@code Last-Event-ID} on reconnection), its type {@code message} unless the frame names one.
  *
  * @since 1.1
  */
@@ -79,44 +76,15 @@ public final class ServerSentEvents {
 
   /** Reads events from {@code in} until it ends; returns the last event id seen. */
   static String read(InputStream in, String lastId, Consumer<Event> listener) throws IOException {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      StringBuilder data = null;
-      String type = null;
+    try (in) {
+      EventStreamParser parser = new EventStreamParser(new BufferedInputStream(in, 8192));
       String id = lastId;
-      boolean first = true;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (first && line.startsWith("\uFEFF")) {
-          line = line.substring(1);
+      EventStreamParser.Frame frame;
+      while ((frame = parser.next()) != null) {
+        if (frame.id() != null && !frame.id().contains("\u0000")) {
+          id = frame.id();
         }
-        first = false;
-        if (line.isEmpty()) {
-          if (data != null) {
-            listener.accept(new Event(id, type == null ? "message" : type, data.toString()));
-          }
-          data = null;
-          type = null;
-          continue;
-        }
-        if (line.startsWith(":")) {
-          continue;
-        }
-        int colon = line.indexOf(':');
-        String field = colon < 0 ? line : line.substring(0, colon);
-        String value = colon < 0 ? "" : line.substring(colon + 1);
-        if (value.startsWith(" ")) {
-          value = value.substring(1);
-        }
-        switch (field) {
-          case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-          case "event" -> type = value;
-          case "id" -> {
-            if (!value.contains("\u0000")) {
-              id = value;
-            }
-          }
-          default -> { } // retry and unknown fields
-        }
+        listener.accept(new Event(id, frame.event() == null ? "message" : frame.event(), frame.data()));
       }
       return id;
     }

@@ -1,4 +1,4 @@
-package dev.sandboxagent.client;
+package dev.sandboxagent.api.support;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,12 +8,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads server-sent-event frames as the HTML standard defines them: lines end with CRLF, LF or CR;
- * lines starting with {@code :} are comments (keep-alives); {@code data:} lines of one frame are
- * joined with LF; a blank line ends the frame; a frame without data is not dispatched, and a frame
- * cut off by the end of the stream is dropped.
+ * Reads server-sent-event frames ({@code text/event-stream}) as the HTML standard defines them: a
+ * leading byte-order mark is skipped; lines end with CRLF, LF or CR; lines starting with {@code :}
+ * are comments (keep-alives); {@code data:} lines of one frame are joined with LF; a blank line ends
+ * the frame; a frame without data is not dispatched, and a frame cut off by the end of the stream is
+ * dropped. The frame's own {@code id} and {@code event} are reported as they are (null when absent):
+ * keeping the last id across frames is the reader's business. Not thread-safe.
+ *
+ * @since 1.1
  */
-final class SseParser {
+public final class EventStreamParser {
 
   /**
    * One dispatched frame.
@@ -22,8 +26,9 @@ final class SseParser {
    * @param event the frame's {@code event:} value, or null
    * @param data the frame's data
    */
-  record Frame(String id, String event, String data) {
-    Frame {
+  public record Frame(String id, String event, String data) {
+    /** Checks the data. */
+    public Frame {
       requireNonNull(data, "data is null");
     }
   }
@@ -31,13 +36,15 @@ final class SseParser {
   private final InputStream in;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
   private boolean pendingLf;
+  private boolean started;
 
-  SseParser(InputStream in) {
+  /** A parser of {@code in}, which it reads byte by byte: give it a buffered stream. */
+  public EventStreamParser(InputStream in) {
     this.in = requireNonNull(in, "in is null");
   }
 
   /** The next frame, or null at the end of the stream. */
-  Frame next() throws IOException {
+  public Frame next() throws IOException {
     String id = null;
     String event = null;
     StringBuilder data = null;
@@ -83,6 +90,7 @@ final class SseParser {
     line.reset();
     int b;
     while ((b = in.read()) >= 0) {
+
       if (pendingLf) {
         pendingLf = false;
         if (b == '\n') {
@@ -90,14 +98,26 @@ final class SseParser {
         }
       }
       if (b == '\n') {
-        return line.toString(StandardCharsets.UTF_8);
+        return decoded();
       }
       if (b == '\r') {
         pendingLf = true;
-        return line.toString(StandardCharsets.UTF_8);
+        return decoded();
       }
       line.write(b);
     }
     return null;
+  }
+
+  /** The line read, without the byte-order mark the stream may start with. */
+  private String decoded() {
+    String text = line.toString(StandardCharsets.UTF_8);
+    if (!started) {
+      started = true;
+      if (text.startsWith("\uFEFF")) {
+        return text.substring(1);
+      }
+    }
+    return text;
   }
 }
