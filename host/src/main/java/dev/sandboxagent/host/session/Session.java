@@ -79,10 +79,9 @@ public final class Session {
         () -> agent.adapter().assistantMessageEndsTurn(), failure -> true));
     // An agent inside the daemon cannot hang outside it: only agent programs are watched. The
     // timeout is the agent's, unless the daemon's environment or the tenant's sets another.
-    Map<String, String> variables = new HashMap<>(System.getenv());
-    variables.putAll(environment);
     this.turns = new TurnWatch(agent.descriptor().builtin() ? null
-        : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(), variables));
+        : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(),
+            name -> environment.containsKey(name) ? environment.get(name) : System.getenv(name)));
     this.context = new HostSessionContext(this, binary, workingDirectory, Map.copyOf(environment),
         requireNonNull(supervisor, "supervisor is null"), requireNonNull(shared, "shared is null"));
     this.journal = requireNonNull(journal, "journal is null");

@@ -2,9 +2,9 @@ package dev.sandboxagent.host.session;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Counts a session's open turns and tells when one has gone idle. A turn opens when a message is
@@ -29,11 +29,11 @@ final class TurnWatch {
   }
 
   /**
-   * The idle timeout of an agent: the daemon's {@code SANDBOX_AGENT_<ID>_IDLE_TIMEOUT} (seconds) in
-   * {@code env} if set and valid, else {@code declared}.
+   * The idle timeout of an agent: {@code SANDBOX_AGENT_<ID>_IDLE_TIMEOUT} (seconds) as {@code
+   * variables} gives it, if set and valid, else {@code declared}.
    */
-  static Duration idleTimeout(String agentId, Duration declared, Map<String, String> env) {
-    String value = env.get(idleTimeoutVariable(agentId));
+  static Duration idleTimeout(String agentId, Duration declared, Function<String, String> variables) {
+    String value = variables.apply(idleTimeoutVariable(agentId));
     if (value == null) {
       return declared;
     }

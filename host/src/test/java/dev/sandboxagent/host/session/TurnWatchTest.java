@@ -14,17 +14,17 @@ class TurnWatchTest {
   @Test
   void theEnvironmentOverridesAnAgentsIdleTimeoutInSeconds() {
     assertThat(TurnWatch.idleTimeoutVariable("my-agent")).isEqualTo("SANDBOX_AGENT_MY_AGENT_IDLE_TIMEOUT");
-    assertThat(TurnWatch.idleTimeout("claude", DECLARED, Map.of())).isEqualTo(DECLARED);
-    assertThat(TurnWatch.idleTimeout("claude", DECLARED, Map.of("SANDBOX_AGENT_CLAUDE_IDLE_TIMEOUT", "1.5")))
+    assertThat(TurnWatch.idleTimeout("claude", DECLARED, Map.<String, String>of()::get)).isEqualTo(DECLARED);
+    assertThat(TurnWatch.idleTimeout("claude", DECLARED, Map.of("SANDBOX_AGENT_CLAUDE_IDLE_TIMEOUT", "1.5")::get))
         .isEqualTo(Duration.ofMillis(1500));
-    assertThat(TurnWatch.idleTimeout("my-agent", DECLARED, Map.of("SANDBOX_AGENT_MY_AGENT_IDLE_TIMEOUT", " 30 ")))
+    assertThat(TurnWatch.idleTimeout("my-agent", DECLARED, Map.of("SANDBOX_AGENT_MY_AGENT_IDLE_TIMEOUT", " 30 ")::get))
         .isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void aValueThatIsNoPositiveNumberOfSecondsKeepsTheAgentsOwn() {
     for (String value : List.of("soon", "", "0", "-5", "NaN", "1e12")) {
-      assertThat(TurnWatch.idleTimeout("amp", Duration.ofSeconds(120), Map.of("SANDBOX_AGENT_AMP_IDLE_TIMEOUT", value)))
+      assertThat(TurnWatch.idleTimeout("amp", Duration.ofSeconds(120), Map.of("SANDBOX_AGENT_AMP_IDLE_TIMEOUT", value)::get))
           .as(value).isEqualTo(Duration.ofSeconds(120));
     }
   }
