@@ -97,8 +97,7 @@ final class HostSessionContext implements SessionContext, EventSink {
 
   @Override
   public String nativeSessionId() {
-    String known = session.conversationToContinue();
-    return known != null ? known : session.resumeNativeSessionId();
+    return session.conversationToContinue();
   }
 
   @Override

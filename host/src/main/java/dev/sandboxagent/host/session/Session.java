@@ -282,17 +282,22 @@ public final class Session {
         latestNativeSessionId = candidate.nativeSessionId();
       }
     }
-    return latestNativeSessionId != null ? latestNativeSessionId : normalizer.nativeSessionId();
+    return continued();
   }
 
   /** The agent's conversation to continue after a crash or a restart, or null. */
   String conversationToContinue() {
     recordLock.lock();
     try {
-      return latestNativeSessionId != null ? latestNativeSessionId : normalizer.nativeSessionId();
+      return continued();
     } finally {
       recordLock.unlock();
     }
+  }
+
+  /** Holding recordLock: the last id announced, else the session's own. */
+  private String continued() {
+    return latestNativeSessionId != null ? latestNativeSessionId : normalizer.nativeSessionId();
   }
 
   /** The agent's session id as currently known, or null. */

@@ -50,10 +50,6 @@ final class TurnWatch {
     return "SANDBOX_AGENT_" + agentId.toUpperCase(Locale.ROOT).replace('-', '_') + "_IDLE_TIMEOUT";
   }
 
-  Duration idleTimeout() {
-    return idleTimeout;
-  }
-
   /**
    * A message is being handed over: a turn opens, owned by the running processes with open stdin
    * (it is written to them) or else by the next process to start. Returns whether a watch must be
