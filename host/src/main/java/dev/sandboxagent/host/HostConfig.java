@@ -7,6 +7,7 @@ import dev.sandboxagent.host.tenant.Tenants;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The daemon's configuration.
@@ -104,17 +105,18 @@ public record HostConfig(
         install, Tenants.none());
   }
 
-  /** The default install directory: {@code <data dir>/sandbox-agent/bin}. */
-  public static Path defaultInstallDirectory() {
-    return dataDirectory().resolve("bin");
+  /** The default install directory: {@code <data dir>/sandbox-agent/bin}, {@code env} giving the data dir. */
+  public static Path defaultInstallDirectory(Map<String, String> env) {
+    return dataDirectory(env).resolve("bin");
   }
 
   /**
    * {@code $XDG_DATA_HOME/sandbox-agent} or {@code ~/.local/share/sandbox-agent} (macOS: {@code
    * ~/Library/Application Support/sandbox-agent}); {@code ./.sandbox-agent} when none is known.
+   * {@code XDG_DATA_HOME} is read from {@code env}.
    */
-  public static Path dataDirectory() {
-    String xdg = System.getenv("XDG_DATA_HOME");
+  public static Path dataDirectory(Map<String, String> env) {
+    String xdg = env.get("XDG_DATA_HOME");
     String home = System.getProperty("user.home");
     boolean mac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
     if (!mac && xdg != null && !xdg.isBlank()) {

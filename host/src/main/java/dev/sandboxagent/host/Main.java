@@ -189,7 +189,7 @@ public final class Main {
       }
     }
     if (!command.equals("api")) {
-      return CredentialsCommand.run(rest, out, err, pluginsDirectory(null).toAbsolutePath());
+      return CredentialsCommand.run(rest, out, err, pluginsDirectory(null, env).toAbsolutePath());
     }
     String sent;
     try {
@@ -210,9 +210,9 @@ public final class Main {
    * SANDBOX_AGENT_PLUGINS_DIR}, else {@code plugins/} of the installation (or of the working
    * directory).
    */
-  static Path pluginsDirectory(String flag) {
+  static Path pluginsDirectory(String flag, Map<String, String> env) {
     String home = System.getProperty("sandbox.agent.home");
-    String plugins = flag != null ? flag : System.getenv("SANDBOX_AGENT_PLUGINS_DIR");
+    String plugins = flag != null ? flag : env.get("SANDBOX_AGENT_PLUGINS_DIR");
     return plugins != null && !plugins.isBlank()
         ? Path.of(plugins)
         : (home != null ? Path.of(home, "plugins") : Path.of("plugins"));
@@ -464,7 +464,7 @@ public final class Main {
 
     /** The configuration, with the token from {@code env} when no flag gives one. */
     HostConfig toConfig(boolean server, Map<String, String> env) {
-      String tenantsPath = tenantsFile != null ? tenantsFile : System.getenv("SANDBOX_AGENT_TENANTS");
+      String tenantsPath = tenantsFile != null ? tenantsFile : env.get("SANDBOX_AGENT_TENANTS");
       Tenants tenants = Tenants.none();
       if (server && tenantsPath != null && !tenantsPath.isBlank()) {
         if (noToken) {
@@ -477,14 +477,14 @@ public final class Main {
         throw new IllegalArgumentException(
             "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
       }
-      Path pluginsPath = pluginsDirectory(pluginsDir);
-      String install = installDir != null ? installDir : System.getenv("SANDBOX_AGENT_INSTALL_DIR");
-      Path defaultInstall = HostConfig.defaultInstallDirectory();
+      Path pluginsPath = pluginsDirectory(pluginsDir, env);
+      String install = installDir != null ? installDir : env.get("SANDBOX_AGENT_INSTALL_DIR");
+      Path defaultInstall = HostConfig.defaultInstallDirectory(env);
       Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;
       CorsConfig cors = new CorsConfig(origins, methods, headers, credentials);
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
-          installSettings(System.getenv()), tenants, headerTimeout, idleTimeout,
+          installSettings(env), tenants, headerTimeout, idleTimeout,
           server ? dataDirectory(env) : null);
     }
 
@@ -500,7 +500,7 @@ public final class Main {
       if (dir != null && dir.isBlank()) {
         throw new IllegalArgumentException("the data directory must not be empty");
       }
-      return (dir != null ? Path.of(dir) : HostConfig.dataDirectory()).toAbsolutePath();
+      return (dir != null ? Path.of(dir) : HostConfig.dataDirectory(env)).toAbsolutePath();
     }
 
     /** Flags win over environment variables; the npm registry falls back to the user's npm configuration. */

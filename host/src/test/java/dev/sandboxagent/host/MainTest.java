@@ -129,12 +129,26 @@ class MainTest {
   }
 
   @Test
+  void theDefaultDirectoriesFollowTheGivenEnvironment() {
+    HostConfig config = config(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token");
+    assertThat(config.dataDir()).isEqualTo(tmp.resolve("sandbox-agent"));
+    assertThat(config.installDir()).isEqualTo(tmp.resolve("sandbox-agent").resolve("bin"));
+    HostConfig given = config(Map.of("XDG_DATA_HOME", tmp.toString(), "SANDBOX_AGENT_DATA_DIR", tmp.resolve("d").toString(),
+        "SANDBOX_AGENT_INSTALL_DIR", tmp.resolve("i").toString(), "SANDBOX_AGENT_PLUGINS_DIR", tmp.resolve("p").toString()),
+        "server", "--no-token");
+    assertThat(given.dataDir()).isEqualTo(tmp.resolve("d"));
+    assertThat(given.installDir()).isEqualTo(tmp.resolve("i"));
+    assertThat(given.pluginsDir()).isEqualTo(tmp.resolve("p"));
+  }
+
+  @Test
   void serverOnAPortInUseExitsWithOneClearLine() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Run run = run(Map.of(), "server", "--no-token", "--port", String.valueOf(port), "--plugins-dir",
+      Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--port", String.valueOf(port),
+          "--plugins-dir",
           plugins.toString(), "--install-dir", tmp.resolve("install").toString());
       assertThat(run.exit()).isEqualTo(1);
       assertThat(run.err()).isEqualTo("error=\"address 127.0.0.1:" + port + " is already in use\"\n");
@@ -146,8 +160,8 @@ class MainTest {
   void serverOnAnAddressOfAnotherMachineExitsWithOneClearLine() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     // 192.0.2.1 is reserved for documentation: no machine has it, so binding to it fails.
-    Run run = run(Map.of(), "server", "--no-token", "--host", "192.0.2.1", "--port", "2468", "--plugins-dir",
-        plugins.toString(), "--install-dir", tmp.resolve("install").toString());
+    Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--host", "192.0.2.1", "--port",
+        "2468", "--plugins-dir", plugins.toString(), "--install-dir", tmp.resolve("install").toString());
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
         .isEqualTo("error=\"cannot listen on 192.0.2.1:2468: 192.0.2.1 is not an address of this machine\"\n");
