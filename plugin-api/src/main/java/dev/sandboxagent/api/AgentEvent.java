@@ -6,7 +6,9 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalItem;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A candidate event produced by an adapter or translator, before the host's normalizer assigns
@@ -41,6 +43,19 @@ public record AgentEvent(EventData data, boolean synthetic, String nativeSession
   public static List<AgentEvent> startedAndCompleted(UniversalItem item, ItemStatus status) {
     return List.of(of(new EventData.ItemStarted(item.withStatus(ItemStatus.IN_PROGRESS))),
         of(new EventData.ItemCompleted(item.withStatus(status))));
+  }
+
+  /**
+   * The {@code error} of a process that ended before its time: type {@code process_exit}, {@code
+   * message}, and the exit code and stderr tail as details.
+   *
+   * @since 1.1
+   */
+  public static AgentEvent processExit(String message, ExitStatus status) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("exitCode", status.exitCode());
+    details.put("stderr", status.stderrTail());
+    return synthetic(new EventData.Error(message, "process_exit", details));
   }
 
   /** Returns a copy carrying this native payload. */

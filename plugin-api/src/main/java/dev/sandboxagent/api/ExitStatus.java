@@ -18,4 +18,24 @@ public record ExitStatus(Integer exitCode, Integer signal, String stderrTail) {
   public boolean success() {
     return exitCode != null && exitCode == 0;
   }
+
+  /**
+   * How the process ended, for people: {@code "status 3"} or {@code "signal 9"}.
+   *
+   * @since 1.1
+   */
+  public String describe() {
+    return exitCode != null ? "status " + exitCode : signal != null ? "signal " + signal : "an unknown status";
+  }
+
+  /**
+   * {@code "<program> exited with status 3: <stderr tail>"}, without the colon and tail when it
+   * wrote nothing to stderr.
+   *
+   * @since 1.1
+   */
+  public String summary(String program) {
+    String tail = stderrTail.strip();
+    return program + " exited with " + describe() + (tail.isEmpty() ? "" : ": " + tail);
+  }
 }

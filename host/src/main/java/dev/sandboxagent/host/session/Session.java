@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,12 +206,9 @@ public final class Session {
     if (remaining == 0 || stoppedForIdleness || closed || !status.success()) {
       return;
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("exitCode", status.exitCode());
-    details.put("stderr", status.stderrTail());
     String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
-    record(List.of(AgentEvent.synthetic(new EventData.Error(agent.descriptor().displayName()
-        + " exited with status 0 before the end of its turn" + tail, "process_exit", details))));
+    record(List.of(AgentEvent.processExit(agent.descriptor().displayName()
+        + " exited with status 0 before the end of its turn" + tail, status)));
   }
 
   SessionJournal journal() {

@@ -319,18 +319,11 @@ public final class JsonRpcPeer implements ProcessListener {
   @Override
   public void exited(ExitStatus status) {
     exited = status;
-    AgentException error = new AgentException(AgentException.Kind.PROCESS_EXITED, describe(status));
+    AgentException error = new AgentException(AgentException.Kind.PROCESS_EXITED, status.summary(name));
     for (CompletableFuture<JsonNode> future : List.copyOf(pending.values())) {
       future.completeExceptionally(error);
     }
     guarded("exit callback", () -> exit.accept(status));
-  }
-
-  /** How the process ended, with its stderr tail: the message of the requests it leaves pending. */
-  private String describe(ExitStatus status) {
-    String how = status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal();
-    String tail = status.stderrTail().strip();
-    return name + " exited with " + how + (tail.isEmpty() ? "" : ": " + tail);
   }
 
   private void response(JsonNode message) {

@@ -1,12 +1,11 @@
 package dev.sandboxagent.plugins.amp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.support.JsonLineTranslator;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.ItemKind;
@@ -35,13 +34,11 @@ import java.util.Map;
  * before its {@code result} (or {@code done}) only has its open items failed: the host ends the turn
  * with an {@code error} then, as for every agent.
  */
-public final class AmpTranslator implements EventTranslator {
+public final class AmpTranslator extends JsonLineTranslator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String LOCATION = "amp";
 
   private final String prefix;
-  private String threadId;
   private final Map<String, OpenMessage> open = new LinkedHashMap<>();
   private int counter;
   private boolean sawResult;
@@ -54,45 +51,22 @@ public final class AmpTranslator implements EventTranslator {
 
   /** A translator whose generated ids start with {@code amp_<prefix>}. */
   public AmpTranslator(String prefix) {
+    super("amp");
     this.prefix = prefix;
   }
 
   /** The Amp thread id announced by this turn, or null. */
   public String threadId() {
-    return threadId;
+    return nativeSessionId();
   }
 
   @Override
-  public List<AgentEvent> translate(String line) {
-    String trimmed = line.strip();
-    if (trimmed.isEmpty()) {
-      return List.of();
-    }
-    JsonNode record;
-    try {
-      record = JSON.readTree(trimmed);
-    } catch (JsonProcessingException e) {
-      return stamp(List.of(AgentEvent.synthetic(new EventData.AgentUnparsed("invalid JSON: " + e.getOriginalMessage(),
-          LOCATION)).withRaw(trimmed)), null);
-    }
-    if (record == null || !record.isObject()) {
-      return stamp(List.of(unparsed("not a JSON object", trimmed)), null);
-    }
-    List<AgentEvent> out = new ArrayList<>();
-    try {
-      translate(record, out);
-    } catch (RuntimeException e) {
-      return stamp(List.of(unparsed("cannot translate: " + e, record)), null);
-    }
-    return stamp(out, record);
-  }
-
-  private void translate(JsonNode record, List<AgentEvent> out) {
+  protected void translate(JsonNode record, List<AgentEvent> out) {
     String type = record.path("type").asText("");
     switch (type) {
       case "system" -> {
         if (record.path("subtype").asText().equals("init") && record.path("session_id").isTextual()) {
-          threadId = record.get("session_id").asText();
+          nativeSessionId(record.get("session_id").asText());
         }
       }
       case "assistant" -> assistant(record.path("message"), out);
@@ -227,18 +201,12 @@ public final class AmpTranslator implements EventTranslator {
   }
 
   @Override
-  public List<AgentEvent> finish(ExitStatus status) {
-    List<AgentEvent> out = new ArrayList<>();
+  protected void finish(ExitStatus status, List<AgentEvent> out) {
     boolean ended = sawResult || sawDone;
     completeOpen(status.success() && ended ? ItemStatus.COMPLETED : ItemStatus.FAILED, out);
     if (!status.success()) {
       String tail = status.stderrTail().strip();
-      String how = status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal();
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("exitCode", status.exitCode());
-      details.put("stderr", status.stderrTail());
-      out.add(AgentEvent.synthetic(new EventData.Error(
-          tail.isEmpty() ? "Amp exited with " + how : tail, "process_exit", details)));
+      out.add(AgentEvent.processExit(tail.isEmpty() ? status.summary("Amp") : tail, status));
       out.add(AgentEvent.synthetic(new EventData.SessionEnded(SessionEndReason.ERROR, TerminatedBy.AGENT)));
     } else if (ended && !sawResult) {
       UniversalItem item = UniversalItem.of("amp_" + prefix + "turn", ItemKind.STATUS, ItemRole.SYSTEM,
@@ -246,19 +214,5 @@ public final class AmpTranslator implements EventTranslator {
       out.add(AgentEvent.synthetic(new EventData.ItemStarted(item)));
       out.add(AgentEvent.synthetic(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED))));
     }
-    return stamp(out, null);
-  }
-
-  private List<AgentEvent> stamp(List<AgentEvent> events, JsonNode raw) {
-    List<AgentEvent> out = new ArrayList<>(events.size());
-    for (AgentEvent e : events) {
-      AgentEvent stamped = threadId != null ? e.withNativeSessionId(threadId) : e;
-      out.add(raw != null && stamped.raw() == null ? stamped.withRaw(raw) : stamped);
-    }
-    return out;
-  }
-
-  private static AgentEvent unparsed(String error, Object raw) {
-    return AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
   }
 }

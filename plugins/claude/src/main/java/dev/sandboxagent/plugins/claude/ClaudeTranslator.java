@@ -1,12 +1,11 @@
 package dev.sandboxagent.plugins.claude;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.support.JsonLineTranslator;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.ItemKind;
@@ -41,13 +40,11 @@ import java.util.Map;
  *       {@code keep_alive}, hook and rate-limit notices) yield nothing.
  * </ul>
  */
-public final class ClaudeTranslator implements EventTranslator {
+public final class ClaudeTranslator extends JsonLineTranslator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String LOCATION = "claude";
 
   private final String idPrefix;
-  private String nativeSessionId;
   /** Open assistant messages by id, in start order. */
   private final Map<String, OpenMessage> open = new LinkedHashMap<>();
   private int statusCounter;
@@ -62,6 +59,7 @@ public final class ClaudeTranslator implements EventTranslator {
    * translators of successive processes of one session never reuse an id.
    */
   public ClaudeTranslator(String idPrefix) {
+    super("claude");
     this.idPrefix = idPrefix;
   }
 
@@ -72,30 +70,7 @@ public final class ClaudeTranslator implements EventTranslator {
   }
 
   @Override
-  public List<AgentEvent> translate(String line) {
-    String trimmed = line.strip();
-    if (trimmed.isEmpty()) {
-      return List.of();
-    }
-    JsonNode record;
-    try {
-      record = JSON.readTree(trimmed);
-    } catch (JsonProcessingException e) {
-      return unparsed("invalid JSON: " + e.getOriginalMessage(), trimmed);
-    }
-    if (record == null || !record.isObject()) {
-      return unparsed("not a JSON object", trimmed);
-    }
-    try {
-      List<AgentEvent> events = new ArrayList<>();
-      translate(record, events);
-      return stamp(events, record);
-    } catch (RuntimeException e) {
-      return unparsed("cannot translate: " + e, record);
-    }
-  }
-
-  private void translate(JsonNode record, List<AgentEvent> out) {
+  protected void translate(JsonNode record, List<AgentEvent> out) {
     String type = record.path("type").asText("");
     switch (type) {
       case "system" -> system(record, out);
@@ -105,7 +80,7 @@ public final class ClaudeTranslator implements EventTranslator {
       case "control_request" -> controlRequest(record, out);
       case "result" -> result(record, out);
       case "control_response", "control_cancel_request", "keep_alive", "rate_limit_event" -> { }
-      default -> out.addAll(unparsed("unsupported Claude record type: " + (type.isEmpty() ? "(none)" : type), record));
+      default -> out.add(unparsed("unsupported Claude record type: " + (type.isEmpty() ? "(none)" : type), record));
     }
   }
 
@@ -113,7 +88,7 @@ public final class ClaudeTranslator implements EventTranslator {
     switch (record.path("subtype").asText("")) {
       case "init" -> {
         if (record.path("session_id").isTextual()) {
-          nativeSessionId = record.get("session_id").asText();
+          nativeSessionId(record.get("session_id").asText());
         }
       }
       case "permission_denied" -> status(out, "permission.denied",
@@ -237,7 +212,7 @@ public final class ClaudeTranslator implements EventTranslator {
     JsonNode request = record.path("request");
     String requestId = record.path("request_id").asText(null);
     if (requestId == null || !request.path("subtype").asText().equals("can_use_tool")) {
-      out.addAll(unparsed("unsupported control request: " + request.path("subtype").asText("(none)"), record));
+      out.add(unparsed("unsupported control request: " + request.path("subtype").asText("(none)"), record));
       return;
     }
     String tool = request.path("tool_name").asText("tool");
@@ -322,35 +297,12 @@ public final class ClaudeTranslator implements EventTranslator {
   }
 
   @Override
-  public List<AgentEvent> finish(ExitStatus status) {
-    List<AgentEvent> out = new ArrayList<>();
+  protected void finish(ExitStatus status, List<AgentEvent> out) {
     for (String id : List.copyOf(open.keySet())) {
       complete(id, status.success() ? ItemStatus.COMPLETED : ItemStatus.FAILED, out);
     }
     if (!status.success()) {
-      String how = status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal();
-      String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("exitCode", status.exitCode());
-      details.put("stderr", status.stderrTail());
-      out.add(AgentEvent.synthetic(new EventData.Error("Claude Code exited with " + how + tail, "process_exit", details)));
+      out.add(AgentEvent.processExit(status.summary("Claude Code"), status));
     }
-    return stamp(out, null);
-  }
-
-  private List<AgentEvent> stamp(List<AgentEvent> events, JsonNode raw) {
-    if (events.isEmpty()) {
-      return events;
-    }
-    List<AgentEvent> out = new ArrayList<>(events.size());
-    for (AgentEvent e : events) {
-      AgentEvent stamped = nativeSessionId != null ? e.withNativeSessionId(nativeSessionId) : e;
-      out.add(raw != null && stamped.raw() == null ? stamped.withRaw(raw) : stamped);
-    }
-    return out;
-  }
-
-  private List<AgentEvent> unparsed(String error, Object raw) {
-    return stamp(List.of(AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw)), null);
   }
 }

@@ -197,8 +197,7 @@ final class CodexServer implements SharedServer {
 
   private void onExit(ExitStatus status) {
     failed = true;
-    lastError = "agent server exited with " + (status.exitCode() != null ? "status " + status.exitCode()
-        : "signal " + status.signal()) + (status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip());
+    lastError = status.summary("agent server");
     for (Listener listener : threads.values()) {
       listener.serverExited(status);
     }

@@ -1,12 +1,11 @@
 package dev.sandboxagent.plugins.codex;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.support.JsonLineTranslator;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.ItemKind;
@@ -39,10 +38,9 @@ import java.util.Set;
  *       nothing; anything else: {@code agent.unparsed}.
  * </ul>
  */
-public final class CodexTranslator implements EventTranslator {
+public final class CodexTranslator extends JsonLineTranslator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String LOCATION = "codex";
   private static final Set<String> IGNORED = Set.of("thread/status/changed", "account/rateLimits/updated",
       "remoteControl/status/changed", "serverRequest/resolved", "thread/started", "thread/name/updated",
       "mcpServer/startupStatus/updated", "account/updated", "sessionConfigured", "loginChatGptComplete",
@@ -57,55 +55,32 @@ public final class CodexTranslator implements EventTranslator {
       "item/reasoning/summaryTextDelta", "item/commandExecution/outputDelta", "item/fileChange/outputDelta");
 
   private final String prefix;
-  private String threadId;
   private int statusCounter;
   private final Map<String, String> openItems = new LinkedHashMap<>();
 
   /** A translator whose own status item ids start with {@code codex_<prefix>}. */
   public CodexTranslator(String prefix) {
+    super("codex");
     this.prefix = prefix;
   }
 
   @Override
-  public List<AgentEvent> translate(String line) {
-    String trimmed = line.strip();
-    if (trimmed.isEmpty()) {
-      return List.of();
-    }
-    JsonNode message;
-    try {
-      message = JSON.readTree(trimmed);
-    } catch (JsonProcessingException e) {
-      return List.of(unparsed("invalid JSON: " + e.getOriginalMessage(), trimmed));
-    }
-    if (message == null || !message.isObject()) {
-      return List.of(unparsed("not a JSON object", trimmed));
-    }
-    List<AgentEvent> out = new ArrayList<>();
-    try {
-      translate(message, out);
-    } catch (RuntimeException e) {
-      return stamp(List.of(unparsed("cannot translate: " + e, message)), null);
-    }
-    return stamp(out, message);
-  }
-
-  private void translate(JsonNode message, List<AgentEvent> out) {
+  protected void translate(JsonNode message, List<AgentEvent> out) {
     String method = message.path("method").asText(null);
     JsonNode params = message.path("params");
     if (method == null) {
       if (message.has("id") && (message.has("result") || message.has("error"))) {
         JsonNode thread = message.path("result").path("thread");
-        if (thread.path("id").isTextual() && threadId == null) {
-          threadId = thread.get("id").asText();
+        if (thread.path("id").isTextual() && nativeSessionId() == null) {
+          nativeSessionId(thread.get("id").asText());
         }
         return; // a response to the client's own request
       }
       out.add(unparsed("neither a request, a notification nor a response", message));
       return;
     }
-    if (params.path("threadId").isTextual() && threadId == null) {
-      threadId = params.get("threadId").asText();
+    if (params.path("threadId").isTextual() && nativeSessionId() == null) {
+      nativeSessionId(params.get("threadId").asText());
     }
     if (message.has("id")) {
       serverRequest(method, message.get("id"), params, out);
@@ -287,35 +262,14 @@ public final class CodexTranslator implements EventTranslator {
 
   /** The app-server ended: open items fail and an {@code error} says why. */
   @Override
-  public List<AgentEvent> finish(ExitStatus status) {
-    List<AgentEvent> out = new ArrayList<>();
-    String how = status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal();
+  protected void finish(ExitStatus status, List<AgentEvent> out) {
     if (!openItems.isEmpty() || !status.success()) {
       for (String id : List.copyOf(openItems.keySet())) {
         out.add(AgentEvent.synthetic(new EventData.ItemCompleted(
             UniversalItem.of(id, ItemKind.UNKNOWN, null, List.of(), ItemStatus.FAILED))));
       }
       openItems.clear();
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("exitCode", status.exitCode());
-      details.put("stderr", status.stderrTail());
-      String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
-      out.add(AgentEvent.synthetic(new EventData.Error("codex app-server exited with " + how + tail, "process_exit",
-          details)));
+      out.add(AgentEvent.processExit(status.summary("codex app-server"), status));
     }
-    return stamp(out, null);
-  }
-
-  private List<AgentEvent> stamp(List<AgentEvent> events, JsonNode raw) {
-    List<AgentEvent> out = new ArrayList<>(events.size());
-    for (AgentEvent e : events) {
-      AgentEvent stamped = threadId != null ? e.withNativeSessionId(threadId) : e;
-      out.add(raw != null && stamped.raw() == null ? stamped.withRaw(raw) : stamped);
-    }
-    return out;
-  }
-
-  private static AgentEvent unparsed(String error, Object raw) {
-    return AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
   }
 }

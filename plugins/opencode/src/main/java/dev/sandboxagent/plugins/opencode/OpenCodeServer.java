@@ -126,7 +126,7 @@ final class OpenCodeServer implements SharedServer {
       if (exited.isDone()) {
         ExitStatus status = exited.join();
         throw new AgentException(AgentException.Kind.PROCESS_EXITED, "opencode serve exited before it was ready ("
-            + describe(status) + ")");
+            + status.describe() + (status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip()) + ")");
       }
       try {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
@@ -244,15 +244,10 @@ final class OpenCodeServer implements SharedServer {
 
   private void onExit(ExitStatus status) {
     failed = true;
-    lastError = "agent server exited with " + describe(status);
+    lastError = status.summary("agent server");
     for (Listener listener : sessions.values()) {
       listener.serverExited(status);
     }
-  }
-
-  private static String describe(ExitStatus status) {
-    return (status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal())
-        + (status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip());
   }
 
   private static int freePort() {

@@ -1,11 +1,10 @@
 package dev.sandboxagent.plugins.opencode;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentEvent;
-import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.support.JsonLineTranslator;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.FileAction;
@@ -38,10 +37,9 @@ import java.util.Set;
  *       {@code agent.unparsed}.
  * </ul>
  */
-public final class OpenCodeTranslator implements EventTranslator {
+public final class OpenCodeTranslator extends JsonLineTranslator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String LOCATION = "opencode";
   private static final Set<String> IGNORED = Set.of("server.connected", "server.heartbeat", "session.created",
       "session.updated", "session.deleted", "session.diff", "session.status", "session.compacted", "plugin.added",
       "catalog.updated", "reference.updated", "integration.updated", "permission.replied", "question.replied",
@@ -54,45 +52,22 @@ public final class OpenCodeTranslator implements EventTranslator {
   /** Open text and reasoning parts: id → (message id, kind). */
   private final Map<String, OpenPart> open = new LinkedHashMap<>();
   private final Map<String, String> toolState = new HashMap<>();
-  private String sessionId;
   private int statusCounter;
 
   private record OpenPart(String messageId, boolean reasoning, ItemRole role, StringBuilder text) {}
 
   /** A translator whose own status item ids start with {@code opencode_<prefix>}. */
   public OpenCodeTranslator(String prefix) {
+    super("opencode");
     this.prefix = prefix;
   }
 
   @Override
-  public List<AgentEvent> translate(String line) {
-    String trimmed = line.strip();
-    if (trimmed.isEmpty()) {
-      return List.of();
-    }
-    JsonNode event;
-    try {
-      event = JSON.readTree(trimmed);
-    } catch (JsonProcessingException e) {
-      return List.of(unparsed("invalid JSON: " + e.getOriginalMessage(), trimmed));
-    }
-    if (event == null || !event.isObject()) {
-      return List.of(unparsed("not a JSON object", trimmed));
-    }
-    List<AgentEvent> out = new ArrayList<>();
-    try {
-      translate(event, out);
-    } catch (RuntimeException e) {
-      return stamp(List.of(unparsed("cannot translate: " + e, event)), null);
-    }
-    return stamp(out, event);
-  }
-
-  private void translate(JsonNode event, List<AgentEvent> out) {
+  protected void translate(JsonNode event, List<AgentEvent> out) {
     String type = event.path("type").asText("");
     JsonNode p = event.path("properties");
-    if (sessionId == null && p.path("sessionID").isTextual()) {
-      sessionId = p.get("sessionID").asText();
+    if (nativeSessionId() == null && p.path("sessionID").isTextual()) {
+      nativeSessionId(p.get("sessionID").asText());
     }
     if (IGNORED.contains(type)) {
       return;
@@ -253,34 +228,14 @@ public final class OpenCodeTranslator implements EventTranslator {
 
   /** The server stopped: open parts fail and an {@code error} says why. */
   @Override
-  public List<AgentEvent> finish(ExitStatus status) {
-    List<AgentEvent> out = new ArrayList<>();
+  protected void finish(ExitStatus status, List<AgentEvent> out) {
     for (Map.Entry<String, OpenPart> e : open.entrySet()) {
       out.add(AgentEvent.synthetic(new EventData.ItemCompleted(UniversalItem.of(e.getKey(), ItemKind.MESSAGE,
           e.getValue().role(), List.of(new ContentPart.Text(e.getValue().text().toString())), ItemStatus.FAILED))));
     }
     open.clear();
     if (!status.success()) {
-      String how = status.exitCode() != null ? "status " + status.exitCode() : "signal " + status.signal();
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("exitCode", status.exitCode());
-      details.put("stderr", status.stderrTail());
-      out.add(AgentEvent.synthetic(new EventData.Error("opencode server exited with " + how
-          + (status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip()), "process_exit", details)));
+      out.add(AgentEvent.processExit(status.summary("opencode server"), status));
     }
-    return stamp(out, null);
-  }
-
-  private List<AgentEvent> stamp(List<AgentEvent> events, JsonNode raw) {
-    List<AgentEvent> out = new ArrayList<>(events.size());
-    for (AgentEvent e : events) {
-      AgentEvent stamped = sessionId != null ? e.withNativeSessionId(sessionId) : e;
-      out.add(raw != null && stamped.raw() == null ? stamped.withRaw(raw) : stamped);
-    }
-    return out;
-  }
-
-  private static AgentEvent unparsed(String error, Object raw) {
-    return AgentEvent.synthetic(new EventData.AgentUnparsed(error, LOCATION)).withRaw(raw);
   }
 }

@@ -1,0 +1,116 @@
+package dev.sandboxagent.api.support;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.EventTranslator;
+import dev.sandboxagent.api.ExitStatus;
+import dev.sandboxagent.api.event.EventData;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The base of a translator for an agent that writes one JSON object per line: a subclass says what
+ * one record yields, and this class does the rest the same way for every agent.
+ *
+ * <ul>
+ *   <li>blank lines yield nothing; a line that is not JSON, or not a JSON object, becomes {@code
+ *       agent.unparsed} carrying the line, and so does a record whose translation throws (carrying
+ *       the record), so a translator never fails on bad input;
+ *   <li>every event a record yields carries the record as its raw form, unless it set one itself;
+ *   <li>every event carries the agent's own session id once {@link #nativeSessionId(String)} has
+ *       been told it.
+ * </ul>
+ *
+ * @since 1.1
+ */
+public abstract class JsonLineTranslator implements EventTranslator {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String location;
+  private String nativeSessionId;
+
+  /**
+   * A translator whose {@code agent.unparsed} events name {@code location} (the agent's name, or
+   * the stream it writes) as where the line came from.
+   */
+  protected JsonLineTranslator(String location) {
+    this.location = requireNonNull(location, "location is null");
+  }
+
+  @Override
+  public final List<AgentEvent> translate(String line) {
+    String trimmed = line.strip();
+    if (trimmed.isEmpty()) {
+      return List.of();
+    }
+    JsonNode record;
+    try {
+      record = JSON.readTree(trimmed);
+    } catch (JsonProcessingException e) {
+      return stamp(List.of(unparsed("invalid JSON: " + e.getOriginalMessage(), trimmed)), null);
+    }
+    if (record == null || !record.isObject()) {
+      return stamp(List.of(unparsed("not a JSON object", trimmed)), null);
+    }
+    List<AgentEvent> out = new ArrayList<>();
+    try {
+      translate(record, out);
+    } catch (RuntimeException e) {
+      return stamp(List.of(unparsed("cannot translate: " + e, record)), null);
+    }
+    return stamp(out, record);
+  }
+
+  /**
+   * Adds what one record yields to {@code out}, in order. May throw for a record it cannot make
+   * sense of: the record then becomes {@code agent.unparsed}, and what was added is dropped.
+   *
+   * @param record a JSON object
+   */
+  protected abstract void translate(JsonNode record, List<AgentEvent> out);
+
+  @Override
+  public final List<AgentEvent> finish(ExitStatus status) {
+    List<AgentEvent> out = new ArrayList<>();
+    finish(status, out);
+    return stamp(out, null);
+  }
+
+  /**
+   * Adds what closes the stream to {@code out}: items still open, and an error for a process that
+   * failed (see {@link AgentEvent#processExit}). The default adds nothing.
+   */
+  protected void finish(ExitStatus status, List<AgentEvent> out) {}
+
+  /** The agent's own session id as announced so far, or null. */
+  protected final String nativeSessionId() {
+    return nativeSessionId;
+  }
+
+  /** Records the agent's own session id: every event from now on carries it. */
+  protected final void nativeSessionId(String id) {
+    this.nativeSessionId = id;
+  }
+
+  /** An {@code agent.unparsed} event with {@code error}, carrying {@code raw} (a record or a line). */
+  protected final AgentEvent unparsed(String error, Object raw) {
+    return AgentEvent.synthetic(new EventData.AgentUnparsed(error, location)).withRaw(raw);
+  }
+
+  private List<AgentEvent> stamp(List<AgentEvent> events, JsonNode raw) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    List<AgentEvent> out = new ArrayList<>(events.size());
+    for (AgentEvent e : events) {
+      AgentEvent stamped = nativeSessionId != null ? e.withNativeSessionId(nativeSessionId) : e;
+      out.add(raw != null && stamped.raw() == null ? stamped.withRaw(raw) : stamped);
+    }
+    return out;
+  }
+}
