@@ -37,7 +37,10 @@ import java.util.function.Consumer;
  * <p>The exit is watched apart from stdout: when the process has exited but something it left
  * behind still holds its stdout open, what is buffered is read for a short while, then what it left
  * behind is stopped, and {@code exited} follows with the real exit status. Lines are never
- * delivered after {@code exited}.
+ * delivered after {@code exited}. Whether stdout is still held is asked of {@code /proc} (which
+ * processes of its group or marker have its pipe open), not read from the end of the stream: the
+ * JDK closes its end of the pipe when the process exits while no read is under way, so the stream
+ * can end although a child still holds the pipe.
  */
 public final class HostProcess implements AgentProcess {
 
@@ -51,6 +54,8 @@ public final class HostProcess implements AgentProcess {
   private final String name;
   private final String marker;
   private final boolean ownGroup;
+  /** The stdout pipe as {@code /proc} names it, or null when unknown. */
+  private final String stdoutPipe;
   private final ProcessListener listener;
   private final Consumer<HostProcess> onGone;
   private final OutputStream stdin;
@@ -70,6 +75,8 @@ public final class HostProcess implements AgentProcess {
     this.name = name;
     this.marker = marker;
     this.ownGroup = ownGroup;
+    String stdout = ProcessSweep.stdoutOf(process.pid());
+    this.stdoutPipe = stdout != null && stdout.startsWith("pipe:") ? stdout : null;
     this.listener = listener;
     this.onGone = onGone;
     this.stdin = process.getOutputStream();
@@ -230,9 +237,10 @@ public final class HostProcess implements AgentProcess {
   private void watchExit() {
     try {
       int code = awaitExit();
-      if (!await(stdoutEnded, DRAIN)) {
-        LOG.log(System.Logger.Level.INFO, "{0} exited with {1} but its output is still open; "
-            + "stopping what it left behind", name, code);
+      boolean ended = await(stdoutEnded, DRAIN);
+      if (!ended || stdoutHeldBehind()) {
+        LOG.log(System.Logger.Level.INFO, "{0} exited with {1} but what it left behind holds its output; "
+            + "stopping that", name, code);
         join(takeDown(), GRACE.multipliedBy(3));
         if (!await(stdoutEnded, GRACE)) {
           LOG.log(System.Logger.Level.WARNING, "{0} exited but a process out of reach still holds its output; "
@@ -251,6 +259,21 @@ public final class HostProcess implements AgentProcess {
     } finally {
       onGone.accept(this);
     }
+  }
+
+  /** Whether a process this one left behind (in its group, or carrying its marker) has its stdout open. */
+  private boolean stdoutHeldBehind() {
+    if (stdoutPipe == null) {
+      return false;
+    }
+    long group = process.pid();
+    for (ProcessSweep.Entry entry : ProcessSweep.scan()) {
+      boolean behind = (ownGroup && entry.processGroup() == group) || ProcessSweep.belongs(entry.marker(), marker);
+      if (behind && ProcessSweep.holds(entry.pid(), stdoutPipe)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Waits for the exit (through {@code onExit}, which parks a virtual thread rather than pinning it). */

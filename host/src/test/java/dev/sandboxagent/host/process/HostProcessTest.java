@@ -33,7 +33,7 @@ class HostProcessTest {
     supervisor.shutdown(HostProcess.GRACE);
   }
 
-  static final class Recorder implements ProcessListener {
+  static class Recorder implements ProcessListener {
     final List<String> out = new CopyOnWriteArrayList<>();
     final List<String> err = new CopyOnWriteArrayList<>();
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -214,6 +214,31 @@ class HostProcessTest {
     ProcTable.awaitGone(pids(r.out));
   }
 
+  /**
+   * The JDK closes a process's stdout pipe on its side once the process has exited and what was
+   * buffered is read, unless a read is under way at that moment: a listener still busy with the
+   * last line when the exit comes makes that happen every time, and the reader then sees the end of
+   * the stream although the child still holds it.
+   */
+  @Test
+  void aChildHoldingStdoutIsStoppedWhenTheJdkHasClosedThePipeOnItsSide() throws Exception {
+    Recorder r = new Recorder() {
+      @Override
+      public void stdout(String line) {
+        super.stdout(line);
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    sh("env -i /bin/sh -c 'trap \"\" TERM; exec sleep 600' & echo $!; exit 5", r, Map.of());
+
+    assertThat(r.exit.get(15, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+    ProcTable.awaitGone(pids(r.out));
+  }
+
   @Test
   void linesWrittenJustBeforeTheExitAreDeliveredBeforeIt() throws Exception {
     Recorder r = new Recorder();
@@ -237,6 +262,11 @@ class HostProcessTest {
     awaitLine(r, "started");
     List<Long> children = pids(r.out);
     assertThat(children).hasSize(4).allMatch(ProcTable::running);
+    // /proc shows no environment for a process in the middle of an exec: ask until each has done its own
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (ProcTable.carrying(p.marker()).size() < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     assertThat(ProcTable.carrying(p.marker())).hasSizeGreaterThanOrEqualTo(4);
 
     p.stop();
