@@ -165,16 +165,21 @@ public interface SessionContext {
   AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener);
 
   /**
-   * The agent's server shared by every session of this session's sharing scope: {@code create}
-   * makes it on first use, later calls (from any session of the scope) return the same object, the
-   * host shows its {@link SharedServer#status()} in {@code GET /v1/agents} and closes it when the
-   * daemon stops. {@code type} tells apart the servers of one agent, should it run several. The
-   * default, for contexts other than the host's, makes a new one on every call.
+   * The agent's server shared by every session of this session's sharing scope, running: {@code
+   * create} makes it on first use, later calls (from any session of the scope) return the same
+   * object, and the host starts it ({@link SharedServer#start}) whenever it is not running, so a
+   * session asks for it each time it needs it rather than keeping it. The host shows its state in
+   * {@code GET /v1/agents} and closes it when the daemon stops. {@code type} tells apart the
+   * servers of one agent, should it run several. The default, for contexts other than the host's,
+   * makes and starts a new one on every call.
    *
+   * @throws AgentException when the server cannot be started
    * @since 1.1
    */
   default <S extends SharedServer> S sharedServer(Class<S> type, Supplier<S> create) {
-    return create.get();
+    S server = create.get();
+    server.start(this);
+    return server;
   }
 
   /**

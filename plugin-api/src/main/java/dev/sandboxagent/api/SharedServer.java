@@ -2,17 +2,41 @@ package dev.sandboxagent.api;
 
 /**
  * A server an agent shares among the sessions of one sharing scope (an app-server all Codex
- * sessions talk to, say), kept by the host: made on first use through {@link
- * SessionContext#sharedServer}, the same object for every later session of the scope, its state
- * shown in {@code GET /v1/agents}, and closed when the daemon stops. It starts and restarts its
- * process itself, through {@link SessionContext#startSharedProcess}.
+ * sessions talk to, say), kept and run by the host: made on first use through {@link
+ * SessionContext#sharedServer}, the same object for every later session of the scope, started by
+ * the host when a session asks for it and it is not running (the first time, and again after it
+ * stopped), its state shown in {@code GET /v1/agents}, and closed when the daemon stops.
  *
  * @since 1.1
  */
 public interface SharedServer extends AutoCloseable {
 
-  /** The server's state for {@code GET /v1/agents}. Called on request threads; must not block. */
-  ServerStatus status();
+  /**
+   * Starts what the server runs, through {@link SessionContext#startSharedProcess}, and returns
+   * once it serves. Called by the host only, never concurrently for one server, with the context
+   * of the session that asked for it.
+   *
+   * @throws AgentException why it cannot start: the host tries again (unless the program is not
+   *     installed or the agent says it is unsupported), up to three times, then hands the last error
+   *     to the session and shows it in the agent listing
+   */
+  void start(SessionContext context);
+
+  /** Whether the server runs and serves. Called on request threads; must not block. */
+  boolean isRunning();
+
+  /** Where the server listens, for the agent listing, or null. Must not block. */
+  default String url() {
+    return null;
+  }
+
+  /**
+   * Why the server stopped when it stopped on its own (for instance {@code "agent server exited
+   * with status 3: …"}), for the agent listing, or null. Must not block.
+   */
+  default String stopReason() {
+    return null;
+  }
 
   /**
    * Stops what the server runs; called once, when the daemon stops (its processes are stopped by

@@ -12,6 +12,7 @@ import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.SharedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,10 +23,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A session context for tests of a plugin's session, as the host would give one: real processes
@@ -43,6 +46,7 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
   private final List<Thread> tasks = new CopyOnWriteArrayList<>();
   private final List<TestProcess> processes = new CopyOnWriteArrayList<>();
   private final AtomicInteger exits = new AtomicInteger();
+  private volatile Map<Class<?>, SharedServer> servers = new ConcurrentHashMap<>();
 
   private TestSessionContext(String sessionId, Path binary, Path workingDirectory, Map<String, String> environment) {
     this.sessionId = requireNonNull(sessionId, "sessionId is null");
@@ -58,6 +62,15 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
   public static TestSessionContext of(String sessionId, Path binary, Path workingDirectory,
       Map<String, String> environment) {
     return new TestSessionContext(sessionId, binary, workingDirectory, environment);
+  }
+
+  /**
+   * Makes this context share the servers of {@code other}, as the sessions of one sharing scope do
+   * under the host; returns this context.
+   */
+  public TestSessionContext sharingServersWith(TestSessionContext other) {
+    this.servers = other.servers;
+    return this;
   }
 
   /** Every event emitted so far, in order. */
@@ -182,6 +195,21 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
     });
     processes.add(process);
     return process;
+  }
+
+  /**
+   * One server per type among the contexts sharing servers, started (once, without the host's
+   * retries) when it is not running; its processes belong to the context that started it.
+   */
+  @Override
+  public <S extends SharedServer> S sharedServer(Class<S> type, Supplier<S> create) {
+    SharedServer server = servers.computeIfAbsent(type, t -> create.get());
+    synchronized (server) {
+      if (!server.isRunning()) {
+        server.start(this);
+      }
+    }
+    return type.cast(server);
   }
 
   @Override

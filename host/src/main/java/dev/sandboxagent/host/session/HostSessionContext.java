@@ -167,7 +167,7 @@ final class HostSessionContext implements SessionContext, EventSink {
 
   @Override
   public <S extends SharedServer> S sharedServer(Class<S> type, Supplier<S> create) {
-    return shared.get(session.agent(), session.tenant().scope(), type, create);
+    return shared.get(session.agent(), session.tenant().scope(), type, create, this);
   }
 
   @Override

@@ -96,7 +96,7 @@ public class CodexAdapter implements AgentAdapter {
   /** Starts the shared app-server if needed, then a thread for the session. */
   @Override
   public AgentSession open(SessionContext context) {
-    return CodexSession.open(context, context.sharedServer(CodexServer.class, CodexServer::new));
+    return CodexSession.open(context);
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.ProcessSpec;
-import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.SharedServer;
 import dev.sandboxagent.api.support.JsonRpcException;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * The one {@code codex app-server} shared by every Codex session: a {@link JsonRpcPeer} over its
  * stdio (one object per line, no {@code jsonrpc} member) whose notifications and server requests
  * are routed to the session that owns their thread; a server request about no known thread is
- * answered with an error rather than silence. Started on first use and again after a crash (the
+ * answered with an error rather than silence. The host starts it on first use and again after a crash (the
  * sessions that lost it get an {@code error} and resume their thread on their next message).
  */
 final class CodexServer implements SharedServer {
@@ -51,25 +50,21 @@ final class CodexServer implements SharedServer {
     void serverExited(ExitStatus status);
   }
 
-  private final Object lock = new Object();
   private final Map<String, Listener> threads = new ConcurrentHashMap<>();
   private volatile JsonRpcPeer peer;
   private volatile AgentProcess process;
-  private volatile long startedAt;
-  private int starts;
-  private volatile String lastError;
-  private volatile boolean failed;
+  private volatile String stopReason;
   private volatile int generation;
 
-  /** The server's state for the agents listing. */
   @Override
-  public ServerStatus status() {
+  public boolean isRunning() {
     AgentProcess p = process;
-    if (p != null && p.isAlive()) {
-      return new ServerStatus("running", null, (System.nanoTime() - startedAt) / 1_000_000, Math.max(0, starts - 1),
-          lastError);
-    }
-    return new ServerStatus(failed ? "error" : "stopped", null, null, Math.max(0, starts - 1), lastError);
+    return p != null && p.isAlive();
+  }
+
+  @Override
+  public String stopReason() {
+    return stopReason;
   }
 
   /** Increments on every start, so that sessions can tell that they must resume their thread. */
@@ -77,45 +72,39 @@ final class CodexServer implements SharedServer {
     return generation;
   }
 
-  /** Starts the server if it is not running and completes the handshake. */
-  void ensure(SessionContext context) {
-    synchronized (lock) {
-      if (process != null && process.isAlive()) {
-        return;
-      }
-      Path binary = context.binary();
-      if (binary == null) {
-        throw new AgentException(AgentException.Kind.NOT_INSTALLED, "codex is not installed");
-      }
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("CODEX_HOME", codexHome(context).toString());
-      generation++;
-      starts++;
-      startedAt = System.nanoTime();
-      JsonRpcPeer started = JsonRpcPeer.builder()
-          .name("the codex app-server")
-          .jsonrpcMember(false)
-          .requestTimeout(REQUEST_TIMEOUT)
-          .onOtherNotifications(this::route)
-          .onOtherRequests(this::routeRequest)
-          .onUnparsed(line -> LOG.log(System.Logger.Level.WARNING, "codex app-server wrote a line that is not "
-              + "JSON-RPC: {0}", line))
-          .onExit(this::onExit)
-          .build();
-      process = started.start(listener -> context.startSharedProcess(
-          new ProcessSpec(List.of(binary.toString(), "app-server"), env, null), listener));
-      peer = started;
-      ObjectNode clientInfo = JSON.createObjectNode();
-      clientInfo.putObject("clientInfo").put("name", "sandbox-agent").put("title", "sandbox-agent")
-          .put("version", "0.1.0");
-      try {
-        request("initialize", clientInfo);
-        started.notify("initialized", null);
-      } catch (AgentException e) {
-        process.stop();
-        throw e;
-      }
-      failed = false;
+  /** Starts the app-server and completes the handshake. */
+  @Override
+  public void start(SessionContext context) {
+    Path binary = context.binary();
+    if (binary == null) {
+      throw new AgentException(AgentException.Kind.NOT_INSTALLED, "codex is not installed");
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CODEX_HOME", codexHome(context).toString());
+    generation++;
+    stopReason = null;
+    JsonRpcPeer started = JsonRpcPeer.builder()
+        .name("the codex app-server")
+        .jsonrpcMember(false)
+        .requestTimeout(REQUEST_TIMEOUT)
+        .onOtherNotifications(this::route)
+        .onOtherRequests(this::routeRequest)
+        .onUnparsed(line -> LOG.log(System.Logger.Level.WARNING, "codex app-server wrote a line that is not "
+            + "JSON-RPC: {0}", line))
+        .onExit(this::onExit)
+        .build();
+    process = started.start(listener -> context.startSharedProcess(
+        new ProcessSpec(List.of(binary.toString(), "app-server"), env, null), listener));
+    peer = started;
+    ObjectNode clientInfo = JSON.createObjectNode();
+    clientInfo.putObject("clientInfo").put("name", "sandbox-agent").put("title", "sandbox-agent")
+        .put("version", "0.1.0");
+    try {
+      request("initialize", clientInfo);
+      started.notify("initialized", null);
+    } catch (AgentException e) {
+      process.stop();
+      throw e;
     }
   }
 
@@ -196,8 +185,7 @@ final class CodexServer implements SharedServer {
   }
 
   private void onExit(ExitStatus status) {
-    failed = true;
-    lastError = status.summary("agent server");
+    stopReason = status.summary("agent server");
     for (Listener listener : threads.values()) {
       listener.serverExited(status);
     }

@@ -58,9 +58,9 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     this.generation = generation;
   }
 
-  /** Starts the server if needed and a thread for the session. */
-  static CodexSession open(SessionContext context, CodexServer server) {
-    server.ensure(context);
+  /** A thread for the session on the scope's app-server, which the host starts if needed. */
+  static CodexSession open(SessionContext context) {
+    CodexServer server = server(context);
     ObjectNode params = JSON.createObjectNode();
     threadPolicy(context.permissionMode(), params);
     if (context.model() != null && !context.model().isBlank()) {
@@ -111,7 +111,7 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
-    server.ensure(context);
+    server(context); // the same server, started again by the host if it has stopped
     synchronized (this) {
       if (generation != server.generation()) {
         server.register(threadId, this);
@@ -173,6 +173,10 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       turnRunning = false;
       turnId = null;
     }
+  }
+
+  private static CodexServer server(SessionContext context) {
+    return context.sharedServer(CodexServer.class, CodexServer::new);
   }
 
   /** The turn went silent: the server interrupts it, and the session goes on. */

@@ -50,14 +50,13 @@ class CodexSessionFaultsTest {
   @TempDir Path dir;
   private TestSessionContext first;
   private TestSessionContext second;
-  private final CodexServer server = new CodexServer();
 
   @BeforeEach
   void writeTheServer() throws IOException {
     Path program = StandInAppServer.write(dir, TURNS);
     Map<String, String> env = Map.of("CODEX_HOME", Files.createDirectories(dir.resolve("home")).toString());
     first = TestSessionContext.of("s1", program, dir, env);
-    second = TestSessionContext.of("s2", program, dir, env);
+    second = TestSessionContext.of("s2", program, dir, env).sharingServersWith(first);
   }
 
   @AfterEach
@@ -73,7 +72,7 @@ class CodexSessionFaultsTest {
 
   @Test
   void terminatingInterruptsTheRunningTurnAndEndsItsCommand() throws Exception {
-    CodexSession session = CodexSession.open(first, server);
+    CodexSession session = CodexSession.open(first);
     session.send("Run sleep 271.");
     first.awaitEvent(e -> e.type() == EventType.ITEM_STARTED, Duration.ofSeconds(20));
     long command = Long.parseLong(Files.readString(dir.resolve("command.pid")).strip());
@@ -90,7 +89,7 @@ class CodexSessionFaultsTest {
 
   @Test
   void aTurnTheHostInterruptsIsInterruptedOnTheServer() throws Exception {
-    CodexSession session = CodexSession.open(first, server);
+    CodexSession session = CodexSession.open(first);
     session.send("Say hello.");
     String interrupt = "\"method\":\"turn/interrupt\",\"params\":{\"threadId\":\"thr_2\",\"turnId\":\"turn_3\"}";
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -105,8 +104,8 @@ class CodexSessionFaultsTest {
 
   @Test
   void anExitInTheMiddleOfATurnIsAnErrorForThatSessionOnly() throws Exception {
-    CodexSession idle = CodexSession.open(first, server);
-    CodexSession busy = CodexSession.open(second, server);
+    CodexSession idle = CodexSession.open(first);
+    CodexSession busy = CodexSession.open(second);
     busy.send("exit");
     AgentEvent error = second.awaitEvent(error("process_exit"), Duration.ofSeconds(20));
     assertThat(((EventData.Error) error.data()).message()).isEqualTo("codex app-server exited with status 0 in the middle of the turn");

@@ -39,7 +39,6 @@ class CodexSessionRequestsTest {
 
   @TempDir Path dir;
   private TestSessionContext context;
-  private final CodexServer server = new CodexServer();
 
   @BeforeEach
   void writeTheServer() throws IOException {
@@ -56,7 +55,7 @@ class CodexSessionRequestsTest {
 
   @Test
   void anApprovalIsAnsweredOnReplyAndAnUnsupportedRequestIsRefusedAtOnce() throws Exception {
-    CodexSession session = CodexSession.open(context, server);
+    CodexSession session = CodexSession.open(context);
     session.send("Touch x.");
     AgentEvent asked = context.awaitEvent(e -> e.data() instanceof EventData.PermissionRequested, Duration.ofSeconds(20));
     StandInAppServer.awaitStdin(dir, "{\"id\":6,\"error\":{\"code\":-32601,\"message\":\"unsupported request: item/tool/requestUserInput\"}}");

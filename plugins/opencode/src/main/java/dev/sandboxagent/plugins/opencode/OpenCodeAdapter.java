@@ -82,7 +82,7 @@ public class OpenCodeAdapter implements AgentAdapter {
   /** Starts the shared server if needed, then an OpenCode session for this one. */
   @Override
   public AgentSession open(SessionContext context) {
-    return OpenCodeSession.open(context, context.sharedServer(OpenCodeServer.class, OpenCodeServer::new));
+    return OpenCodeSession.open(context);
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.ProcessListener;
 import dev.sandboxagent.api.ProcessSpec;
-import dev.sandboxagent.api.ServerStatus;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.SharedServer;
 import dev.sandboxagent.api.support.ServerSentEvents;
@@ -31,8 +30,8 @@ import java.util.concurrent.TimeoutException;
  * The one {@code opencode serve} shared by every OpenCode session: started on a port the host picks
  * and verifies (it does not honour port 0), ready once it answers HTTP, one subscription to its
  * {@code /event} stream whose events are routed to sessions by OpenCode session id (events of no
- * session are dropped). After a crash the sessions get an {@code error} and the next use starts a
- * new server.
+ * session are dropped). After a crash the sessions get an {@code error} and the host starts a
+ * new server on the next use.
  */
 final class OpenCodeServer implements SharedServer {
 
@@ -49,53 +48,36 @@ final class OpenCodeServer implements SharedServer {
     void serverExited(ExitStatus status);
   }
 
-  private final Object lock = new Object();
   private final Map<String, Listener> sessions = new ConcurrentHashMap<>();
   // HTTP/1.1: the server does not answer an h2c upgrade of a request with a body.
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private volatile AgentProcess process;
   private volatile String baseUrl;
-  private volatile long startedAt;
-  private volatile int starts;
-  private volatile String lastError;
-  private volatile boolean failed;
+  private volatile String stopReason;
 
   @Override
-  public ServerStatus status() {
+  public boolean isRunning() {
     AgentProcess p = process;
-    int restarts = Math.max(0, starts - 1);
-    if (p != null && p.isAlive()) {
-      return new ServerStatus("running", baseUrl, (System.nanoTime() - startedAt) / 1_000_000, restarts, lastError);
-    }
-    return new ServerStatus(failed ? "error" : "stopped", baseUrl, null, restarts, lastError);
+    return p != null && p.isAlive();
   }
 
-  /** Starts the server if it is not running and waits until it answers. */
-  void ensure(SessionContext context) {
-    synchronized (lock) {
-      if (process != null && process.isAlive()) {
-        return;
-      }
-      if (context.binary() == null) {
-        throw new AgentException(AgentException.Kind.NOT_INSTALLED, "opencode is not installed");
-      }
-      AgentException last = null;
-      for (int attempt = 0; attempt < 3; attempt++) {
-        try {
-          start(context);
-          return;
-        } catch (AgentException e) {
-          last = e;
-        }
-      }
-      failed = true;
-      lastError = last.getMessage();
-      throw last;
-    }
+  @Override
+  public String url() {
+    return baseUrl;
   }
 
-  private void start(SessionContext context) {
+  @Override
+  public String stopReason() {
+    return stopReason;
+  }
+
+  /** Starts {@code opencode serve} on a free port and waits until it answers and its events flow. */
+  @Override
+  public void start(SessionContext context) {
+    if (context.binary() == null) {
+      throw new AgentException(AgentException.Kind.NOT_INSTALLED, "opencode is not installed");
+    }
     int port = freePort();
     String base = "http://127.0.0.1:" + port;
     Map<String, String> env = Map.of(
@@ -103,8 +85,7 @@ final class OpenCodeServer implements SharedServer {
         "OPENCODE_DISABLE_SHARE", "1",
         "OPENCODE_DISABLE_LSP_DOWNLOAD", "1",
         "OPENCODE_DISABLE_MODELS_FETCH", "1");
-    starts++;
-    startedAt = System.nanoTime();
+    stopReason = null;
     baseUrl = base;
     CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     AgentProcess started = context.startSharedProcess(new ProcessSpec(List.of(context.binary().toString(), "serve",
@@ -132,8 +113,6 @@ final class OpenCodeServer implements SharedServer {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 == 2) {
-          failed = false;
-          lastError = null;
           awaitQuietly(subscribe(context, base, started), SUBSCRIBE_TIMEOUT);
           return;
         }
@@ -243,8 +222,7 @@ final class OpenCodeServer implements SharedServer {
   }
 
   private void onExit(ExitStatus status) {
-    failed = true;
-    lastError = status.summary("agent server");
+    stopReason = status.summary("agent server");
     for (Listener listener : sessions.values()) {
       listener.serverExited(status);
     }

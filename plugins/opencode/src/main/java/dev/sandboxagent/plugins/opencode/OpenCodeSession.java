@@ -45,8 +45,9 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     this.translator = new OpenCodeTranslator(context.sessionId() + "_");
   }
 
-  static OpenCodeSession open(SessionContext context, OpenCodeServer server) {
-    server.ensure(context);
+  /** A session on the scope's server, which the host starts if needed. */
+  static OpenCodeSession open(SessionContext context) {
+    OpenCodeServer server = server(context);
     JsonNode created = server.call("POST", "/session", JSON.createObjectNode());
     String id = created == null ? null : created.path("id").asText(null);
     if (id == null) {
@@ -55,6 +56,10 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     OpenCodeSession session = new OpenCodeSession(context, server, id);
     server.register(id, session);
     return session;
+  }
+
+  private static OpenCodeServer server(SessionContext context) {
+    return context.sharedServer(OpenCodeServer.class, OpenCodeServer::new);
   }
 
   /** The {@code prompt_async} body: the text, the agent mode, and {@code provider/model} when set. */
@@ -89,7 +94,7 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
-    server.ensure(context);
+    server(context); // the same server, started again by the host if it has stopped
     synchronized (turnLock) {
       turnRunning = true;
     }

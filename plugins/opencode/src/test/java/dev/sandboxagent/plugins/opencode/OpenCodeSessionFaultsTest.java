@@ -47,7 +47,6 @@ class OpenCodeSessionFaultsTest {
   @TempDir Path dir;
   private TestSessionContext first;
   private TestSessionContext second;
-  private final OpenCodeServer server = new OpenCodeServer();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger sessions = new AtomicInteger();
   private volatile HttpServer http;
@@ -59,7 +58,7 @@ class OpenCodeSessionFaultsTest {
     Files.writeString(program, PROGRAM);
     Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
     first = TestSessionContext.of("s1", program, dir, Map.of());
-    second = TestSessionContext.of("s2", program, dir, Map.of());
+    second = TestSessionContext.of("s2", program, dir, Map.of()).sharingServersWith(first);
     binder = Thread.ofVirtual().start(this::serveOnTheGivenPort);
   }
 
@@ -128,7 +127,7 @@ class OpenCodeSessionFaultsTest {
 
   @Test
   void aTurnTheHostInterruptsIsAbortedOnTheServer() throws Exception {
-    OpenCodeSession session = OpenCodeSession.open(first, server);
+    OpenCodeSession session = OpenCodeSession.open(first);
     session.send("Say hello.");
     session.interruptTurn();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -140,8 +139,8 @@ class OpenCodeSessionFaultsTest {
 
   @Test
   void anExitInTheMiddleOfATurnIsAnErrorForThatSessionOnly() throws Exception {
-    OpenCodeSession.open(first, server);
-    OpenCodeSession busy = OpenCodeSession.open(second, server);
+    OpenCodeSession.open(first);
+    OpenCodeSession busy = OpenCodeSession.open(second);
     busy.send("exit");
     AgentEvent error = second.awaitEvent(error("process_exit"), Duration.ofSeconds(20));
     assertThat(((EventData.Error) error.data()).message()).isEqualTo("opencode server exited with status 0 in the middle of the turn");
