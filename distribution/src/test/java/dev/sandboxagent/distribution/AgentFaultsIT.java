@@ -148,7 +148,7 @@ class AgentFaultsIT {
     turnEndsWithError(create(agent + "-quit", agent), "quit", EARLY_EXIT.get(agent));
 
     List<JsonNode> turn = daemon.streamTurn(other, "Say hello.");
-    assertThat(turn.get(turn.size() - 1).get("type").asText()).isEqualTo("item.completed");
+    assertThat(turn.get(turn.size() - 1).get("type").asText()).as("the turn: %s", turn).isEqualTo("item.completed");
     assertThat(Launcher.types(daemon.events(other))).doesNotContain("error");
   }
 

@@ -6,80 +6,61 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentMode;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.ServerStatus;
-import dev.sandboxagent.host.agent.AgentAccess;
-import dev.sandboxagent.host.agent.SharedServers;
-import dev.sandboxagent.host.install.AgentCatalog;
-import dev.sandboxagent.host.install.Installer;
-import dev.sandboxagent.host.plugin.AdapterRegistry;
-import dev.sandboxagent.host.plugin.LoadedAgent;
-import dev.sandboxagent.host.plugin.PluginFailure;
+import dev.sandboxagent.host.agent.AgentDirectory;
 import dev.sandboxagent.host.tenant.Tenant;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * {@code /v1/agents} (listing, install, modes) and {@code /v1/plugins}; a tenant sees and uses only
- * its agents, and only administrators see failed plugins or rescan.
+ * {@code /v1/agents} (listing, install, modes) and {@code /v1/plugins}, rendered from the {@link
+ * AgentDirectory}; a tenant sees and uses only its agents, and only administrators see failed
+ * plugins or rescan.
  */
 final class AgentsService {
 
   private static final HeaderName PREFER = HeaderNames.create("Prefer");
   private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
 
-  private final AdapterRegistry registry;
-  private final AgentCatalog catalog;
-  private final SharedServers sharedServers;
+  private final AgentDirectory directory;
   private final RequestBodies bodies;
   private final Responses responses;
 
-  AgentsService(AdapterRegistry registry, AgentCatalog catalog, SharedServers sharedServers, RequestBodies bodies,
-      Responses responses) {
-    this.registry = registry;
-    this.catalog = catalog;
-    this.sharedServers = sharedServers;
+  AgentsService(AgentDirectory directory, RequestBodies bodies, Responses responses) {
+    this.directory = directory;
     this.bodies = bodies;
     this.responses = responses;
   }
 
   void list(ServerRequest req, ServerResponse res) {
+    AgentDirectory.Listing listing = directory.agents(AuthFilter.tenant(req));
     ObjectNode body = responses.mapper().createObjectNode();
-    Tenant tenant = AuthFilter.tenant(req);
     ArrayNode agents = body.putArray("agents");
-    AdapterRegistry.Snapshot snapshot = registry.snapshot();
-    for (LoadedAgent agent : snapshot.agents().values()) {
-      if (tenant.allows(agent.id())) {
-        agents.add(info(agent, tenant));
-      }
-    }
-    if (tenant.admin() && !snapshot.failures().isEmpty()) {
+    listing.agents().forEach(agent -> agents.add(info(agent)));
+    if (!listing.pluginErrors().isEmpty()) {
       ArrayNode errors = body.putArray("pluginErrors");
-      for (PluginFailure failure : snapshot.failures()) {
-        errors.addObject()
-            .put("plugin", failure.pluginId())
-            .put("file", failure.file())
-            .put("message", failure.message());
+      for (AgentDirectory.PluginError error : listing.pluginErrors()) {
+        errors.addObject().put("plugin", error.plugin()).put("file", error.file()).put("message", error.message());
       }
     }
     responses.json(res, body);
   }
 
-  private ObjectNode info(LoadedAgent agent, Tenant tenant) {
+  private ObjectNode info(AgentDirectory.Agent agent) {
     AgentDescriptor d = agent.descriptor();
     ObjectNode info = responses.mapper().createObjectNode();
     info.put("id", d.id());
-    info.put("installed", catalog.installed(d));
-    catalog.version(d).ifPresent(v -> info.put("version", v));
-    catalog.resolve(d).ifPresent(p -> info.put("path", p.toString()));
+    info.put("installed", agent.installed());
+    agent.version().ifPresent(v -> info.put("version", v));
+    agent.path().ifPresent(p -> info.put("path", p.toString()));
     ObjectNode caps = info.putObject("capabilities");
     for (Capability capability : Capability.values()) {
       caps.put(capability.wireName(), d.has(capability));
     }
-    if (d.has(Capability.SHARED_PROCESS)) {
-      ServerStatus status = sharedServers.status(agent, tenant.scope());
+    ServerStatus status = agent.serverStatus();
+    if (status != null) {
       ObjectNode server = info.putObject("serverStatus").put("status", status.status());
       if (status.baseUrl() != null) {
         server.put("baseUrl", status.baseUrl());
@@ -96,9 +77,8 @@ final class AgentsService {
   }
 
   void install(ServerRequest req, ServerResponse res) {
-    LoadedAgent agent = agent(req);
-    boolean reinstall = bodies.reinstall(req);
-    Optional<Installer.Result> result = catalog.install(agent, reinstall, null);
+    AgentDirectory.Install install = directory.install(AuthFilter.tenant(req), agentId(req),
+        () -> bodies.reinstall(req));
     // The reply stays 204 for existing clients; "Prefer: return=representation" (RFC 7240) asks for
     // what was installed, where, and from which source.
     boolean representation = req.headers().value(PREFER).map(v -> v.contains("return=representation")).orElse(false);
@@ -106,17 +86,13 @@ final class AgentsService {
       Responses.noContent(res);
       return;
     }
-    AgentDescriptor d = agent.descriptor();
     ObjectNode body = responses.mapper().createObjectNode();
-    body.put("agent", d.id());
-    body.put("downloaded", result.isPresent());
-    if (result.isPresent()) {
-      body.put("version", result.get().version());
-      body.put("path", result.get().binary().toString());
-      body.put("source", result.get().source());
-    } else {
-      catalog.version(d).ifPresent(v -> body.put("version", v));
-      catalog.resolve(d).ifPresent(p -> body.put("path", p.toString()));
+    body.put("agent", install.agent());
+    body.put("downloaded", install.downloaded());
+    install.version().ifPresent(v -> body.put("version", v));
+    install.path().ifPresent(p -> body.put("path", p.toString()));
+    if (install.source() != null) {
+      body.put("source", install.source());
     }
     res.header(PREFERENCE_APPLIED, "return=representation");
     responses.json(res, body);
@@ -133,7 +109,7 @@ final class AgentsService {
     if (!tenant.admin()) {
       throw ApiException.adminOnly();
     }
-    AdapterRegistry.Rescan rescan = registry.rescan();
+    AgentDirectory.Changes rescan = directory.rescan();
     ObjectNode body = pluginList(tenant);
     ObjectNode changes = body.putObject("rescan");
     rescan.added().forEach(changes.putArray("added")::add);
@@ -143,41 +119,26 @@ final class AgentsService {
     responses.json(res, body);
   }
 
-  /** Every plugin for administrators; for a tenant, the plugins serving its agents and only those agents. */
   private ObjectNode pluginList(Tenant tenant) {
     ObjectNode body = responses.mapper().createObjectNode();
     ArrayNode plugins = body.putArray("plugins");
-    // One snapshot: the files and the agents they serve come from the same scan.
-    AdapterRegistry.Snapshot snapshot = registry.snapshot();
-    List<String> serving = snapshot.agents().values().stream()
-        .filter(a -> tenant.admin() || tenant.allows(a.id()))
-        .map(a -> a.pluginId() + "/" + a.id()).toList();
-    for (AdapterRegistry.PluginFile file : snapshot.plugins()) {
-      if (!tenant.admin() && file.agents().stream().noneMatch(a -> serving.contains(a.pluginId() + "/" + a.id()))) {
-        continue;
-      }
+    for (AgentDirectory.Plugin plugin : directory.plugins(tenant)) {
       ObjectNode p = plugins.addObject();
-      p.put("id", file.pluginId());
-      p.put("version", file.version());
-      p.put("file", file.path().getFileName().toString());
-      p.put("requires", file.requires());
-      p.put("state", file.error() == null ? "loaded" : "failed");
-      ArrayNode agentIds = p.putArray("agents");
-      for (LoadedAgent agent : file.agents()) {
-        if (serving.contains(agent.pluginId() + "/" + agent.id())) {
-          agentIds.add(agent.id());
-        }
-      }
-      if (file.error() != null) {
-        p.put("error", file.error());
+      p.put("id", plugin.id());
+      p.put("version", plugin.version());
+      p.put("file", plugin.file());
+      p.put("requires", plugin.requires());
+      p.put("state", plugin.error() == null ? "loaded" : "failed");
+      plugin.agents().forEach(p.putArray("agents")::add);
+      if (plugin.error() != null) {
+        p.put("error", plugin.error());
       }
     }
     return body;
   }
 
   void modes(ServerRequest req, ServerResponse res) {
-    LoadedAgent agent = agent(req);
-    List<AgentMode> modes = catalog.modes(agent);
+    List<AgentMode> modes = directory.modes(AuthFilter.tenant(req), agentId(req));
     ObjectNode body = responses.mapper().createObjectNode();
     ArrayNode list = body.putArray("modes");
     for (AgentMode mode : modes) {
@@ -186,7 +147,7 @@ final class AgentsService {
     responses.json(res, body);
   }
 
-  private LoadedAgent agent(ServerRequest req) {
-    return AgentAccess.usable(registry, AuthFilter.tenant(req), req.path().pathParameters().get("agent"));
+  private static String agentId(ServerRequest req) {
+    return req.path().pathParameters().get("agent");
   }
 }

@@ -3,6 +3,7 @@ package dev.sandboxagent.host.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.host.CorsConfig;
+import dev.sandboxagent.host.agent.AgentDirectory;
 import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
@@ -80,7 +81,8 @@ public final class ApiRouting {
   public static void configure(HttpRouting.Builder routing, Services s) {
     Responses responses = new Responses(s.mapper());
     RequestBodies bodies = new RequestBodies(s.mapper(), s.maxBodyBytes());
-    AgentsService agents = new AgentsService(s.registry(), s.catalog(), s.sessions().sharedServers(), bodies, responses);
+    AgentsService agents = new AgentsService(new AgentDirectory(s.registry(), s.catalog(), s.sessions().sharedServers()),
+        bodies, responses);
     SessionsService sessions = new SessionsService(s.sessions(), bodies, responses, s.events());
 
     if (s.cors().enabled()) {
