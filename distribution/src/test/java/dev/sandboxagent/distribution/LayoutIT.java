@@ -2,25 +2,37 @@ package dev.sandboxagent.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
-/** The runnable layout and its archive: launcher, JDK finder, and the same files in both. */
+/**
+ * The runnable layout and its archive: launcher, JDK finder, release files, and the same files in
+ * both.
+ */
 class LayoutIT {
 
   @Test
@@ -45,6 +57,74 @@ class LayoutIT {
     // The AOT cache is bound to the build directory and its JDK: it is not shipped.
     assertThat(modes.keySet()).containsExactlyInAnyOrderElementsOf(layoutFiles().stream()
         .filter(f -> !f.equals("lib/sandbox-agent.aot")).map(f -> root + f).toList());
+  }
+
+  @Test
+  void theArchiveCarriesItsLicenseNoticeReadmeBillOfMaterialsAndChecksums() throws Exception {
+    Map<String, byte[]> files = archiveFiles();
+    String root = Dist.archiveRoot() + "/";
+    assertThat(files).containsKeys(root + "README.md", root + "LICENSE", root + "NOTICE", root + "sbom.cdx.json",
+        root + "SHA256SUMS");
+    assertThat(new String(files.get(root + "LICENSE"), StandardCharsets.UTF_8)).contains("Apache License")
+        .contains("Version 2.0, January 2004");
+
+    // Every file but the checksums themselves is listed once, with the digest of its bytes in the archive.
+    Map<String, String> sums = new HashMap<>();
+    for (String line : new String(files.get(root + "SHA256SUMS"), StandardCharsets.UTF_8).split("\n")) {
+      String[] parts = line.split("  ", 2);
+      assertThat(sums.put(parts[1], parts[0])).as("listed once: %s", parts[1]).isNull();
+    }
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      String name = file.getKey().substring(root.length());
+      if (!name.equals("SHA256SUMS")) {
+        assertThat(sums.remove(name)).as(name).isEqualTo(HexFormat.of().formatHex(sha256.digest(file.getValue())));
+      }
+    }
+    assertThat(sums).as("listed but not in the archive").isEmpty();
+
+    // The bill of materials names each JAR shipped in lib/ and plugins/.
+    JsonNode bom = new ObjectMapper().readTree(files.get(root + "sbom.cdx.json"));
+    assertThat(bom.path("bomFormat").asText()).isEqualTo("CycloneDX");
+    List<String> components = new ArrayList<>();
+    bom.path("components").forEach(c -> components.add(c.path("name").asText() + "-" + c.path("version").asText()
+        + ".jar"));
+    List<String> shipped = files.keySet().stream()
+        .filter(f -> f.startsWith(root + "lib/") || f.startsWith(root + "plugins/"))
+        .filter(f -> f.endsWith(".jar"))
+        .map(f -> f.substring(f.lastIndexOf('/') + 1)).toList();
+    assertThat(shipped).isNotEmpty();
+    assertThat(components).containsAll(shipped);
+  }
+
+  /** A plugin built against the BOM gets the versions of Jackson and pf4j the daemon runs with. */
+  @Test
+  void theBomNamesTheVersionsTheDaemonShips() throws Exception {
+    Document bom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("..", "bom", "pom.xml").toFile());
+    NodeList dependencies = bom.getElementsByTagName("dependency");
+    assertThat(dependencies.getLength()).isGreaterThan(0);
+    for (int i = 0; i < dependencies.getLength(); i++) {
+      Element dependency = (Element) dependencies.item(i);
+      String group = text(dependency, "groupId");
+      String artifact = text(dependency, "artifactId");
+      String version = text(dependency, "version");
+      if (group.equals("dev.sandboxagent")) {
+        assertThat(version).isEqualTo("${project.version}");
+      } else {
+        assertThat(Dist.dir().resolve("lib").resolve(artifact + "-" + version + ".jar")).as("%s:%s", group, artifact)
+            .isRegularFile();
+      }
+    }
+    assertThat(text(bom.getDocumentElement(), "version")).isEqualTo(Dist.version());
+  }
+
+  private static String text(Element parent, String child) {
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(child)) {
+        return e.getTextContent().strip();
+      }
+    }
+    throw new AssertionError(parent.getTagName() + " has no " + child);
   }
 
   @Test
@@ -122,6 +202,19 @@ class LayoutIT {
       }
     }
     return modes;
+  }
+
+  private static Map<String, byte[]> archiveFiles() throws IOException {
+    Map<String, byte[]> files = new HashMap<>();
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(Dist.archive()));
+        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+      for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        if (entry.isFile()) {
+          files.put(entry.getName(), tar.readAllBytes());
+        }
+      }
+    }
+    return files;
   }
 
   private static List<String> layoutFiles() throws IOException {
