@@ -24,6 +24,7 @@ import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.session.SessionRestorer;
+import dev.sandboxagent.host.session.SessionRetention;
 import dev.sandboxagent.host.store.SessionStore;
 import dev.sandboxagent.host.store.SqliteStore;
 import dev.sandboxagent.host.tenant.Tenant;
@@ -61,10 +62,11 @@ public final class Daemon implements AutoCloseable {
   private final ConnectionTimeouts timeouts;
   private final SessionStore store;
   private final SseWriter events;
+  private final SessionRetention retention;
   private volatile boolean closed;
 
   private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes,
-      ConnectionTimeouts timeouts, SessionStore store, SseWriter events) {
+      ConnectionTimeouts timeouts, SessionStore store, SseWriter events, SessionRetention retention) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
@@ -73,6 +75,7 @@ public final class Daemon implements AutoCloseable {
     this.timeouts = timeouts;
     this.store = store;
     this.events = events;
+    this.retention = retention;
   }
 
   /**
@@ -127,7 +130,7 @@ public final class Daemon implements AutoCloseable {
         () -> discoveredCredentials(registry), processes, store);
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
-        new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
+        new SessionRestorer(sessions, mapper, id -> tenant(tenants, id), config.retention())::restore);
     SseWriter events = new SseWriter(config.keepAlive());
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events);
@@ -172,7 +175,8 @@ public final class Daemon implements AutoCloseable {
       processes.shutdown(HostProcess.GRACE);
       throw listenFailure(config.host(), config.port(), failure);
     }
-    return new Daemon(registry, sessions, server, processes, timeouts, store, events);
+    return new Daemon(registry, sessions, server, processes, timeouts, store, events,
+        SessionRetention.start(sessions, config.retention()));
   }
 
   /**
@@ -302,6 +306,7 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    retention.close();
     sessions.shutdown();
     processes.shutdown(HostProcess.GRACE);
     store.close();

@@ -22,6 +22,7 @@ import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,6 +59,7 @@ public final class Session {
   private String latestNativeSessionId;
   private long lastSequence;
   private volatile Ending ending;
+  private volatile Instant endedAt;
   private volatile boolean closed;
   private AgentSession handle;
 
@@ -224,7 +226,7 @@ public final class Session {
    * events, recording continues their sequences, and a running one reopens its agent with {@code
    * nativeSessionId} to continue.
    */
-  void restore(List<RecordedEvent> events, Ending stored, String nativeSessionId) {
+  void restore(List<RecordedEvent> events, Ending stored, Instant storedEndedAt, String nativeSessionId) {
     recordLock.lock();
     try {
       for (RecordedEvent event : events) {
@@ -237,6 +239,7 @@ public final class Session {
         log.append(events);
       } else {
         ending = stored;
+        endedAt = storedEndedAt;
         closed = true;
         log.appendAndSeal(events);
       }
@@ -315,6 +318,11 @@ public final class Session {
     return Optional.ofNullable(ending);
   }
 
+  /** When the session ended, if it has. */
+  Optional<Instant> endedAt() {
+    return Optional.ofNullable(endedAt);
+  }
+
   Optional<PendingQuestion> pendingQuestion(String questionId) {
     recordLock.lock();
     try {
@@ -371,10 +379,11 @@ public final class Session {
         return false;
       }
       ending = why;
+      endedAt = clock.instant();
       List<RecordedEvent> recorded = normalize(lastEvents);
       log.appendAndSeal(recorded);
       journal.recorded(recorded, conversation(lastEvents));
-      journal.ended(why);
+      journal.ended(why, endedAt);
       return true;
     } finally {
       recordLock.unlock();

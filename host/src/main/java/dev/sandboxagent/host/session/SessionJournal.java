@@ -60,10 +60,10 @@ final class SessionJournal {
     }
   }
 
-  /** Stores how the session ended. */
-  void ended(Ending ending) {
+  /** Stores how and when the session ended. */
+  void ended(Ending ending, Instant at) {
     lastTicket = store.end(tenant, id, new StoredEnding(ending.reason().name(), ending.terminatedBy().name(),
-        ending.exitCode(), ending.message()));
+        ending.exitCode(), ending.message(), at));
   }
 
   /** Removes the session and its events from the store. */

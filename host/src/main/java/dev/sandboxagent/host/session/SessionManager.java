@@ -25,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -357,15 +358,38 @@ public final class SessionManager {
   public void delete(Tenant tenant, String id) {
     Session session = get(tenant, id);
     terminate(tenant, id);
-    Key key = new Key(tenant.id(), id);
-    synchronized (tenantLocks.computeIfAbsent(tenant.id(), k -> new Object())) {
+    if (!remove(session)) {
+      throw SessionException.notFound(id);
+    }
+  }
+
+  /**
+   * Removes the sessions that ended before {@code cutoff} and their events, from memory and from
+   * the store; their readers are woken and end. Returns how many were removed.
+   */
+  int removeEndedBefore(Instant cutoff) {
+    awaitRestored();
+    int removed = 0;
+    for (Session session : List.copyOf(newestFirst)) {
+      if (session.endedAt().filter(ended -> ended.isBefore(cutoff)).isPresent() && remove(session)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes a session from memory and the store, unless another removal came first. */
+  private boolean remove(Session session) {
+    Key key = new Key(session.tenant().id(), session.id());
+    synchronized (tenantLocks.computeIfAbsent(key.tenant(), k -> new Object())) {
       if (!sessions.remove(key, session)) {
-        throw SessionException.notFound(id);
+        return false;
       }
       newestFirst.remove(session);
       session.journal().deleted();
     }
     session.closeLog();
+    return true;
   }
 
   /** Answers a pending question; it stays pending if forwarding fails. */

@@ -66,7 +66,17 @@ public final class SqliteStore implements SessionStore {
             sequence INTEGER NOT NULL,
             json BLOB NOT NULL,
             json_with_raw BLOB,
-            PRIMARY KEY (tenant, session_id, sequence)) WITHOUT ROWID"""));
+            PRIMARY KEY (tenant, session_id, sequence)) WITHOUT ROWID"""),
+      // When a session ended (milliseconds since the epoch), which retention counts from; for
+      // sessions that ended before, the time of their last event.
+      List.of(
+          "ALTER TABLE sessions ADD COLUMN ended_at INTEGER",
+          """
+          UPDATE sessions SET ended_at = CAST(1000 * unixepoch(COALESCE(
+            (SELECT json_extract(CAST(e.json AS TEXT), '$.time') FROM events e
+             WHERE e.tenant = sessions.tenant AND e.session_id = sessions.id ORDER BY e.sequence DESC LIMIT 1),
+            created_at), 'subsec') AS INTEGER)
+          WHERE end_reason IS NOT NULL"""));
 
   /** The schema version this daemon writes. */
   public static final int SCHEMA_VERSION = MIGRATIONS.size();
@@ -196,7 +206,7 @@ public final class SqliteStore implements SessionStore {
     List<StoredSession> sessions = new ArrayList<>();
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery("SELECT tenant, id, agent, agent_mode, permission_mode, model, variant,"
-            + " native_session_id, created_at, end_reason, terminated_by, exit_code, end_message"
+            + " native_session_id, created_at, end_reason, terminated_by, exit_code, end_message, ended_at"
             + " FROM sessions ORDER BY rowid")) {
       while (rs.next()) {
         String tenant = rs.getString(1);
@@ -204,8 +214,10 @@ public final class SqliteStore implements SessionStore {
         StoredEnding ending = null;
         if (rs.getString(10) != null) {
           int exitCode = rs.getInt(12);
-          ending = new StoredEnding(rs.getString(10), rs.getString(11), rs.wasNull() ? null : exitCode,
-              rs.getString(13));
+          Integer code = rs.wasNull() ? null : exitCode;
+          long endedAt = rs.getLong(14);
+          Instant at = rs.wasNull() ? Instant.parse(rs.getString(9)) : Instant.ofEpochMilli(endedAt);
+          ending = new StoredEnding(rs.getString(10), rs.getString(11), code, rs.getString(13), at);
         }
         sessions.add(new StoredSession(tenant, id, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
             rs.getString(7), rs.getString(8), Instant.parse(rs.getString(9)), ending,
@@ -418,12 +430,12 @@ public final class SqliteStore implements SessionStore {
     Statements(Connection c) throws SQLException {
       insertSession = c.prepareStatement("INSERT OR REPLACE INTO sessions (tenant, id, agent, agent_mode,"
           + " permission_mode, model, variant, native_session_id, created_at, end_reason, terminated_by, exit_code,"
-          + " end_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          + " end_message, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insertEvent = c.prepareStatement("INSERT OR REPLACE INTO events (tenant, session_id, sequence, json,"
           + " json_with_raw) VALUES (?, ?, ?, ?, ?)");
       nativeId = c.prepareStatement("UPDATE sessions SET native_session_id = ? WHERE tenant = ? AND id = ?");
-      end = c.prepareStatement("UPDATE sessions SET end_reason = ?, terminated_by = ?, exit_code = ?, end_message = ?"
-          + " WHERE tenant = ? AND id = ?");
+      end = c.prepareStatement("UPDATE sessions SET end_reason = ?, terminated_by = ?, exit_code = ?, end_message = ?,"
+          + " ended_at = ? WHERE tenant = ? AND id = ?");
       deleteEvents = c.prepareStatement("DELETE FROM events WHERE tenant = ? AND session_id = ?");
       deleteSession = c.prepareStatement("DELETE FROM sessions WHERE tenant = ? AND id = ?");
     }
@@ -470,6 +482,7 @@ public final class SqliteStore implements SessionStore {
         p.setString(11, ending == null ? null : ending.terminatedBy());
         setInteger(p, 12, ending == null ? null : ending.exitCode());
         p.setString(13, ending == null ? null : ending.message());
+        setLong(p, 14, ending == null ? null : ending.at().toEpochMilli());
         p.executeUpdate();
       }
     }
@@ -510,8 +523,9 @@ public final class SqliteStore implements SessionStore {
         p.setString(2, ending.terminatedBy());
         setInteger(p, 3, ending.exitCode());
         p.setString(4, ending.message());
-        p.setString(5, tenant);
-        p.setString(6, id);
+        p.setLong(5, ending.at().toEpochMilli());
+        p.setString(6, tenant);
+        p.setString(7, id);
         p.executeUpdate();
       }
     }
@@ -526,6 +540,14 @@ public final class SqliteStore implements SessionStore {
         s.deleteSession.setString(1, tenant);
         s.deleteSession.setString(2, id);
         s.deleteSession.executeUpdate();
+      }
+    }
+
+    private static void setLong(PreparedStatement p, int index, Long value) throws SQLException {
+      if (value == null) {
+        p.setNull(index, Types.INTEGER);
+      } else {
+        p.setLong(index, value);
       }
     }
 
