@@ -54,6 +54,7 @@ public final class Session {
   private final TurnWatch turns;
   private final HostSessionContext context;
   private final SessionJournal journal;
+  private final IdempotencyKeys idempotencyKeys = new IdempotencyKeys();
   private volatile String resumeNativeSessionId;
   /** The native session id the agent announced last: the conversation to continue (guarded by recordLock). */
   private String latestNativeSessionId;
@@ -219,6 +220,28 @@ public final class Session {
 
   SessionJournal journal() {
     return journal;
+  }
+
+  /** The idempotency keys its messages were accepted with. */
+  IdempotencyKeys idempotencyKeys() {
+    return idempotencyKeys;
+  }
+
+  /**
+   * Remembers the idempotency key a message was accepted with, and stores it while the session has
+   * not ended (in the log's order, so that a message waits for its key like for its events).
+   */
+  void acceptedWith(String key, String fingerprint) {
+    recordLock.lock();
+    try {
+      Instant now = clock.instant();
+      idempotencyKeys.put(key, fingerprint, now);
+      if (ending == null) {
+        journal.idempotencyKey(key, fingerprint, now);
+      }
+    } finally {
+      recordLock.unlock();
+    }
   }
 
   /**

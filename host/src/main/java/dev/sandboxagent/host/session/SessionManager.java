@@ -227,24 +227,61 @@ public final class SessionManager {
 
   /** Hands a message to the session's agent. */
   public void send(Tenant tenant, String id, String message) {
+    send(tenant, id, message, null);
+  }
+
+  /**
+   * Hands a message to the session's agent once per idempotency key: a message sent again with a
+   * key it was accepted with (within {@link IdempotencyKeys#KEPT}) is not handed over again, and
+   * the key with another message is refused.
+   *
+   * @param idempotencyKey the client's key, or null for none
+   */
+  public void send(Tenant tenant, String id, String message, String idempotencyKey) {
+    if (idempotencyKey != null) {
+      IdempotencyKeys.validate(idempotencyKey);
+    }
     Session session = get(tenant, id);
+    String fingerprint = idempotencyKey == null ? null : IdempotencyKeys.fingerprint(message);
     session.commandLock().lock();
     try {
-      checkAccepting(session);
-      if (session.handle() == null) {
-        reopen(session);
-      }
-      session.turnOpening();
-      try {
-        AgentCalls.run(session.agent(), "send", () -> session.handle().send(message));
-      } catch (RuntimeException e) {
-        session.turnAbandoned();
-        throw e;
+      // A message sent again is answered as the first was, once that one is stored too.
+      boolean again = idempotencyKey != null
+          && session.idempotencyKeys().accepted(id, idempotencyKey, fingerprint, clock.instant());
+      if (!again) {
+        handOver(session, message);
+        if (idempotencyKey != null) {
+          session.acceptedWith(idempotencyKey, fingerprint);
+        }
       }
     } finally {
       session.commandLock().unlock();
     }
     awaitDurable(session);
+  }
+
+  /** Holding the command lock: the message goes to the agent, reopened first after a restart. */
+  private void handOver(Session session, String message) {
+    checkAccepting(session);
+    if (session.handle() == null) {
+      reopen(session);
+    }
+    session.turnOpening();
+    try {
+      AgentCalls.run(session.agent(), "send", () -> session.handle().send(message));
+    } catch (RuntimeException e) {
+      session.turnAbandoned();
+      throw e;
+    }
+  }
+
+  /** Forgets, in memory and in the store, the idempotency keys accepted before {@code before}. */
+  void expireIdempotencyKeys(Instant before) {
+    awaitRestored();
+    for (Session session : sessions.values()) {
+      session.idempotencyKeys().expire(before);
+    }
+    store.expireIdempotencyKeys(before);
   }
 
   /**

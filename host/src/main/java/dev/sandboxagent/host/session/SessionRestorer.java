@@ -23,6 +23,7 @@ import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.store.StoredEnding;
 import dev.sandboxagent.host.store.StoredEvent;
+import dev.sandboxagent.host.store.StoredIdempotencyKey;
 import dev.sandboxagent.host.store.StoredSession;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.io.IOException;
@@ -123,6 +124,9 @@ public final class SessionRestorer {
             stored.nativeSessionId()));
     session.restore(decode(stored), ending(stored.ending()), stored.ending() == null ? null : stored.ending().at(),
         stored.nativeSessionId());
+    for (StoredIdempotencyKey key : stored.idempotencyKeys()) {
+      session.idempotencyKeys().put(key.key(), key.fingerprint(), key.at());
+    }
     if (session.ending().isEmpty()) {
       rejectPending(session);
     }

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Retention: how long the daemon keeps what it no longer needs. Ended sessions whose end is older
  * than the configured retention are removed with their events, from memory and from the store (at
- * start-up {@link SessionRestorer} does the same for the stored ones). The check runs on a thread
- * of the daemon's own, every minute (more often for a retention shorter than two minutes), and
- * stops when the daemon does.
+ * start-up {@link SessionRestorer} does the same for the stored ones), and idempotency keys are
+ * forgotten {@link IdempotencyKeys#KEPT} after their message. The check runs on a thread of the
+ * daemon's own, every minute (more often for a retention shorter than two minutes), and stops when
+ * the daemon does.
  */
 public final class SessionRetention implements AutoCloseable {
 
@@ -60,6 +61,7 @@ public final class SessionRetention implements AutoCloseable {
   /** One check: what is past its time is removed. Never throws, so that the next check runs. */
   void sweep() {
     try {
+      manager.expireIdempotencyKeys(manager.clock().instant().minus(IdempotencyKeys.KEPT));
       if (retention != null) {
         int removed = manager.removeEndedBefore(manager.clock().instant().minus(retention));
         if (removed > 0) {

@@ -76,7 +76,18 @@ public final class SqliteStore implements SessionStore {
             (SELECT json_extract(CAST(e.json AS TEXT), '$.time') FROM events e
              WHERE e.tenant = sessions.tenant AND e.session_id = sessions.id ORDER BY e.sequence DESC LIMIT 1),
             created_at), 'subsec') AS INTEGER)
-          WHERE end_reason IS NOT NULL"""));
+          WHERE end_reason IS NOT NULL"""),
+      // The idempotency keys messages were accepted with, and when (milliseconds since the epoch).
+      List.of(
+          """
+          CREATE TABLE idempotency_keys (
+            tenant TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant, session_id, key)) WITHOUT ROWID""",
+          "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)"));
 
   /** The schema version this daemon writes. */
   public static final int SCHEMA_VERSION = MIGRATIONS.size();
@@ -188,6 +199,14 @@ public final class SqliteStore implements SessionStore {
   }
 
   private static List<StoredSession> read(Connection connection) throws SQLException {
+    Map<List<String>, List<StoredIdempotencyKey>> keys = new HashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT tenant, session_id, key, fingerprint, created_at FROM idempotency_keys")) {
+      while (rs.next()) {
+        keys.computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+            .add(new StoredIdempotencyKey(rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))));
+      }
+    }
     Map<List<String>, List<StoredEvent>> events = new HashMap<>();
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(
@@ -221,7 +240,7 @@ public final class SqliteStore implements SessionStore {
         }
         sessions.add(new StoredSession(tenant, id, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
             rs.getString(7), rs.getString(8), Instant.parse(rs.getString(9)), ending,
-            events.getOrDefault(List.of(tenant, id), List.of())));
+            events.getOrDefault(List.of(tenant, id), List.of()), keys.getOrDefault(List.of(tenant, id), List.of())));
       }
     }
     return sessions;
@@ -261,6 +280,16 @@ public final class SqliteStore implements SessionStore {
   @Override
   public long delete(String tenant, String id) {
     return enqueue(new Write.Delete(tenant, id));
+  }
+
+  @Override
+  public long idempotencyKey(String tenant, String id, StoredIdempotencyKey key) {
+    return enqueue(new Write.Key(tenant, id, key));
+  }
+
+  @Override
+  public long expireIdempotencyKeys(Instant before) {
+    return enqueue(new Write.ExpireKeys(before));
   }
 
   private long enqueue(Write write) {
@@ -425,6 +454,9 @@ public final class SqliteStore implements SessionStore {
     final PreparedStatement end;
     final PreparedStatement deleteEvents;
     final PreparedStatement deleteSession;
+    final PreparedStatement deleteKeys;
+    final PreparedStatement insertKey;
+    final PreparedStatement expireKeys;
     boolean pendingEvents;
 
     Statements(Connection c) throws SQLException {
@@ -438,10 +470,15 @@ public final class SqliteStore implements SessionStore {
           + " ended_at = ? WHERE tenant = ? AND id = ?");
       deleteEvents = c.prepareStatement("DELETE FROM events WHERE tenant = ? AND session_id = ?");
       deleteSession = c.prepareStatement("DELETE FROM sessions WHERE tenant = ? AND id = ?");
+      deleteKeys = c.prepareStatement("DELETE FROM idempotency_keys WHERE tenant = ? AND session_id = ?");
+      insertKey = c.prepareStatement("INSERT OR REPLACE INTO idempotency_keys (tenant, session_id, key, fingerprint,"
+          + " created_at) VALUES (?, ?, ?, ?, ?)");
+      expireKeys = c.prepareStatement("DELETE FROM idempotency_keys WHERE created_at < ?");
     }
 
     void close() {
-      for (PreparedStatement p : List.of(insertSession, insertEvent, nativeId, end, deleteEvents, deleteSession)) {
+      for (PreparedStatement p : List.of(insertSession, insertEvent, nativeId, end, deleteEvents, deleteSession,
+          deleteKeys, insertKey, expireKeys)) {
         try {
           p.close();
         } catch (SQLException e) {
@@ -540,6 +577,32 @@ public final class SqliteStore implements SessionStore {
         s.deleteSession.setString(1, tenant);
         s.deleteSession.setString(2, id);
         s.deleteSession.executeUpdate();
+        s.deleteKeys.setString(1, tenant);
+        s.deleteKeys.setString(2, id);
+        s.deleteKeys.executeUpdate();
+      }
+    }
+
+    record Key(String tenant, String id, StoredIdempotencyKey key) implements Write {
+      @Override
+      public void apply(Statements s) throws SQLException {
+        s.flush();
+        PreparedStatement p = s.insertKey;
+        p.setString(1, tenant);
+        p.setString(2, id);
+        p.setString(3, key.key());
+        p.setString(4, key.fingerprint());
+        p.setLong(5, key.at().toEpochMilli());
+        p.executeUpdate();
+      }
+    }
+
+    record ExpireKeys(Instant before) implements Write {
+      @Override
+      public void apply(Statements s) throws SQLException {
+        s.flush();
+        s.expireKeys.setLong(1, before.toEpochMilli());
+        s.expireKeys.executeUpdate();
       }
     }
 
