@@ -7,6 +7,8 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
+import dev.sandboxagent.host.export.EventExport;
+import dev.sandboxagent.host.export.PostgresSink;
 import dev.sandboxagent.host.http.ApiRouting;
 import dev.sandboxagent.host.http.ConnectionTimeouts;
 import dev.sandboxagent.host.http.SseWriter;
@@ -63,10 +65,12 @@ public final class Daemon implements AutoCloseable {
   private final SessionStore store;
   private final SseWriter events;
   private final SessionRetention retention;
+  private final EventExport export;
   private volatile boolean closed;
 
   private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes,
-      ConnectionTimeouts timeouts, SessionStore store, SseWriter events, SessionRetention retention) {
+      ConnectionTimeouts timeouts, SessionStore store, SseWriter events, SessionRetention retention,
+      EventExport export) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
@@ -76,6 +80,7 @@ public final class Daemon implements AutoCloseable {
     this.store = store;
     this.events = events;
     this.retention = retention;
+    this.export = export;
   }
 
   /**
@@ -132,8 +137,11 @@ public final class Daemon implements AutoCloseable {
     Thread.ofVirtual().name("session-restore").start(
         new SessionRestorer(sessions, mapper, id -> tenant(tenants, id), config.retention())::restore);
     SseWriter events = new SseWriter(config.keepAlive());
+    EventExport export = config.eventSink() == null || sqlite == null ? null
+        : EventExport.start(PostgresSink.parse(config.eventSink()), sqlite, Clock.systemUTC());
     ApiRouting.Services services = new ApiRouting.Services(
-        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events);
+        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events,
+        export == null ? null : export::status);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)
@@ -155,6 +163,7 @@ public final class Daemon implements AutoCloseable {
       failure = startQuietly(server);
     } catch (RuntimeException e) {
       sessions.shutdown();
+      closeQuietly(export);
       store.close();
       registry.awaitLoaded();
       registry.close();
@@ -171,12 +180,19 @@ public final class Daemon implements AutoCloseable {
       registry.awaitLoaded();
       registry.close();
       sessions.shutdown();
+      closeQuietly(export);
       store.close();
       processes.shutdown(HostProcess.GRACE);
       throw listenFailure(config.host(), config.port(), failure);
     }
     return new Daemon(registry, sessions, server, processes, timeouts, store, events,
-        SessionRetention.start(sessions, config.retention()));
+        SessionRetention.start(sessions, config.retention()), export);
+  }
+
+  private static void closeQuietly(EventExport export) {
+    if (export != null) {
+      export.close();
+    }
   }
 
   /**
@@ -309,6 +325,7 @@ public final class Daemon implements AutoCloseable {
     retention.close();
     sessions.shutdown();
     processes.shutdown(HostProcess.GRACE);
+    closeQuietly(export);
     store.close();
     try {
       server.stop();

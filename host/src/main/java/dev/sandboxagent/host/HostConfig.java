@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.tenant.Tenants;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,11 +31,12 @@ import java.util.regex.Pattern;
  *     the next bytes of a request body
  * @param dataDir where sessions and their events are stored, or null to keep them in memory only
  * @param retention how long ended sessions are kept after their end, or null to keep them until deleted
+ * @param eventSink where sessions and events are exported ({@code postgresql://…}), or null for nowhere
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
     long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
-    Tenants tenants, Duration headerTimeout, Duration idleTimeout, Path dataDir, Duration retention) {
+    Tenants tenants, Duration headerTimeout, Duration idleTimeout, Path dataDir, Duration retention, URI eventSink) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -75,6 +77,10 @@ public record HostConfig(
     if (retention != null && !retention.isPositive()) {
       throw new IllegalArgumentException("retention must be positive");
     }
+    if (eventSink != null && dataDir == null) {
+      throw new IllegalArgumentException("an event sink exports from the data directory: it cannot be used with"
+          + " --ephemeral");
+    }
   }
 
   /** A configuration with the default timeouts that keeps its sessions in memory only. */
@@ -82,7 +88,7 @@ public record HostConfig(
       Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
       Tenants tenants) {
     this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
-        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, null, null);
+        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, null, null, null);
   }
 
   /** A configuration with these timeouts that keeps its sessions in memory only. */
@@ -90,19 +96,25 @@ public record HostConfig(
       Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
       Tenants tenants, Duration headerTimeout, Duration idleTimeout) {
     this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
-        install, tenants, headerTimeout, idleTimeout, null, null);
+        install, tenants, headerTimeout, idleTimeout, null, null, null);
   }
 
   /** This configuration with sessions stored in {@code directory} (null: in memory only). */
   public HostConfig withDataDir(Path directory) {
     return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
-        workingDirectory, install, tenants, headerTimeout, idleTimeout, directory, retention);
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, directory, retention, eventSink);
   }
 
   /** This configuration with ended sessions kept for {@code duration} (null: until deleted). */
   public HostConfig withRetention(Duration duration) {
     return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
-        workingDirectory, install, tenants, headerTimeout, idleTimeout, dataDir, duration);
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, dataDir, duration, eventSink);
+  }
+
+  /** This configuration with sessions and events exported to {@code sink} (null: nowhere). */
+  public HostConfig withEventSink(URI sink) {
+    return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, dataDir, retention, sink);
   }
 
   /**

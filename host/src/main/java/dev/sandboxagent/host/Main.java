@@ -3,6 +3,7 @@ package dev.sandboxagent.host;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.client.ApiCommand;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
+import dev.sandboxagent.host.export.PostgresSink;
 import dev.sandboxagent.host.install.ArchiveLimits;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
@@ -15,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +84,8 @@ public final class Main {
             --ephemeral                    keep sessions and events in memory only
             --retention <DURATION>         remove ended sessions this long after their end (7d, 12h, 30m, PT12H)
                                            [env SANDBOX_AGENT_RETENTION; default: keep until deleted]
+            --event-sink <URL>             export sessions and events to PostgreSQL: postgresql://user@host/db
+                                           [env SANDBOX_AGENT_EVENT_SINK, which keeps a password off the command line]
 
       install options (server and install-agent):
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
@@ -326,6 +330,7 @@ public final class Main {
     String dataDir;
     boolean ephemeral;
     Duration retention;
+    String eventSink;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
     Duration headerTimeout = HostConfig.DEFAULT_HEADER_TIMEOUT;
     Duration idleTimeout = HostConfig.DEFAULT_IDLE_TIMEOUT;
@@ -366,6 +371,7 @@ public final class Main {
           case "--data-dir" -> a.dataDir = value(args, ++i, arg, inline);
           case "--ephemeral" -> a.ephemeral = true;
           case "--retention" -> a.retention = duration(value(args, ++i, arg, inline), arg);
+          case "--event-sink" -> a.eventSink = value(args, ++i, arg, inline);
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "--header-timeout" -> a.headerTimeout = seconds(value(args, ++i, arg, inline), arg);
           case "--idle-timeout" -> a.idleTimeout = seconds(value(args, ++i, arg, inline), arg);
@@ -497,7 +503,23 @@ public final class Main {
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
           installSettings(System.getenv()), tenants, headerTimeout, idleTimeout,
-          server ? dataDirectory(env) : null, server ? retention(env) : null);
+          server ? dataDirectory(env) : null, server ? retention(env) : null, server ? eventSink(env) : null);
+    }
+
+    /** Where sessions and events are exported: the flag, else {@code SANDBOX_AGENT_EVENT_SINK}, else nowhere. */
+    URI eventSink(Map<String, String> env) {
+      String value = eventSink != null ? eventSink : env.get("SANDBOX_AGENT_EVENT_SINK");
+      if (value == null || value.isBlank()) {
+        return null;
+      }
+      URI uri;
+      try {
+        uri = new URI(value.strip());
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("invalid event sink URL: " + e.getReason());
+      }
+      PostgresSink.parse(uri);
+      return uri;
     }
 
     /** How long ended sessions are kept: the flag, else {@code SANDBOX_AGENT_RETENTION}, else null (until deleted). */

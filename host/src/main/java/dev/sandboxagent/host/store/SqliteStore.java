@@ -87,7 +87,14 @@ public final class SqliteStore implements SessionStore {
             fingerprint TEXT NOT NULL,
             created_at INTEGER NOT NULL,
             PRIMARY KEY (tenant, session_id, key)) WITHOUT ROWID""",
-          "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)"));
+          "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)"),
+      // The daemon's own id, kept with its data (an event sink keys what it exports by it), and how
+      // far each session is exported: the last sequence, and whether its ending.
+      List.of(
+          "CREATE TABLE daemon (id TEXT NOT NULL)",
+          "INSERT INTO daemon (id) VALUES (lower(hex(randomblob(16))))",
+          "ALTER TABLE sessions ADD COLUMN exported_sequence INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE sessions ADD COLUMN exported_end INTEGER NOT NULL DEFAULT 0"));
 
   /** The schema version this daemon writes. */
   public static final int SCHEMA_VERSION = MIGRATIONS.size();
@@ -101,6 +108,7 @@ public final class SqliteStore implements SessionStore {
   private final DataDirectoryLock lock;
   private final CompletableFuture<List<StoredSession>> opened = new CompletableFuture<>();
   private Connection connection;
+  private volatile String daemonId;
   private final Object monitor = new Object();
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
   private final Thread writer;
@@ -146,6 +154,7 @@ public final class SqliteStore implements SessionStore {
       config.setBusyTimeout(5000);
       c = config.createConnection("jdbc:sqlite:" + file);
       migrate(c, file);
+      daemonId = readDaemonId(c);
       List<StoredSession> sessions = read(c);
       c.setAutoCommit(false);
       connection = c;
@@ -224,26 +233,36 @@ public final class SqliteStore implements SessionStore {
     }
     List<StoredSession> sessions = new ArrayList<>();
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT tenant, id, agent, agent_mode, permission_mode, model, variant,"
-            + " native_session_id, created_at, end_reason, terminated_by, exit_code, end_message, ended_at"
-            + " FROM sessions ORDER BY rowid")) {
+        ResultSet rs = s.executeQuery("SELECT " + SessionRows.COLUMNS + " FROM sessions ORDER BY rowid")) {
       while (rs.next()) {
-        String tenant = rs.getString(1);
-        String id = rs.getString(2);
-        StoredEnding ending = null;
-        if (rs.getString(10) != null) {
-          int exitCode = rs.getInt(12);
-          Integer code = rs.wasNull() ? null : exitCode;
-          long endedAt = rs.getLong(14);
-          Instant at = rs.wasNull() ? Instant.parse(rs.getString(9)) : Instant.ofEpochMilli(endedAt);
-          ending = new StoredEnding(rs.getString(10), rs.getString(11), code, rs.getString(13), at);
-        }
-        sessions.add(new StoredSession(tenant, id, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-            rs.getString(7), rs.getString(8), Instant.parse(rs.getString(9)), ending,
-            events.getOrDefault(List.of(tenant, id), List.of()), keys.getOrDefault(List.of(tenant, id), List.of())));
+        List<String> key = List.of(rs.getString(1), rs.getString(2));
+        sessions.add(SessionRows.read(rs, events.getOrDefault(key, List.of()), keys.getOrDefault(key, List.of())));
       }
     }
     return sessions;
+  }
+
+  private static String readDaemonId(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM daemon")) {
+      if (!rs.next()) {
+        throw new SQLException("the database has no daemon id");
+      }
+      return rs.getString(1);
+    }
+  }
+
+  /** The id of the daemon this data directory belongs to: random, made once, kept with the data. */
+  public String daemonId() {
+    awaitOpen();
+    return daemonId;
+  }
+
+  /**
+   * Stores how far a session is exported to an event sink: its events up to {@code sequence}, and
+   * its ending if {@code end}. A position never moves back.
+   */
+  public long exported(String tenant, String id, long sequence, boolean end) {
+    return enqueue(new Write.Exported(tenant, id, sequence, end));
   }
 
   /** The database file. */
@@ -457,6 +476,7 @@ public final class SqliteStore implements SessionStore {
     final PreparedStatement deleteKeys;
     final PreparedStatement insertKey;
     final PreparedStatement expireKeys;
+    final PreparedStatement exported;
     boolean pendingEvents;
 
     Statements(Connection c) throws SQLException {
@@ -474,11 +494,13 @@ public final class SqliteStore implements SessionStore {
       insertKey = c.prepareStatement("INSERT OR REPLACE INTO idempotency_keys (tenant, session_id, key, fingerprint,"
           + " created_at) VALUES (?, ?, ?, ?, ?)");
       expireKeys = c.prepareStatement("DELETE FROM idempotency_keys WHERE created_at < ?");
+      exported = c.prepareStatement("UPDATE sessions SET exported_sequence = max(exported_sequence, ?),"
+          + " exported_end = max(exported_end, ?) WHERE tenant = ? AND id = ?");
     }
 
     void close() {
       for (PreparedStatement p : List.of(insertSession, insertEvent, nativeId, end, deleteEvents, deleteSession,
-          deleteKeys, insertKey, expireKeys)) {
+          deleteKeys, insertKey, expireKeys, exported)) {
         try {
           p.close();
         } catch (SQLException e) {
@@ -594,6 +616,18 @@ public final class SqliteStore implements SessionStore {
         p.setString(4, key.fingerprint());
         p.setLong(5, key.at().toEpochMilli());
         p.executeUpdate();
+      }
+    }
+
+    record Exported(String tenant, String id, long sequence, boolean end) implements Write {
+      @Override
+      public void apply(Statements s) throws SQLException {
+        s.flush();
+        s.exported.setLong(1, sequence);
+        s.exported.setInt(2, end ? 1 : 0);
+        s.exported.setString(3, tenant);
+        s.exported.setString(4, id);
+        s.exported.executeUpdate();
       }
     }
 

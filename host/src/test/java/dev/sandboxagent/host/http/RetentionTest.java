@@ -91,6 +91,9 @@ class RetentionTest {
     // The first schema, before ends were timed: the end of "old" is taken from its last event.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteStore.FILE_NAME));
         Statement sql = c.createStatement()) {
+      sql.execute("DROP TABLE daemon");
+      sql.execute("ALTER TABLE sessions DROP COLUMN exported_sequence");
+      sql.execute("ALTER TABLE sessions DROP COLUMN exported_end");
       sql.execute("DROP TABLE idempotency_keys");
       sql.execute("ALTER TABLE sessions DROP COLUMN ended_at");
       sql.execute("PRAGMA user_version = 1");
