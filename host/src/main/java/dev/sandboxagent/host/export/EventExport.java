@@ -40,6 +40,7 @@ public final class EventExport implements AutoCloseable {
   private static final Duration IDLE_POLL = Duration.ofMillis(200);
   private static final Duration FIRST_RETRY = Duration.ofMillis(250);
   private static final Duration LAST_RETRY = Duration.ofSeconds(10);
+  private static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
 
   private static final String UPSERT_SESSION = "INSERT INTO sessions (daemon_id, tenant, session_id, agent, agent_mode,"
       + " permission_mode, model, variant, native_session_id, created_at, ended_at, end_reason, terminated_by,"
@@ -96,23 +97,42 @@ public final class EventExport implements AutoCloseable {
     Duration retry = FIRST_RETRY;
     ExportReader reader = null;
     Connection target = null;
+    // Whether the store must be looked at again even if nothing was committed to it since.
+    boolean dirty = true;
+    long lastCheck = System.nanoTime();
+    List<Candidate> pending = List.of();
     while (!isClosing()) {
       try {
         if (reader == null) {
           reader = ExportReader.open(store);
         }
+        // The lag is known even while the sink is away.
+        if (dirty || reader.changed()) {
+          pending = pending(reader);
+          dirty = !pending.isEmpty();
+        }
         if (target == null) {
           target = sink.connect();
           connected = true;
+          lastCheck = System.nanoTime();
           LOG.log(Level.INFO, "exporting events to " + sink);
         }
-        boolean more = exportBatch(reader, target, daemonId);
+        if (dirty) {
+          dirty = exportBatch(reader, target, daemonId, pending);
+        } else if (System.nanoTime() - lastCheck > CHECK_INTERVAL.toNanos()) {
+          // An idle connection is checked now and then, so that the health shows a lost sink.
+          lastCheck = System.nanoTime();
+          if (!target.isValid((int) CHECK_INTERVAL.toSeconds())) {
+            throw new SQLException("the connection to the event sink was lost");
+          }
+        }
         retry = FIRST_RETRY;
-        if (!more) {
+        if (!dirty) {
           pause(IDLE_POLL);
         }
       } catch (SQLException | RuntimeException e) {
         connected = false;
+        dirty = true;
         if (lastError == null || !lastError.equals(e.getMessage())) {
           LOG.log(Level.WARNING, "exporting events to " + sink + " failed; retrying: " + e.getMessage());
         }
@@ -135,10 +155,10 @@ public final class EventExport implements AutoCloseable {
   }
 
   /**
-   * Exports the next batch: the sessions with events or an ending not exported yet, in the order
-   * they were created, up to {@link #MAX_BATCH} events. Returns whether more is waiting.
+   * The sessions with events or an ending not exported yet, in the order they were created; notes
+   * how many events wait, and forgets the positions of sessions no longer stored.
    */
-  private boolean exportBatch(ExportReader reader, Connection target, String daemonId) throws SQLException {
+  private List<Candidate> pending(ExportReader reader) throws SQLException {
     List<Candidate> candidates = reader.candidates();
     Map<List<String>, Position> current = new HashMap<>();
     long waiting = 0;
@@ -159,10 +179,15 @@ public final class EventExport implements AutoCloseable {
     positions.keySet().retainAll(current.keySet());
     positions.putAll(current);
     lag = waiting;
-    if (pending.isEmpty()) {
-      return false;
-    }
+    return pending;
+  }
 
+  /**
+   * Exports the next batch of {@code pending}: up to {@link #MAX_BATCH} events, each session's in
+   * sequence order, in one transaction. Returns whether more is waiting.
+   */
+  private boolean exportBatch(ExportReader reader, Connection target, String daemonId, List<Candidate> pending)
+      throws SQLException {
     int room = MAX_BATCH;
     List<Runnable> done = new ArrayList<>();
     boolean more = false;

@@ -35,6 +35,8 @@ public final class ExportReader implements AutoCloseable {
   private final Connection connection;
   private final PreparedStatement sessions;
   private final PreparedStatement events;
+  private final PreparedStatement dataVersion;
+  private long lastDataVersion = -1;
 
   private ExportReader(Connection connection) throws SQLException {
     this.connection = connection;
@@ -43,6 +45,17 @@ public final class ExportReader implements AutoCloseable {
         + " FROM sessions s ORDER BY rowid");
     this.events = connection.prepareStatement("SELECT sequence, json, json_with_raw FROM events"
         + " WHERE tenant = ? AND session_id = ? AND sequence > ? ORDER BY sequence LIMIT ?");
+    this.dataVersion = connection.prepareStatement("PRAGMA data_version");
+  }
+
+  /** Whether the store has committed anything since the last call (true at the first). */
+  public boolean changed() throws SQLException {
+    try (ResultSet rs = dataVersion.executeQuery()) {
+      long version = rs.next() ? rs.getLong(1) : -1;
+      boolean changed = version != lastDataVersion || version == -1;
+      lastDataVersion = version;
+      return changed;
+    }
   }
 
   /** Opens a read-only connection to the store's database (which must exist). */

@@ -163,8 +163,9 @@ class EventExportTest {
       awaitExported(server, "exp");
       awaitSink(server, s -> s.get("connected").asBoolean() && s.get("lag").asLong() == 0);
 
-      // And it is down again while the daemon stops.
+      // Down again: an idle export notices too. And it stays down while the daemon stops.
       postgres.stop();
+      awaitSink(server, s -> !s.get("connected").asBoolean() && s.get("lag").asLong() == 0);
       assertThat(server.post("/v1/sessions/exp/messages", "{\"message\":\"reply four\"}").statusCode())
           .isEqualTo(204);
       awaitText(server, "exp", "\"four\"");
@@ -172,9 +173,11 @@ class EventExportTest {
       awaitSink(server, s -> !s.get("connected").asBoolean() && s.get("lag").asLong() > 0);
     }
 
-    // A restarted daemon on the same data catches up what it could not export, as the same daemon.
-    postgres.start();
+    // A restarted daemon on the same data catches up what it could not export, as the same daemon,
+    // once the database is back.
     try (TestServer server = daemon("two")) {
+      awaitSink(server, s -> !s.get("connected").asBoolean() && s.get("lag").asLong() > 0);
+      postgres.start();
       awaitExported(server, "exp");
       List<JsonNode> all = served(server, "exp");
       assertThat(all).anyMatch(e -> e.toString().contains("\"four\""));
