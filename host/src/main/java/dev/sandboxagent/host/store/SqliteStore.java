@@ -30,8 +30,8 @@ import org.sqlite.SQLiteConfig;
  * one, so the event path never waits for the disk. When a write fails (a full disk, say) the batch
  * is kept and retried with a growing pause; the daemon goes on serving from memory meanwhile.
  *
- * <p>The schema's version is {@code PRAGMA user_version}; opening a database of an older version
- * applies the missing migrations in place, a newer one is refused.
+ * <p>The schema is {@link SqliteSchema}'s: a database of an older version is upgraded in place
+ * when opened, one of a newer version refused.
  */
 public final class SqliteStore implements SessionStore {
 
@@ -40,64 +40,8 @@ public final class SqliteStore implements SessionStore {
   /** The database's file name in the data directory. */
   public static final String FILE_NAME = "sessions.db";
 
-  /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(
-      List.of(
-          """
-          CREATE TABLE sessions (
-            tenant TEXT NOT NULL,
-            id TEXT NOT NULL,
-            agent TEXT NOT NULL,
-            agent_mode TEXT NOT NULL,
-            permission_mode TEXT NOT NULL,
-            model TEXT,
-            variant TEXT,
-            native_session_id TEXT,
-            created_at TEXT NOT NULL,
-            end_reason TEXT,
-            terminated_by TEXT,
-            exit_code INTEGER,
-            end_message TEXT,
-            PRIMARY KEY (tenant, id))""",
-          """
-          CREATE TABLE events (
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            sequence INTEGER NOT NULL,
-            json BLOB NOT NULL,
-            json_with_raw BLOB,
-            PRIMARY KEY (tenant, session_id, sequence)) WITHOUT ROWID"""),
-      // When a session ended (milliseconds since the epoch), which retention counts from; for
-      // sessions that ended before, the time of their last event.
-      List.of(
-          "ALTER TABLE sessions ADD COLUMN ended_at INTEGER",
-          """
-          UPDATE sessions SET ended_at = CAST(1000 * unixepoch(COALESCE(
-            (SELECT json_extract(CAST(e.json AS TEXT), '$.time') FROM events e
-             WHERE e.tenant = sessions.tenant AND e.session_id = sessions.id ORDER BY e.sequence DESC LIMIT 1),
-            created_at), 'subsec') AS INTEGER)
-          WHERE end_reason IS NOT NULL"""),
-      // The idempotency keys messages were accepted with, and when (milliseconds since the epoch).
-      List.of(
-          """
-          CREATE TABLE idempotency_keys (
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            key TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            PRIMARY KEY (tenant, session_id, key)) WITHOUT ROWID""",
-          "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)"),
-      // The daemon's own id, kept with its data (an event sink keys what it exports by it), and how
-      // far each session is exported: the last sequence, and whether its ending.
-      List.of(
-          "CREATE TABLE daemon (id TEXT NOT NULL)",
-          "INSERT INTO daemon (id) VALUES (lower(hex(randomblob(16))))",
-          "ALTER TABLE sessions ADD COLUMN exported_sequence INTEGER NOT NULL DEFAULT 0",
-          "ALTER TABLE sessions ADD COLUMN exported_end INTEGER NOT NULL DEFAULT 0"));
-
   /** The schema version this daemon writes. */
-  public static final int SCHEMA_VERSION = MIGRATIONS.size();
+  public static final int SCHEMA_VERSION = SqliteSchema.VERSION;
 
   private static final int MAX_BATCH = 4096;
   private static final Duration FIRST_RETRY = Duration.ofMillis(250);
@@ -153,7 +97,7 @@ public final class SqliteStore implements SessionStore {
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(5000);
       c = config.createConnection("jdbc:sqlite:" + file);
-      migrate(c, file);
+      SqliteSchema.migrate(c, file);
       daemonId = readDaemonId(c);
       List<StoredSession> sessions = read(c);
       c.setAutoCommit(false);
@@ -181,31 +125,6 @@ public final class SqliteStore implements SessionStore {
     }
   }
 
-  private static void migrate(Connection connection, Path file) throws SQLException {
-    int version;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-      version = rs.next() ? rs.getInt(1) : 0;
-    }
-    if (version > SCHEMA_VERSION) {
-      throw new StoreException("the session database " + file + " has schema version " + version
-          + ", newer than this daemon's " + SCHEMA_VERSION + "; use a newer daemon or another --data-dir");
-    }
-    for (int v = version; v < SCHEMA_VERSION; v++) {
-      connection.setAutoCommit(false);
-      try (Statement s = connection.createStatement()) {
-        for (String sql : MIGRATIONS.get(v)) {
-          s.execute(sql);
-        }
-        s.execute("PRAGMA user_version = " + (v + 1));
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
-  }
 
   private static List<StoredSession> read(Connection connection) throws SQLException {
     Map<List<String>, List<StoredIdempotencyKey>> keys = new HashMap<>();
