@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -103,6 +104,33 @@ class DurabilityIT {
       for (int i = 0; i < after.size(); i++) {
         assertThat(after.get(i).get("sequence").asInt()).isEqualTo(i + 1);
       }
+      assertThat(restarted.stop()).isZero();
+    }
+  }
+
+  private static int send(Launcher daemon, String idempotencyKey, String message) {
+    return daemon.send(daemon.request("/v1/sessions/s/messages").header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(body(message))).build())
+        .statusCode();
+  }
+
+  @Test
+  void aMessageRetriedWithItsIdempotencyKeyReachesTheAgentOnceAcrossACrash() throws Exception {
+    try (Launcher daemon = Launcher.start(work, "t")) {
+      assertThat(daemon.post("/v1/sessions/s", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+      assertThat(send(daemon, "k1", "echo first")).isEqualTo(204);
+      assertThat(send(daemon, "k1", "echo first")).isEqualTo(204);
+      daemon.kill();
+    }
+
+    try (Launcher restarted = Launcher.start(work, "t")) {
+      assertThat(send(restarted, "k1", "echo first")).isEqualTo(204);
+      assertThat(send(restarted, "k1", "echo changed")).isEqualTo(422);
+      assertThat(send(restarted, "k2", "echo second")).isEqualTo(204);
+      restarted.awaitEvent("s", 0, e -> e.get("type").asText().equals("item.completed")
+          && e.get("data").get("item").get("role").asText().equals("assistant")
+          && e.get("data").toString().contains("second"), Duration.ofSeconds(15));
+      assertThat(userMessages(restarted.events("s"))).containsExactly("echo first", "echo second");
       assertThat(restarted.stop()).isZero();
     }
   }

@@ -78,6 +78,16 @@ class OpenApiIT {
       }
       api.check("post", "/v1/sessions/{session_id}/messages", daemon.post("/v1/sessions/none/messages",
           "{\"message\":\"hi\"}"));
+      // A retry with the same Idempotency-Key, then the key with another message.
+      List<Integer> statuses = new ArrayList<>();
+      for (String message : List.of("echo once", "echo once", "echo twice")) {
+        HttpResponse<String> sent = daemon.send(daemon.request("/v1/sessions/oa/messages")
+            .header("Content-Type", "application/json").header("Idempotency-Key", "oa-retry")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"" + message + "\"}")).build());
+        api.check("post", "/v1/sessions/{session_id}/messages", sent);
+        statuses.add(sent.statusCode());
+      }
+      assertThat(statuses).containsExactly(204, 204, 422);
       api.check("post", "/v1/sessions/{session_id}/messages/stream", daemon.post("/v1/sessions/oa/messages/stream",
           "{\"message\":\"question\"}"));
       String question = daemon.awaitEvent("oa", 0, Launcher.ofType("question.requested"), WAIT)

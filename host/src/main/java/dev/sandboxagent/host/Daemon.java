@@ -7,6 +7,8 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
+import dev.sandboxagent.host.export.EventExport;
+import dev.sandboxagent.host.export.PostgresSink;
 import dev.sandboxagent.host.http.ApiRouting;
 import dev.sandboxagent.host.http.ConnectionTimeouts;
 import dev.sandboxagent.host.http.SseWriter;
@@ -24,6 +26,7 @@ import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.session.EventCodec;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.session.SessionRestorer;
+import dev.sandboxagent.host.session.SessionRetention;
 import dev.sandboxagent.host.store.SessionStore;
 import dev.sandboxagent.host.store.SqliteStore;
 import dev.sandboxagent.host.tenant.Tenant;
@@ -61,10 +64,13 @@ public final class Daemon implements AutoCloseable {
   private final ConnectionTimeouts timeouts;
   private final SessionStore store;
   private final SseWriter events;
+  private final SessionRetention retention;
+  private final EventExport export;
   private volatile boolean closed;
 
   private Daemon(AdapterRegistry registry, SessionManager sessions, WebServer server, ProcessSupervisor processes,
-      ConnectionTimeouts timeouts, SessionStore store, SseWriter events) {
+      ConnectionTimeouts timeouts, SessionStore store, SseWriter events, SessionRetention retention,
+      EventExport export) {
     this.watcher = PluginWatcher.start(registry);
     this.registry = registry;
     this.sessions = sessions;
@@ -73,6 +79,8 @@ public final class Daemon implements AutoCloseable {
     this.timeouts = timeouts;
     this.store = store;
     this.events = events;
+    this.retention = retention;
+    this.export = export;
   }
 
   /**
@@ -127,10 +135,13 @@ public final class Daemon implements AutoCloseable {
         () -> discoveredCredentials(registry), processes, store);
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
-        new SessionRestorer(sessions, mapper, id -> tenant(tenants, id))::restore);
+        new SessionRestorer(sessions, mapper, id -> tenant(tenants, id), config.retention())::restore);
     SseWriter events = new SseWriter(config.keepAlive());
+    EventExport export = config.eventSink() == null || sqlite == null ? null
+        : EventExport.start(PostgresSink.parse(config.eventSink()), sqlite, Clock.systemUTC());
     ApiRouting.Services services = new ApiRouting.Services(
-        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events);
+        registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events,
+        export == null ? null : export::status);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)
@@ -152,6 +163,7 @@ public final class Daemon implements AutoCloseable {
       failure = startQuietly(server);
     } catch (RuntimeException e) {
       sessions.shutdown();
+      closeQuietly(export);
       store.close();
       registry.awaitLoaded();
       registry.close();
@@ -168,11 +180,19 @@ public final class Daemon implements AutoCloseable {
       registry.awaitLoaded();
       registry.close();
       sessions.shutdown();
+      closeQuietly(export);
       store.close();
       processes.shutdown(HostProcess.GRACE);
       throw listenFailure(config.host(), config.port(), failure);
     }
-    return new Daemon(registry, sessions, server, processes, timeouts, store, events);
+    return new Daemon(registry, sessions, server, processes, timeouts, store, events,
+        SessionRetention.start(sessions, config.retention()), export);
+  }
+
+  private static void closeQuietly(EventExport export) {
+    if (export != null) {
+      export.close();
+    }
   }
 
   /**
@@ -302,8 +322,10 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    retention.close();
     sessions.shutdown();
     processes.shutdown(HostProcess.GRACE);
+    closeQuietly(export);
     store.close();
     try {
       server.stop();

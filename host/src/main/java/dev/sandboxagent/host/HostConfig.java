@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.tenant.Tenants;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The daemon's configuration.
@@ -28,11 +31,13 @@ import java.util.Map;
  * @param idleTimeout the longest time a connection may sit without a request in progress, or wait for
  *     the next bytes of a request body
  * @param dataDir where sessions and their events are stored, or null to keep them in memory only
+ * @param retention how long ended sessions are kept after their end, or null to keep them until deleted
+ * @param eventSink where sessions and events are exported ({@code postgresql://…}), or null for nowhere
  */
 public record HostConfig(
     String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir, Path defaultInstallDir,
     long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
-    Tenants tenants, Duration headerTimeout, Duration idleTimeout, Path dataDir) {
+    Tenants tenants, Duration headerTimeout, Duration idleTimeout, Path dataDir, Duration retention, URI eventSink) {
 
   /** The default body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -45,6 +50,9 @@ public record HostConfig(
 
   /** The default idle timeout: 60 s. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+  /** A whole number with a unit: {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms}. */
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(d|h|m|s|ms)");
 
   public HostConfig {
     requireNonNull(host, "host is null");
@@ -67,6 +75,13 @@ public record HostConfig(
     if (!headerTimeout.isPositive() || !idleTimeout.isPositive()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
+    if (retention != null && !retention.isPositive()) {
+      throw new IllegalArgumentException("retention must be positive");
+    }
+    if (eventSink != null && dataDir == null) {
+      throw new IllegalArgumentException("an event sink exports from the data directory: it cannot be used with"
+          + " --ephemeral");
+    }
   }
 
   /** A configuration with the default timeouts that keeps its sessions in memory only. */
@@ -74,7 +89,7 @@ public record HostConfig(
       Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
       Tenants tenants) {
     this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
-        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, null);
+        install, tenants, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, null, null, null);
   }
 
   /** A configuration with these timeouts that keeps its sessions in memory only. */
@@ -82,14 +97,63 @@ public record HostConfig(
       Path defaultInstallDir, long maxBodyBytes, Duration keepAlive, Path workingDirectory, InstallSettings install,
       Tenants tenants, Duration headerTimeout, Duration idleTimeout) {
     this(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive, workingDirectory,
-        install, tenants, headerTimeout, idleTimeout, null);
+        install, tenants, headerTimeout, idleTimeout, null, null, null);
   }
 
   /** This configuration with sessions stored in {@code directory} (null: in memory only). */
   public HostConfig withDataDir(Path directory) {
     return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
-        workingDirectory, install, tenants, headerTimeout, idleTimeout, directory);
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, directory, retention, eventSink);
   }
+
+  /** This configuration with ended sessions kept for {@code duration} (null: until deleted). */
+  public HostConfig withRetention(Duration duration) {
+    return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, dataDir, duration, eventSink);
+  }
+
+  /** This configuration with sessions and events exported to {@code sink} (null: nowhere). */
+  public HostConfig withEventSink(URI sink) {
+    return new HostConfig(host, port, token, cors, pluginsDir, installDir, defaultInstallDir, maxBodyBytes, keepAlive,
+        workingDirectory, install, tenants, headerTimeout, idleTimeout, dataDir, retention, sink);
+  }
+
+  /**
+   * Parses a duration option: ISO-8601 ({@code P7D}, {@code PT12H}, {@code PT1.5S}) or a whole
+   * number with a unit, {@code d}, {@code h}, {@code m}, {@code s} or {@code ms} ({@code 7d},
+   * {@code 12h}).
+   *
+   * @throws IllegalArgumentException when it is neither, or not positive
+   */
+  public static Duration parseDuration(String text) {
+    String value = text.strip();
+    Duration duration;
+    try {
+      if (value.regionMatches(true, 0, "P", 0, 1)) {
+        duration = Duration.parse(value);
+      } else {
+        Matcher m = SHORT_DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+          throw new IllegalArgumentException("not a duration");
+        }
+        long n = Long.parseLong(m.group(1));
+        duration = switch (m.group(2)) {
+          case "d" -> Duration.ofDays(n);
+          case "h" -> Duration.ofHours(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "s" -> Duration.ofSeconds(n);
+          default -> Duration.ofMillis(n);
+        };
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration (such as 7d, 12h, 30m, 45s or PT12H)");
+    }
+    if (!duration.isPositive()) {
+      throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+    }
+    return duration;
+  }
+
 
   /** A configuration with the default install settings. */
   public HostConfig(String host, int port, String token, CorsConfig cors, Path pluginsDir, Path installDir,

@@ -3,6 +3,7 @@ package dev.sandboxagent.host;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.host.client.ApiCommand;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
+import dev.sandboxagent.host.export.PostgresSink;
 import dev.sandboxagent.host.install.ArchiveLimits;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.NpmRegistry;
@@ -15,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +82,10 @@ public final class Main {
             --data-dir <DIR>               where sessions and events are stored [env SANDBOX_AGENT_DATA_DIR;
                                            default: $XDG_DATA_HOME/sandbox-agent or ~/.local/share/sandbox-agent]
             --ephemeral                    keep sessions and events in memory only
+            --retention <DURATION>         remove ended sessions this long after their end (7d, 12h, 30m, PT12H)
+                                           [env SANDBOX_AGENT_RETENTION; default: keep until deleted]
+            --event-sink <URL>             export sessions and events to PostgreSQL: postgresql://user@host/db
+                                           [env SANDBOX_AGENT_EVENT_SINK, which keeps a password off the command line]
 
       install options (server and install-agent):
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
@@ -323,6 +329,8 @@ public final class Main {
     String tenantsFile;
     String dataDir;
     boolean ephemeral;
+    Duration retention;
+    String eventSink;
     long maxBodyBytes = HostConfig.DEFAULT_MAX_BODY_BYTES;
     Duration headerTimeout = HostConfig.DEFAULT_HEADER_TIMEOUT;
     Duration idleTimeout = HostConfig.DEFAULT_IDLE_TIMEOUT;
@@ -362,6 +370,8 @@ public final class Main {
           case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
           case "--data-dir" -> a.dataDir = value(args, ++i, arg, inline);
           case "--ephemeral" -> a.ephemeral = true;
+          case "--retention" -> a.retention = duration(value(args, ++i, arg, inline), arg);
+          case "--event-sink" -> a.eventSink = value(args, ++i, arg, inline);
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "--header-timeout" -> a.headerTimeout = seconds(value(args, ++i, arg, inline), arg);
           case "--idle-timeout" -> a.idleTimeout = seconds(value(args, ++i, arg, inline), arg);
@@ -457,6 +467,14 @@ public final class Main {
       return Duration.ofSeconds(positiveLong(value, flag));
     }
 
+    private static Duration duration(String value, String flag) {
+      try {
+        return HostConfig.parseDuration(value);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("invalid value for '" + flag + "': " + e.getMessage());
+      }
+    }
+
     /** The configuration; {@code server} requires a token decision. */
     HostConfig toConfig(boolean server) {
       return toConfig(server, System.getenv());
@@ -485,7 +503,39 @@ public final class Main {
       return new HostConfig(host, port, effectiveToken, cors, pluginsPath.toAbsolutePath(), installPath.toAbsolutePath(),
           defaultInstall, maxBodyBytes, HostConfig.DEFAULT_KEEP_ALIVE, Path.of("").toAbsolutePath(),
           installSettings(env), tenants, headerTimeout, idleTimeout,
-          server ? dataDirectory(env) : null);
+          server ? dataDirectory(env) : null, server ? retention(env) : null, server ? eventSink(env) : null);
+    }
+
+    /** Where sessions and events are exported: the flag, else {@code SANDBOX_AGENT_EVENT_SINK}, else nowhere. */
+    URI eventSink(Map<String, String> env) {
+      String value = eventSink != null ? eventSink : env.get("SANDBOX_AGENT_EVENT_SINK");
+      if (value == null || value.isBlank()) {
+        return null;
+      }
+      URI uri;
+      try {
+        uri = new URI(value.strip());
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("invalid event sink URL: " + e.getReason());
+      }
+      PostgresSink.parse(uri);
+      return uri;
+    }
+
+    /** How long ended sessions are kept: the flag, else {@code SANDBOX_AGENT_RETENTION}, else null (until deleted). */
+    Duration retention(Map<String, String> env) {
+      if (retention != null) {
+        return retention;
+      }
+      String value = env.get("SANDBOX_AGENT_RETENTION");
+      if (value == null || value.isBlank()) {
+        return null;
+      }
+      try {
+        return HostConfig.parseDuration(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid SANDBOX_AGENT_RETENTION: " + e.getMessage());
+      }
     }
 
     /** Where sessions are stored: null with {@code --ephemeral}; the flag wins over the environment. */

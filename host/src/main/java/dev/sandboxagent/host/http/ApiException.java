@@ -132,6 +132,13 @@ final class ApiException extends RuntimeException {
         ErrorType.SESSION_ALREADY_EXISTS, "session already exists: " + sessionId, null, sessionId, null, null);
   }
 
+  /** The idempotency key of a message to {@code sessionId} was accepted before with another message. */
+  public static ApiException idempotencyKeyReused(String sessionId, String key) {
+    return new ApiException(ErrorType.IDEMPOTENCY_KEY_REUSED, "idempotency key reused: " + key
+        + " was sent before with another message; use a new key for a new message", null, sessionId,
+        Map.of("idempotencyKey", key), null);
+  }
+
   public static ApiException modeNotSupported(String agent, String mode) {
     return new ApiException(
         ErrorType.MODE_NOT_SUPPORTED,

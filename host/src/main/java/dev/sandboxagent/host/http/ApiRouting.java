@@ -5,6 +5,7 @@ import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.agent.AgentDirectory;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.export.ExportStatus;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Wires the v1 API into a Helidon routing: filters, routes, 405s, 404s and error mapping. */
@@ -52,11 +54,12 @@ public final class ApiRouting {
    * @param tenants the tokens and their tenants; empty for no authentication
    * @param cors CORS settings
    * @param maxBodyBytes the largest accepted request body
-   * @param keepAlive the interval of SSE keep-alive comments
+   * @param events the writer of event streams
+   * @param exportStatus the state of the event export, or null when there is no event sink
    */
   public record Services(
       AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, Tenants tenants,
-      CorsConfig cors, long maxBodyBytes, SseWriter events) {}
+      CorsConfig cors, long maxBodyBytes, SseWriter events, Supplier<ExportStatus> exportStatus) {}
 
   private ApiRouting() {}
 
@@ -107,7 +110,11 @@ public final class ApiRouting {
       // Healthy means ready: the plugins found at start-up are loaded (a wait only in the first
       // milliseconds, while they load beside the server's own start).
       s.registry().awaitLoaded();
-      Responses.json(res, healthy);
+      if (s.exportStatus() == null) {
+        Responses.json(res, healthy);
+      } else {
+        responses.json(res, Health.withExport(s.mapper(), s.exportStatus().get()));
+      }
     });
     r.get("/v1/openapi.json", (req, res) -> Responses.json(res, OpenApiDocument.bytes()));
     r.get("/v1/agents", agents::list);

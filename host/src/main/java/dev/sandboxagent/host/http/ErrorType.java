@@ -22,6 +22,8 @@ enum ErrorType {
   /** A tenant's limit of running sessions is reached (an addition for tenants). */
   TOO_MANY_SESSIONS(429, "Too Many Sessions"),
   MODE_NOT_SUPPORTED(400, "Mode Not Supported"),
+  /** A message's idempotency key was accepted before with another message (an addition). */
+  IDEMPOTENCY_KEY_REUSED(422, "Idempotency Key Reused"),
   STREAM_ERROR(502, "Stream Error"),
   TIMEOUT(504, "Timeout");
 

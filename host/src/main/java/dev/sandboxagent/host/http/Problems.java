@@ -22,6 +22,7 @@ final class Problems {
       case TOO_MANY_SESSIONS -> ApiException.tooManySessions(e.limit());
       case MODE_NOT_SUPPORTED -> ApiException.modeNotSupported(e.agent(), e.mode());
       case UNAVAILABLE -> ApiException.streamError(e.getMessage());
+      case IDEMPOTENCY_KEY_REUSED -> ApiException.idempotencyKeyReused(e.sessionId(), e.idempotencyKey());
     };
   }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
 final class SessionsService {
 
   private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+  private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
 
   private final SessionManager sessions;
   private final RequestBodies bodies;
@@ -68,7 +69,8 @@ final class SessionsService {
 
   void message(ServerRequest req, ServerResponse res) {
     String message = bodies.message(req);
-    sessions.send(AuthFilter.tenant(req), sessionId(req), message);
+    String idempotencyKey = req.headers().value(IDEMPOTENCY_KEY).orElse(null);
+    sessions.send(AuthFilter.tenant(req), sessionId(req), message, idempotencyKey);
     Responses.noContent(res);
   }
 

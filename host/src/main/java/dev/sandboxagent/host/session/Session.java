@@ -22,6 +22,7 @@ import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,11 +53,13 @@ public final class Session {
   private final TurnWatch turns;
   private final HostSessionContext context;
   private final SessionJournal journal;
+  private final IdempotencyKeys idempotencyKeys = new IdempotencyKeys();
   private volatile String resumeNativeSessionId;
   /** The native session id the agent announced last: the conversation to continue (guarded by recordLock). */
   private String latestNativeSessionId;
   private long lastSequence;
   private volatile Ending ending;
+  private volatile Instant endedAt;
   private volatile boolean closed;
   private AgentSession handle;
 
@@ -215,12 +218,34 @@ public final class Session {
     return journal;
   }
 
+  /** The idempotency keys its messages were accepted with. */
+  IdempotencyKeys idempotencyKeys() {
+    return idempotencyKeys;
+  }
+
+  /**
+   * Remembers the idempotency key a message was accepted with, and stores it while the session has
+   * not ended (in the log's order, so that a message waits for its key like for its events).
+   */
+  void acceptedWith(String key, String fingerprint) {
+    recordLock.lock();
+    try {
+      Instant now = clock.instant();
+      idempotencyKeys.put(key, fingerprint, now);
+      if (ending == null) {
+        journal.idempotencyKey(key, fingerprint, now);
+      }
+    } finally {
+      recordLock.unlock();
+    }
+  }
+
   /**
    * Takes in the log and ending of a session stored before a restart: readers see the stored
    * events, recording continues their sequences, and a running one reopens its agent with {@code
    * nativeSessionId} to continue.
    */
-  void restore(List<RecordedEvent> events, Ending stored, String nativeSessionId) {
+  void restore(List<RecordedEvent> events, Ending stored, Instant storedEndedAt, String nativeSessionId) {
     recordLock.lock();
     try {
       for (RecordedEvent event : events) {
@@ -233,6 +258,7 @@ public final class Session {
         log.append(events);
       } else {
         ending = stored;
+        endedAt = storedEndedAt;
         closed = true;
         log.appendAndSeal(events);
       }
@@ -311,6 +337,11 @@ public final class Session {
     return Optional.ofNullable(ending);
   }
 
+  /** When the session ended, if it has. */
+  Optional<Instant> endedAt() {
+    return Optional.ofNullable(endedAt);
+  }
+
   Optional<PendingQuestion> pendingQuestion(String questionId) {
     recordLock.lock();
     try {
@@ -367,10 +398,11 @@ public final class Session {
         return false;
       }
       ending = why;
+      endedAt = clock.instant();
       List<RecordedEvent> recorded = normalize(lastEvents);
       log.appendAndSeal(recorded);
       journal.recorded(recorded, conversation(lastEvents));
-      journal.ended(why);
+      journal.ended(why, endedAt);
       return true;
     } finally {
       recordLock.unlock();

@@ -24,7 +24,9 @@ public final class SessionException extends RuntimeException {
     /** The agent supports no such agent or permission mode. */
     MODE_NOT_SUPPORTED,
     /** The daemon cannot serve the request now (it is shutting down or was interrupted). */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** A message's idempotency key was accepted before with another message. */
+    IDEMPOTENCY_KEY_REUSED
   }
 
   private final Kind kind;
@@ -32,14 +34,21 @@ public final class SessionException extends RuntimeException {
   private final String agent;
   private final String mode;
   private final int limit;
+  private final String idempotencyKey;
 
   private SessionException(Kind kind, String message, String sessionId, String agent, String mode, int limit) {
+    this(kind, message, sessionId, agent, mode, limit, null);
+  }
+
+  private SessionException(
+      Kind kind, String message, String sessionId, String agent, String mode, int limit, String idempotencyKey) {
     super(message);
     this.kind = requireNonNull(kind, "kind is null");
     this.sessionId = sessionId;
     this.agent = agent;
     this.mode = mode;
     this.limit = limit;
+    this.idempotencyKey = idempotencyKey;
   }
 
   /** An unacceptable argument; {@code message} says which and why. */
@@ -74,6 +83,12 @@ public final class SessionException extends RuntimeException {
     return new SessionException(Kind.UNAVAILABLE, message, null, null, null, 0);
   }
 
+  /** A message's idempotency key, accepted before with another message. */
+  public static SessionException idempotencyKeyReused(String sessionId, String key) {
+    return new SessionException(Kind.IDEMPOTENCY_KEY_REUSED, "idempotency key " + key
+        + " was used with another message to session " + sessionId, sessionId, null, null, 0, key);
+  }
+
   public Kind kind() {
     return kind;
   }
@@ -91,6 +106,11 @@ public final class SessionException extends RuntimeException {
   /** The mode of {@link Kind#MODE_NOT_SUPPORTED}, or null. */
   public String mode() {
     return mode;
+  }
+
+  /** The key of {@link Kind#IDEMPOTENCY_KEY_REUSED}, or null. */
+  public String idempotencyKey() {
+    return idempotencyKey;
   }
 
   /** The limit of {@link Kind#TOO_MANY_SESSIONS}, else 0. */

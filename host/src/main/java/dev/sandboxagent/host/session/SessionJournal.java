@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sandboxagent.host.store.SessionStore;
 import dev.sandboxagent.host.store.StoredEnding;
 import dev.sandboxagent.host.store.StoredEvent;
+import dev.sandboxagent.host.store.StoredIdempotencyKey;
 import dev.sandboxagent.host.store.StoredSession;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,8 @@ final class SessionJournal {
   /** Stores a new session. */
   void created(SessionSettings settings, Instant created) {
     lastTicket = store.create(new StoredSession(tenant, id, settings.agent(), settings.agentMode(),
-        settings.permissionMode().wireName(), settings.model(), settings.variant(), null, created, null, List.of()));
+        settings.permissionMode().wireName(), settings.model(), settings.variant(), null, created, null, List.of(),
+        List.of()));
   }
 
   /**
@@ -60,10 +62,15 @@ final class SessionJournal {
     }
   }
 
-  /** Stores how the session ended. */
-  void ended(Ending ending) {
+  /** Stores how and when the session ended. */
+  void ended(Ending ending, Instant at) {
     lastTicket = store.end(tenant, id, new StoredEnding(ending.reason().name(), ending.terminatedBy().name(),
-        ending.exitCode(), ending.message()));
+        ending.exitCode(), ending.message(), at));
+  }
+
+  /** Stores the idempotency key a message was accepted with. */
+  void idempotencyKey(String key, String fingerprint, Instant at) {
+    lastTicket = store.idempotencyKey(tenant, id, new StoredIdempotencyKey(key, fingerprint, at));
   }
 
   /** Removes the session and its events from the store. */

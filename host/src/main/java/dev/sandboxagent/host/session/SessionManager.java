@@ -25,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -226,24 +227,61 @@ public final class SessionManager {
 
   /** Hands a message to the session's agent. */
   public void send(Tenant tenant, String id, String message) {
+    send(tenant, id, message, null);
+  }
+
+  /**
+   * Hands a message to the session's agent once per idempotency key: a message sent again with a
+   * key it was accepted with (within {@link IdempotencyKeys#KEPT}) is not handed over again, and
+   * the key with another message is refused.
+   *
+   * @param idempotencyKey the client's key, or null for none
+   */
+  public void send(Tenant tenant, String id, String message, String idempotencyKey) {
+    if (idempotencyKey != null) {
+      IdempotencyKeys.validate(idempotencyKey);
+    }
     Session session = get(tenant, id);
+    String fingerprint = idempotencyKey == null ? null : IdempotencyKeys.fingerprint(message);
     session.commandLock().lock();
     try {
-      checkAccepting(session);
-      if (session.handle() == null) {
-        reopen(session);
-      }
-      session.turnOpening();
-      try {
-        AgentCalls.run(session.agent(), "send", () -> session.handle().send(message));
-      } catch (RuntimeException e) {
-        session.turnAbandoned();
-        throw e;
+      // A message sent again is answered as the first was, once that one is stored too.
+      boolean again = idempotencyKey != null
+          && session.idempotencyKeys().accepted(id, idempotencyKey, fingerprint, clock.instant());
+      if (!again) {
+        handOver(session, message);
+        if (idempotencyKey != null) {
+          session.acceptedWith(idempotencyKey, fingerprint);
+        }
       }
     } finally {
       session.commandLock().unlock();
     }
     awaitDurable(session);
+  }
+
+  /** Holding the command lock: the message goes to the agent, reopened first after a restart. */
+  private void handOver(Session session, String message) {
+    checkAccepting(session);
+    if (session.handle() == null) {
+      reopen(session);
+    }
+    session.turnOpening();
+    try {
+      AgentCalls.run(session.agent(), "send", () -> session.handle().send(message));
+    } catch (RuntimeException e) {
+      session.turnAbandoned();
+      throw e;
+    }
+  }
+
+  /** Forgets, in memory and in the store, the idempotency keys accepted before {@code before}. */
+  void expireIdempotencyKeys(Instant before) {
+    awaitRestored();
+    for (Session session : sessions.values()) {
+      session.idempotencyKeys().expire(before);
+    }
+    store.expireIdempotencyKeys(before);
   }
 
   /**
@@ -357,15 +395,38 @@ public final class SessionManager {
   public void delete(Tenant tenant, String id) {
     Session session = get(tenant, id);
     terminate(tenant, id);
-    Key key = new Key(tenant.id(), id);
-    synchronized (tenantLocks.computeIfAbsent(tenant.id(), k -> new Object())) {
+    if (!remove(session)) {
+      throw SessionException.notFound(id);
+    }
+  }
+
+  /**
+   * Removes the sessions that ended before {@code cutoff} and their events, from memory and from
+   * the store; their readers are woken and end. Returns how many were removed.
+   */
+  int removeEndedBefore(Instant cutoff) {
+    awaitRestored();
+    int removed = 0;
+    for (Session session : List.copyOf(newestFirst)) {
+      if (session.endedAt().filter(ended -> ended.isBefore(cutoff)).isPresent() && remove(session)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes a session from memory and the store, unless another removal came first. */
+  private boolean remove(Session session) {
+    Key key = new Key(session.tenant().id(), session.id());
+    synchronized (tenantLocks.computeIfAbsent(key.tenant(), k -> new Object())) {
       if (!sessions.remove(key, session)) {
-        throw SessionException.notFound(id);
+        return false;
       }
       newestFirst.remove(session);
       session.journal().deleted();
     }
     session.closeLog();
+    return true;
   }
 
   /** Answers a pending question; it stays pending if forwarding fails. */

@@ -23,11 +23,14 @@ import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.store.StoreException;
 import dev.sandboxagent.host.store.StoredEnding;
 import dev.sandboxagent.host.store.StoredEvent;
+import dev.sandboxagent.host.store.StoredIdempotencyKey;
 import dev.sandboxagent.host.store.StoredSession;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,19 +54,25 @@ public final class SessionRestorer {
   private final SessionManager manager;
   private final ObjectMapper mapper;
   private final Function<String, Tenant> tenants;
+  private final Duration retention;
 
   /**
    * @param tenants the configured tenant of an id (a placeholder for one no longer configured)
+   * @param retention how long ended sessions are kept (older ones are removed instead of restored),
+   *     or null to keep them
    */
-  public SessionRestorer(SessionManager manager, ObjectMapper mapper, Function<String, Tenant> tenants) {
+  public SessionRestorer(
+      SessionManager manager, ObjectMapper mapper, Function<String, Tenant> tenants, Duration retention) {
     this.manager = requireNonNull(manager, "manager is null");
     this.mapper = requireNonNull(mapper, "mapper is null");
     this.tenants = requireNonNull(tenants, "tenants is null");
+    this.retention = retention;
   }
 
   /**
    * Restores every stored session once the agents are loaded, then lets requests in. Sessions of an
-   * agent no longer installed stay in the store but are not served.
+   * agent no longer installed stay in the store but are not served; ended sessions past the
+   * retention are removed from the store, whatever their agent.
    */
   public void restore() {
     List<Session> restored = new ArrayList<>();
@@ -74,7 +83,12 @@ public final class SessionRestorer {
       }
       manager.registry().awaitLoaded();
       Map<String, String> environment = manager.environment().get();
+      Instant cutoff = retention == null ? Instant.MIN : manager.clock().instant().minus(retention);
       for (StoredSession s : stored) {
+        if (s.ending() != null && s.ending().at().isBefore(cutoff)) {
+          manager.store().delete(s.tenant(), s.id());
+          continue;
+        }
         try {
           restoreOne(s, environment).ifPresent(restored::add);
         } catch (RuntimeException e) {
@@ -108,7 +122,11 @@ public final class SessionRestorer {
     Session session = new Session(tenant, stored.id(), agent, settings, manager.codec(), manager.clock(), binary,
         manager.workingDirectory(), env, manager.processes(), manager.sharedServers(), new SessionJournal(manager.store(), tenant.id(), stored.id(),
             stored.nativeSessionId()));
-    session.restore(decode(stored), ending(stored.ending()), stored.nativeSessionId());
+    session.restore(decode(stored), ending(stored.ending()), stored.ending() == null ? null : stored.ending().at(),
+        stored.nativeSessionId());
+    for (StoredIdempotencyKey key : stored.idempotencyKeys()) {
+      session.idempotencyKeys().put(key.key(), key.fingerprint(), key.at());
+    }
     if (session.ending().isEmpty()) {
       rejectPending(session);
     }

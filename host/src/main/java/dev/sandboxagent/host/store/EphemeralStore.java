@@ -1,6 +1,7 @@
 package dev.sandboxagent.host.store;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** The store of {@code --ephemeral}: nothing is kept, nothing is waited for. */
@@ -37,6 +38,16 @@ final class EphemeralStore implements SessionStore {
 
   @Override
   public long delete(String tenant, String id) {
+    return 0;
+  }
+
+  @Override
+  public long idempotencyKey(String tenant, String id, StoredIdempotencyKey key) {
+    return 0;
+  }
+
+  @Override
+  public long expireIdempotencyKeys(Instant before) {
     return 0;
   }
 

@@ -1,6 +1,7 @@
 package dev.sandboxagent.host.store;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -30,8 +31,14 @@ public interface SessionStore extends AutoCloseable {
   /** Stores how a session ended. */
   long end(String tenant, String id, StoredEnding ending);
 
-  /** Removes a session and its events. */
+  /** Removes a session, its events and its idempotency keys. */
   long delete(String tenant, String id);
+
+  /** Stores the idempotency key a message to a session was accepted with. */
+  long idempotencyKey(String tenant, String id, StoredIdempotencyKey key);
+
+  /** Removes the idempotency keys of every session accepted before {@code before}. */
+  long expireIdempotencyKeys(Instant before);
 
   /**
    * Waits until the write with this ticket (and every one before it) is committed. Returns false

@@ -30,8 +30,8 @@ import org.sqlite.SQLiteConfig;
  * one, so the event path never waits for the disk. When a write fails (a full disk, say) the batch
  * is kept and retried with a growing pause; the daemon goes on serving from memory meanwhile.
  *
- * <p>The schema's version is {@code PRAGMA user_version}; opening a database of an older version
- * applies the missing migrations in place, a newer one is refused.
+ * <p>The schema is {@link SqliteSchema}'s: a database of an older version is upgraded in place
+ * when opened, one of a newer version refused.
  */
 public final class SqliteStore implements SessionStore {
 
@@ -40,36 +40,8 @@ public final class SqliteStore implements SessionStore {
   /** The database's file name in the data directory. */
   public static final String FILE_NAME = "sessions.db";
 
-  /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(
-      List.of(
-          """
-          CREATE TABLE sessions (
-            tenant TEXT NOT NULL,
-            id TEXT NOT NULL,
-            agent TEXT NOT NULL,
-            agent_mode TEXT NOT NULL,
-            permission_mode TEXT NOT NULL,
-            model TEXT,
-            variant TEXT,
-            native_session_id TEXT,
-            created_at TEXT NOT NULL,
-            end_reason TEXT,
-            terminated_by TEXT,
-            exit_code INTEGER,
-            end_message TEXT,
-            PRIMARY KEY (tenant, id))""",
-          """
-          CREATE TABLE events (
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            sequence INTEGER NOT NULL,
-            json BLOB NOT NULL,
-            json_with_raw BLOB,
-            PRIMARY KEY (tenant, session_id, sequence)) WITHOUT ROWID"""));
-
   /** The schema version this daemon writes. */
-  public static final int SCHEMA_VERSION = MIGRATIONS.size();
+  public static final int SCHEMA_VERSION = SqliteSchema.VERSION;
 
   private static final int MAX_BATCH = 4096;
   private static final Duration FIRST_RETRY = Duration.ofMillis(250);
@@ -80,6 +52,7 @@ public final class SqliteStore implements SessionStore {
   private final DataDirectoryLock lock;
   private final CompletableFuture<List<StoredSession>> opened = new CompletableFuture<>();
   private Connection connection;
+  private volatile String daemonId;
   private final Object monitor = new Object();
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
   private final Thread writer;
@@ -124,7 +97,8 @@ public final class SqliteStore implements SessionStore {
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(5000);
       c = config.createConnection("jdbc:sqlite:" + file);
-      migrate(c, file);
+      SqliteSchema.migrate(c, file);
+      daemonId = readDaemonId(c);
       List<StoredSession> sessions = read(c);
       c.setAutoCommit(false);
       connection = c;
@@ -151,33 +125,16 @@ public final class SqliteStore implements SessionStore {
     }
   }
 
-  private static void migrate(Connection connection, Path file) throws SQLException {
-    int version;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-      version = rs.next() ? rs.getInt(1) : 0;
-    }
-    if (version > SCHEMA_VERSION) {
-      throw new StoreException("the session database " + file + " has schema version " + version
-          + ", newer than this daemon's " + SCHEMA_VERSION + "; use a newer daemon or another --data-dir");
-    }
-    for (int v = version; v < SCHEMA_VERSION; v++) {
-      connection.setAutoCommit(false);
-      try (Statement s = connection.createStatement()) {
-        for (String sql : MIGRATIONS.get(v)) {
-          s.execute(sql);
-        }
-        s.execute("PRAGMA user_version = " + (v + 1));
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
-  }
 
   private static List<StoredSession> read(Connection connection) throws SQLException {
+    Map<List<String>, List<StoredIdempotencyKey>> keys = new HashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT tenant, session_id, key, fingerprint, created_at FROM idempotency_keys")) {
+      while (rs.next()) {
+        keys.computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+            .add(new StoredIdempotencyKey(rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))));
+      }
+    }
     Map<List<String>, List<StoredEvent>> events = new HashMap<>();
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(
@@ -195,24 +152,36 @@ public final class SqliteStore implements SessionStore {
     }
     List<StoredSession> sessions = new ArrayList<>();
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT tenant, id, agent, agent_mode, permission_mode, model, variant,"
-            + " native_session_id, created_at, end_reason, terminated_by, exit_code, end_message"
-            + " FROM sessions ORDER BY rowid")) {
+        ResultSet rs = s.executeQuery("SELECT " + SessionRows.COLUMNS + " FROM sessions ORDER BY rowid")) {
       while (rs.next()) {
-        String tenant = rs.getString(1);
-        String id = rs.getString(2);
-        StoredEnding ending = null;
-        if (rs.getString(10) != null) {
-          int exitCode = rs.getInt(12);
-          ending = new StoredEnding(rs.getString(10), rs.getString(11), rs.wasNull() ? null : exitCode,
-              rs.getString(13));
-        }
-        sessions.add(new StoredSession(tenant, id, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-            rs.getString(7), rs.getString(8), Instant.parse(rs.getString(9)), ending,
-            events.getOrDefault(List.of(tenant, id), List.of())));
+        List<String> key = List.of(rs.getString(1), rs.getString(2));
+        sessions.add(SessionRows.read(rs, events.getOrDefault(key, List.of()), keys.getOrDefault(key, List.of())));
       }
     }
     return sessions;
+  }
+
+  private static String readDaemonId(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM daemon")) {
+      if (!rs.next()) {
+        throw new SQLException("the database has no daemon id");
+      }
+      return rs.getString(1);
+    }
+  }
+
+  /** The id of the daemon this data directory belongs to: random, made once, kept with the data. */
+  public String daemonId() {
+    awaitOpen();
+    return daemonId;
+  }
+
+  /**
+   * Stores how far a session is exported to an event sink: its events up to {@code sequence}, and
+   * its ending if {@code end}. A position never moves back.
+   */
+  public long exported(String tenant, String id, long sequence, boolean end) {
+    return enqueue(new Write.Exported(tenant, id, sequence, end));
   }
 
   /** The database file. */
@@ -249,6 +218,16 @@ public final class SqliteStore implements SessionStore {
   @Override
   public long delete(String tenant, String id) {
     return enqueue(new Write.Delete(tenant, id));
+  }
+
+  @Override
+  public long idempotencyKey(String tenant, String id, StoredIdempotencyKey key) {
+    return enqueue(new Write.Key(tenant, id, key));
+  }
+
+  @Override
+  public long expireIdempotencyKeys(Instant before) {
+    return enqueue(new Write.ExpireKeys(before));
   }
 
   private long enqueue(Write write) {
@@ -413,23 +392,34 @@ public final class SqliteStore implements SessionStore {
     final PreparedStatement end;
     final PreparedStatement deleteEvents;
     final PreparedStatement deleteSession;
+    final PreparedStatement deleteKeys;
+    final PreparedStatement insertKey;
+    final PreparedStatement expireKeys;
+    final PreparedStatement exported;
     boolean pendingEvents;
 
     Statements(Connection c) throws SQLException {
       insertSession = c.prepareStatement("INSERT OR REPLACE INTO sessions (tenant, id, agent, agent_mode,"
           + " permission_mode, model, variant, native_session_id, created_at, end_reason, terminated_by, exit_code,"
-          + " end_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          + " end_message, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insertEvent = c.prepareStatement("INSERT OR REPLACE INTO events (tenant, session_id, sequence, json,"
           + " json_with_raw) VALUES (?, ?, ?, ?, ?)");
       nativeId = c.prepareStatement("UPDATE sessions SET native_session_id = ? WHERE tenant = ? AND id = ?");
-      end = c.prepareStatement("UPDATE sessions SET end_reason = ?, terminated_by = ?, exit_code = ?, end_message = ?"
-          + " WHERE tenant = ? AND id = ?");
+      end = c.prepareStatement("UPDATE sessions SET end_reason = ?, terminated_by = ?, exit_code = ?, end_message = ?,"
+          + " ended_at = ? WHERE tenant = ? AND id = ?");
       deleteEvents = c.prepareStatement("DELETE FROM events WHERE tenant = ? AND session_id = ?");
       deleteSession = c.prepareStatement("DELETE FROM sessions WHERE tenant = ? AND id = ?");
+      deleteKeys = c.prepareStatement("DELETE FROM idempotency_keys WHERE tenant = ? AND session_id = ?");
+      insertKey = c.prepareStatement("INSERT OR REPLACE INTO idempotency_keys (tenant, session_id, key, fingerprint,"
+          + " created_at) VALUES (?, ?, ?, ?, ?)");
+      expireKeys = c.prepareStatement("DELETE FROM idempotency_keys WHERE created_at < ?");
+      exported = c.prepareStatement("UPDATE sessions SET exported_sequence = max(exported_sequence, ?),"
+          + " exported_end = max(exported_end, ?) WHERE tenant = ? AND id = ?");
     }
 
     void close() {
-      for (PreparedStatement p : List.of(insertSession, insertEvent, nativeId, end, deleteEvents, deleteSession)) {
+      for (PreparedStatement p : List.of(insertSession, insertEvent, nativeId, end, deleteEvents, deleteSession,
+          deleteKeys, insertKey, expireKeys, exported)) {
         try {
           p.close();
         } catch (SQLException e) {
@@ -470,6 +460,7 @@ public final class SqliteStore implements SessionStore {
         p.setString(11, ending == null ? null : ending.terminatedBy());
         setInteger(p, 12, ending == null ? null : ending.exitCode());
         p.setString(13, ending == null ? null : ending.message());
+        setLong(p, 14, ending == null ? null : ending.at().toEpochMilli());
         p.executeUpdate();
       }
     }
@@ -510,8 +501,9 @@ public final class SqliteStore implements SessionStore {
         p.setString(2, ending.terminatedBy());
         setInteger(p, 3, ending.exitCode());
         p.setString(4, ending.message());
-        p.setString(5, tenant);
-        p.setString(6, id);
+        p.setLong(5, ending.at().toEpochMilli());
+        p.setString(6, tenant);
+        p.setString(7, id);
         p.executeUpdate();
       }
     }
@@ -526,6 +518,52 @@ public final class SqliteStore implements SessionStore {
         s.deleteSession.setString(1, tenant);
         s.deleteSession.setString(2, id);
         s.deleteSession.executeUpdate();
+        s.deleteKeys.setString(1, tenant);
+        s.deleteKeys.setString(2, id);
+        s.deleteKeys.executeUpdate();
+      }
+    }
+
+    record Key(String tenant, String id, StoredIdempotencyKey key) implements Write {
+      @Override
+      public void apply(Statements s) throws SQLException {
+        s.flush();
+        PreparedStatement p = s.insertKey;
+        p.setString(1, tenant);
+        p.setString(2, id);
+        p.setString(3, key.key());
+        p.setString(4, key.fingerprint());
+        p.setLong(5, key.at().toEpochMilli());
+        p.executeUpdate();
+      }
+    }
+
+    record Exported(String tenant, String id, long sequence, boolean end) implements Write {
+      @Override
+      public void apply(Statements s) throws SQLException {
+        s.flush();
+        s.exported.setLong(1, sequence);
+        s.exported.setInt(2, end ? 1 : 0);
+        s.exported.setString(3, tenant);
+        s.exported.setString(4, id);
+        s.exported.executeUpdate();
+      }
+    }
+
+    record ExpireKeys(Instant before) implements Write {
+      @Override
+      public void apply(Statements s) throws SQLException {
+        s.flush();
+        s.expireKeys.setLong(1, before.toEpochMilli());
+        s.expireKeys.executeUpdate();
+      }
+    }
+
+    private static void setLong(PreparedStatement p, int index, Long value) throws SQLException {
+      if (value == null) {
+        p.setNull(index, Types.INTEGER);
+      } else {
+        p.setLong(index, value);
       }
     }
 

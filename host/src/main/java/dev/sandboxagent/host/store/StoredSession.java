@@ -20,10 +20,12 @@ import java.util.List;
  * @param created when the session was created
  * @param ending how it ended, or null while it runs
  * @param events its events in sequence order (empty when saving)
+ * @param idempotencyKeys the keys its messages were accepted with (empty when saving)
  */
 public record StoredSession(
     String tenant, String id, String agent, String agentMode, String permissionMode, String model, String variant,
-    String nativeSessionId, Instant created, StoredEnding ending, List<StoredEvent> events) {
+    String nativeSessionId, Instant created, StoredEnding ending, List<StoredEvent> events,
+    List<StoredIdempotencyKey> idempotencyKeys) {
   public StoredSession {
     requireNonNull(tenant, "tenant is null");
     requireNonNull(id, "id is null");
@@ -32,5 +34,6 @@ public record StoredSession(
     requireNonNull(permissionMode, "permissionMode is null");
     requireNonNull(created, "created is null");
     events = List.copyOf(requireNonNull(events, "events is null"));
+    idempotencyKeys = List.copyOf(requireNonNull(idempotencyKeys, "idempotencyKeys is null"));
   }
 }

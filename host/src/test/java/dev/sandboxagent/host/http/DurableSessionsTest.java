@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandboxagent.host.http.TestServer.Frame;
 import dev.sandboxagent.host.http.TestServer.SseStream;
+import dev.sandboxagent.host.process.ProcTable;
 import dev.sandboxagent.host.store.SqliteStore;
 import dev.sandboxagent.host.store.StoreException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,6 +165,40 @@ class DurableSessionsTest {
       assertThat(sessions).hasSize(1);
       assertThat(sessions.get(0).get("sessionId").asText()).isEqualTo("kept");
       assertThat(second.get("/v1/sessions/gone/events").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void deletingARunningSessionEndsItsStreamsAndStopsItsProcesses() throws Exception {
+    try (TestServer server = TestServer.startDurable(Files.createDirectories(tmp.resolve("one")), tmp.resolve("data"))) {
+      server.createSession("busy");
+      try (SseStream live = server.sse(server.request("/v1/sessions/busy/events/sse").GET().build());
+          SseStream turn = server.sse(server.request("/v1/sessions/busy/messages/stream")
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"message\":\"run sleep 600 >/dev/null 2>&1 & echo $!; exec sleep 600\"}"))
+              .build())) {
+        assertThat(turn.response.statusCode()).isEqualTo(200);
+        Frame pid;
+        do {
+          pid = turn.nextEvent();
+        } while (pid != null && !pid.type().equals("item.delta"));
+        assertThat(pid).as("the agent's child announces its pid").isNotNull();
+        long child = pid.json().get("data").get("delta").asLong();
+        assertThat(ProcTable.running(child)).isTrue();
+
+        assertThat(server.delete("/v1/sessions/busy").statusCode()).isEqualTo(204);
+
+        // Both streams deliver the session's end and then close; nothing the session started is left.
+        List<Frame> restOfTurn = turn.readToEnd();
+        assertThat(restOfTurn).isNotEmpty();
+        assertThat(restOfTurn.get(restOfTurn.size() - 1).type()).isEqualTo("session.ended");
+        List<Frame> restOfLive = live.readToEnd();
+        assertThat(restOfLive.stream().filter(f -> f.data() != null).map(Frame::type)).contains("session.ended");
+        ProcTable.awaitGone(List.of(child));
+      }
+      assertThat(server.get("/v1/sessions/busy/events/sse").statusCode()).isEqualTo(404);
+      assertThat(server.daemon.openEventStreams()).isZero();
     }
   }
 

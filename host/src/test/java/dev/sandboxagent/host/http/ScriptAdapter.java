@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,6 +52,9 @@ public final class ScriptAdapter implements AgentAdapter {
 
   /** Sessions that are running a {@code slow} loop right now. */
   static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
+
+  /** Every message handed to a session of this agent, by session id, in order. */
+  static final Map<String, List<String>> RECEIVED = new ConcurrentHashMap<>();
 
   @Override
   public AgentDescriptor descriptor() {
@@ -84,6 +88,7 @@ public final class ScriptAdapter implements AgentAdapter {
 
     @Override
     public void send(String message) {
+      RECEIVED.computeIfAbsent(ctx.sessionId(), s -> new CopyOnWriteArrayList<>()).add(message);
       int k = ++turn;
       String[] words = message.split(" ", 2);
       String rest = words.length > 1 ? words[1] : "";

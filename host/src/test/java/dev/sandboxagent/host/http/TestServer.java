@@ -51,9 +51,14 @@ public final class TestServer implements AutoCloseable {
 
   /** A daemon with the script agent that stores its sessions in {@code dataDir}. */
   static TestServer startDurable(Path tmp, Path dataDir) {
+    return startDurable(tmp, dataDir, null);
+  }
+
+  /** A daemon with the script agent that stores its sessions in {@code dataDir} for {@code retention}. */
+  static TestServer startDurable(Path tmp, Path dataDir, Duration retention) {
     HostConfig config = new HostConfig("127.0.0.1", 0, null, CorsConfig.disabled(), tmp.resolve("plugins"),
         tmp.resolve("install"), tmp.resolve("default-install"), HostConfig.DEFAULT_MAX_BODY_BYTES,
-        Duration.ofSeconds(15), tmp).withDataDir(dataDir);
+        Duration.ofSeconds(15), tmp).withDataDir(dataDir).withRetention(retention);
     return start(config, List.of(new ScriptAdapter()));
   }
 
