@@ -37,10 +37,10 @@ import java.util.function.Consumer;
  * <p>The exit is watched apart from stdout: when the process has exited but something it left
  * behind still holds its stdout open, what is buffered is read for a short while, then what it left
  * behind is stopped, and {@code exited} follows with the real exit status. Lines are never
- * delivered after {@code exited}. Whether stdout is still held is asked of {@code /proc} (which
- * processes of its group or marker have its pipe open), not read from the end of the stream: the
- * JDK closes its end of the pipe when the process exits while no read is under way, so the stream
- * can end although a child still holds the pipe.
+ * delivered after {@code exited}. The end of the stream is a real one: the JDK closes its end of a
+ * process's pipe when the process exits, unless a read holds the stream at that moment, so a
+ * stream could otherwise end while a child still holds the pipe; the readers hold their stream for
+ * as long as they read it.
  */
 public final class HostProcess implements AgentProcess {
 
@@ -54,8 +54,6 @@ public final class HostProcess implements AgentProcess {
   private final String name;
   private final String marker;
   private final boolean ownGroup;
-  /** The stdout pipe as {@code /proc} names it, or null when unknown. */
-  private final String stdoutPipe;
   private final ProcessListener listener;
   private final Consumer<HostProcess> onGone;
   private final OutputStream stdin;
@@ -75,8 +73,6 @@ public final class HostProcess implements AgentProcess {
     this.name = name;
     this.marker = marker;
     this.ownGroup = ownGroup;
-    String stdout = ProcessSweep.stdoutOf(process.pid());
-    this.stdoutPipe = stdout != null && stdout.startsWith("pipe:") ? stdout : null;
     this.listener = listener;
     this.onGone = onGone;
     this.stdin = process.getOutputStream();
@@ -237,8 +233,7 @@ public final class HostProcess implements AgentProcess {
   private void watchExit() {
     try {
       int code = awaitExit();
-      boolean ended = await(stdoutEnded, DRAIN);
-      if (!ended || stdoutHeldBehind()) {
+      if (!await(stdoutEnded, DRAIN)) {
         LOG.log(System.Logger.Level.INFO, "{0} exited with {1} but what it left behind holds its output; "
             + "stopping that", name, code);
         join(takeDown(), GRACE.multipliedBy(3));
@@ -259,21 +254,6 @@ public final class HostProcess implements AgentProcess {
     } finally {
       onGone.accept(this);
     }
-  }
-
-  /** Whether a process this one left behind (in its group, or carrying its marker) has its stdout open. */
-  private boolean stdoutHeldBehind() {
-    if (stdoutPipe == null) {
-      return false;
-    }
-    long group = process.pid();
-    for (ProcessSweep.Entry entry : ProcessSweep.scan()) {
-      boolean behind = (ownGroup && entry.processGroup() == group) || ProcessSweep.belongs(entry.marker(), marker);
-      if (behind && ProcessSweep.holds(entry.pid(), stdoutPipe)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Waits for the exit (through {@code onExit}, which parks a virtual thread rather than pinning it). */
@@ -308,13 +288,18 @@ public final class HostProcess implements AgentProcess {
   private void pump(InputStream in, Consumer<String> lines) {
     LineDecoder decoder = new LineDecoder();
     byte[] buffer = new byte[16 * 1024];
-    try (in) {
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        decoder.feed(buffer, 0, n).forEach(lines);
+    // The stream's monitor is held from the first read to the end, lines being delivered included:
+    // the JDK drains and closes a process's pipe when the process exits unless a read holds this
+    // monitor, and a pipe closed that way would end the stream while a child still holds it.
+    synchronized (in) {
+      try (in) {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          decoder.feed(buffer, 0, n).forEach(lines);
+        }
+      } catch (IOException e) {
+        // the stream closed under us (the process was killed); what was read is delivered
       }
-    } catch (IOException e) {
-      // the stream closed under us (the process was killed); what was read is delivered
     }
     decoder.finish().forEach(lines);
   }

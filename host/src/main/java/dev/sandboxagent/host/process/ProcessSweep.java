@@ -90,36 +90,6 @@ final class ProcessSweep {
     return found;
   }
 
-  /**
-   * What the process's stdout is, as {@code /proc} names it ({@code "pipe:[1234]"}), or null when
-   * that cannot be read (no {@code /proc}, or the process is gone).
-   */
-  static String stdoutOf(long pid) {
-    try {
-      return Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("fd").resolve("1")).toString();
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Whether the process has {@code file} ({@code /proc}'s name for it, as {@link #stdoutOf} gives) open. */
-  static boolean holds(long pid, String file) {
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
-      for (Path fd : fds) {
-        try {
-          if (Files.readSymbolicLink(fd).toString().equals(file)) {
-            return true;
-          }
-        } catch (IOException | RuntimeException e) {
-          // closed meanwhile
-        }
-      }
-    } catch (IOException | DirectoryIteratorException e) {
-      // gone, or another user's
-    }
-    return false;
-  }
-
   /** Whether the process runs (a zombie, dead but not yet reaped by its parent, does not). */
   static boolean running(ProcessHandle handle) {
     if (!handle.isAlive()) {
