@@ -37,7 +37,6 @@ final class OpenCodeServer implements SharedServer {
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(OpenCodeServer.class.getName());
 
@@ -113,7 +112,8 @@ final class OpenCodeServer implements SharedServer {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 == 2) {
-          awaitQuietly(subscribe(context, base, started), SUBSCRIBE_TIMEOUT);
+          // Ready once its events flow too: those of a prompt sent before would be lost.
+          awaitConnected(subscribe(context, base, started), deadline, started);
           return;
         }
       } catch (IOException e) {
@@ -145,13 +145,17 @@ final class OpenCodeServer implements SharedServer {
     return connected;
   }
 
-  private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+  private static void awaitConnected(CompletableFuture<Void> connected, long deadline, AgentProcess started) {
     try {
-      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      connected.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      LOG.log(System.Logger.Level.DEBUG, "opencode event stream not connected yet; going on");
+      started.stop();
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "opencode serve answered but its event stream "
+          + "did not connect within " + READY_TIMEOUT.toSeconds() + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      started.stop();
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "interrupted while starting opencode", e);
     }
   }
 

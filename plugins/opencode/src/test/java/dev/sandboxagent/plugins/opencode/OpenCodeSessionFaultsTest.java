@@ -50,6 +50,8 @@ class OpenCodeSessionFaultsTest {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger sessions = new AtomicInteger();
   private volatile HttpServer http;
+  private volatile Duration eventStreamDelay = Duration.ZERO;
+  private volatile boolean eventStreamConnected;
   private Thread binder;
 
   @BeforeEach
@@ -101,6 +103,8 @@ class OpenCodeSessionFaultsTest {
       exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
       exchange.sendResponseHeaders(200, 0);
       try (OutputStream out = exchange.getResponseBody()) {
+        Thread.sleep(eventStreamDelay);
+        eventStreamConnected = true;
         out.write("data: {\"type\":\"server.connected\",\"properties\":{}}\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
         Thread.sleep(Duration.ofMinutes(5));
@@ -123,6 +127,15 @@ class OpenCodeSessionFaultsTest {
 
   private static Predicate<AgentEvent> error(String code) {
     return e -> e.data() instanceof EventData.Error error && code.equals(error.code());
+  }
+
+  /** The events of a prompt sent before the server's event stream is connected would be lost. */
+  @Test
+  void aSessionOpensOnlyOnceTheServersEventStreamIsConnected() throws Exception {
+    eventStreamDelay = Duration.ofSeconds(7);
+    OpenCodeSession session = OpenCodeSession.open(first);
+    assertThat(eventStreamConnected).isTrue();
+    session.close();
   }
 
   @Test
