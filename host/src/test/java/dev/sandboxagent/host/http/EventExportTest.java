@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +87,11 @@ class EventExportTest {
         events.add(TestServer.JSON.readTree(rs.getString(2)));
         assertThat(rs.getLong(1)).isEqualTo(events.size());
       }
+    } catch (SQLException e) {
+      if (!"42P01".equals(e.getSQLState())) {
+        throw e;
+      }
+      // undefined_table: the daemon has not created its tables yet, so nothing is exported
     }
     return events;
   }
