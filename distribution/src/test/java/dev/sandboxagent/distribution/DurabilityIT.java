@@ -169,6 +169,36 @@ class DurabilityIT {
   }
 
   @Test
+  void aCodexSessionContinuesItsThreadAfterARestart() throws Exception {
+    Path fake = Files.createDirectories(work.resolve("fake-codex"));
+    for (String name : List.of("codex", "tool.jsonl", "approval.jsonl")) {
+      Files.copy(Path.of("src/test/resources/fake-codex", name), fake.resolve(name));
+    }
+    Files.setPosixFilePermissions(fake.resolve("codex"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> args = List.of("--agent-bin", "codex=" + fake.resolve("codex"));
+    String thread = "01a20584-1223-7831-bf55-315b6893c9c6";
+    int before;
+    try (Launcher daemon = Launcher.start(work, "t", args, Map.of())) {
+      assertThat(daemon.post("/v1/sessions/x", "{\"agent\":\"codex\"}").statusCode()).isEqualTo(200);
+      assertThat(daemon.post("/v1/sessions/x/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("x", 0, Launcher.statusCompleted("turn.completed"), Duration.ofSeconds(30));
+      before = daemon.events("x").size();
+      assertThat(daemon.stop()).isZero();
+    }
+    try (Launcher daemon = Launcher.start(work, "t", args, Map.of())) {
+      assertThat(daemon.post("/v1/sessions/x/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      JsonNode done = daemon.awaitEvent("x", before, Launcher.statusCompleted("turn.completed"), Duration.ofSeconds(30));
+      assertThat(done.get("native_session_id").asText()).isEqualTo(thread);
+      assertThat(daemon.awaitEvent("x", before, Launcher.statusCompleted("session.resumed"), Duration.ofSeconds(5))
+          .toString()).contains(thread);
+    }
+    List<String> requests = Files.readAllLines(fake.resolve("stdin.log"));
+    assertThat(requests).filteredOn(l -> l.contains("\"method\":\"thread/start\"")).hasSize(1);
+    assertThat(requests).filteredOn(l -> l.contains("\"method\":\"thread/resume\"")).singleElement()
+        .asString().contains("\"threadId\":\"" + thread + "\"");
+  }
+
+  @Test
   void aSecondDaemonOnTheSameDataDirectoryExitsWithThePathAndThePid() throws Exception {
     try (Launcher daemon = Launcher.start(work, "t")) {
       Path data = Launcher.dataDir(work);

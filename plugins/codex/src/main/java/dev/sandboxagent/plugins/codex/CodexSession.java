@@ -58,7 +58,11 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     this.generation = generation;
   }
 
-  /** A thread for the session on the scope's app-server, which the host starts if needed. */
+  /**
+   * A thread for the session on the scope's app-server, which the host starts if needed: the
+   * session's own thread again when the host reopens it after a restart ({@code thread/resume}),
+   * else a new one.
+   */
   static CodexSession open(SessionContext context) {
     CodexServer server = server(context);
     ObjectNode params = JSON.createObjectNode();
@@ -67,8 +71,19 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       params.put("model", context.model());
     }
     params.put("cwd", context.workingDirectory().toString());
-    JsonNode result = server.request("thread/start", params);
-    String threadId = result.path("thread").path("id").asText(result.path("threadId").asText(null));
+    String threadId = null;
+    String resume = context.resumeNativeSessionId();
+    if (resume != null) {
+      try {
+        threadId = threadIdOf(server.request("thread/resume", params.deepCopy().put("threadId", resume)), resume);
+      } catch (AgentException e) {
+        context.logger().log(System.Logger.Level.WARNING, "Codex could not resume thread {0} ({1}); the session "
+            + "goes on in a new thread", resume, e.getMessage());
+      }
+    }
+    if (threadId == null) {
+      threadId = threadIdOf(server.request("thread/start", params), null);
+    }
     if (threadId == null) {
       throw new AgentException(AgentException.Kind.BAD_OUTPUT, "thread/start response missing thread id");
     }
@@ -173,6 +188,10 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
       turnRunning = false;
       turnId = null;
     }
+  }
+
+  private static String threadIdOf(JsonNode result, String fallback) {
+    return result.path("thread").path("id").asText(result.path("threadId").asText(fallback));
   }
 
   private static CodexServer server(SessionContext context) {
