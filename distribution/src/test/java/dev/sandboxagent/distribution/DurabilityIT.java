@@ -199,6 +199,34 @@ class DurabilityIT {
   }
 
   @Test
+  void anOpenCodeSessionContinuesItsOwnSessionAfterARestart() throws Exception {
+    Path fake = Files.createDirectories(work.resolve("fake-opencode"));
+    for (String name : List.of("opencode", "FakeOpenCode.java", "tool.jsonl", "permission.jsonl")) {
+      Files.copy(Path.of("src/test/resources/fake-opencode", name), fake.resolve(name));
+    }
+    Files.setPosixFilePermissions(fake.resolve("opencode"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> args = List.of("--agent-bin", "opencode=" + fake.resolve("opencode"));
+    Map<String, String> env = Map.of("SANDBOX_TEST_JAVA", ProcessHandle.current().info().command().orElseThrow());
+    String session = "ses_dfa7d1942ffeCwKgrn9dmvVMVl";
+    int before;
+    try (Launcher daemon = Launcher.start(work, "t", args, env)) {
+      assertThat(daemon.post("/v1/sessions/o", "{\"agent\":\"opencode\"}").statusCode()).isEqualTo(200);
+      assertThat(daemon.post("/v1/sessions/o/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("o", 0, Launcher.statusCompleted("session.idle"), Duration.ofSeconds(60));
+      before = daemon.events("o").size();
+      assertThat(daemon.stop()).isZero();
+    }
+    try (Launcher daemon = Launcher.start(work, "t", args, env)) {
+      assertThat(daemon.post("/v1/sessions/o/messages", body("Say hello.")).statusCode()).isEqualTo(204);
+      daemon.awaitEvent("o", before, Launcher.statusCompleted("session.idle"), Duration.ofSeconds(60));
+    }
+    List<String> requests = Files.readAllLines(fake.resolve("requests.log"));
+    assertThat(requests).filteredOn(l -> l.startsWith("POST /session ")).hasSize(1);
+    assertThat(requests).filteredOn(l -> l.startsWith("GET /session/" + session + " ")).hasSize(1);
+    assertThat(requests).filteredOn(l -> l.startsWith("POST /session/" + session + "/prompt_async ")).hasSize(2);
+  }
+
+  @Test
   void aSecondDaemonOnTheSameDataDirectoryExitsWithThePathAndThePid() throws Exception {
     try (Launcher daemon = Launcher.start(work, "t")) {
       Path data = Launcher.dataDir(work);

@@ -45,11 +45,31 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     this.translator = new OpenCodeTranslator(context.sessionId() + "_");
   }
 
-  /** A session on the scope's server, which the host starts if needed. */
+  /**
+   * A session on the scope's server, which the host starts if needed: the session's own OpenCode
+   * session again when the host reopens it after a restart and the server still has it, else a new
+   * one.
+   */
   static OpenCodeSession open(SessionContext context) {
     OpenCodeServer server = server(context);
+    String id = null;
+    String resume = context.resumeNativeSessionId();
+    if (resume != null) {
+      try {
+        server.call("GET", "/session/" + resume, null);
+        id = resume;
+      } catch (AgentException e) {
+        context.logger().log(System.Logger.Level.WARNING, "OpenCode no longer has session {0} ({1}); the session "
+            + "goes on in a new one", resume, e.getMessage());
+      }
+    }
+    if (id != null) {
+      OpenCodeSession session = new OpenCodeSession(context, server, id);
+      server.register(id, session);
+      return session;
+    }
     JsonNode created = server.call("POST", "/session", JSON.createObjectNode());
-    String id = created == null ? null : created.path("id").asText(null);
+    id = created == null ? null : created.path("id").asText(null);
     if (id == null) {
       throw new AgentException(AgentException.Kind.BAD_OUTPUT, "OpenCode session response missing id: " + created);
     }
