@@ -53,9 +53,15 @@ public class LoadDriver {
 
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
-    Map<String, Object> ours = measure("sandbox-agent (JVM)", List.of(launcher.toString(), "server", "--no-token",
-        "--no-telemetry"), true);
+    List<String> daemon = List.of(launcher.toString(), "server", "--no-token", "--no-telemetry");
+    Map<String, Object> ours = measure("sandbox-agent (JVM)", daemon, true);
     results.put("daemon", ours);
+    List<String> ephemeralDaemon = new ArrayList<>(daemon);
+    ephemeralDaemon.add("--ephemeral");
+    Map<String, Object> ephemeral = measure("sandbox-agent (JVM), --ephemeral", ephemeralDaemon, true);
+    results.put("daemonEphemeral", ephemeral);
+    persisted(daemon, ours);
+    printDurableCost(ours, ephemeral);
     if (reference != null && Files.isRegularFile(reference)) {
       Files.setPosixFilePermissions(reference, PosixFilePermissions.fromString("rwxr-xr-x"));
       Map<String, Object> ref = measure("reference 0.4.2 (Rust)", List.of(reference.toString(), "server", "--no-token",
@@ -121,6 +127,96 @@ public class LoadDriver {
       }
     }
     return r;
+  }
+
+  /**
+   * Events persisted per second, sustained: sessions of the mock fill their logs with concurrent
+   * messages for as long as it takes; the daemon is then killed (SIGKILL) and started again on the
+   * same data directory, and the events it serves are those that reached the disk.
+   */
+  static void persisted(List<String> command, Map<String, Object> r) throws Exception {
+    for (int sessions : new int[] {1, 100}) {
+      String name = "persist-" + sessions;
+      int messages = sessions == 1 ? 400 : 4;
+      int recorded = 0;
+      double seconds;
+      try (Daemon d = Daemon.start(command, name)) {
+        for (int s = 0; s < sessions; s++) {
+          post(d.base + "/v1/sessions/p" + s, "{\"agent\":\"mock\"}");
+        }
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+          List<Future<?>> sent = new ArrayList<>();
+          for (int s = 0; s < sessions; s++) {
+            String url = d.base + "/v1/sessions/p" + s + "/messages";
+            for (int i = 0; i < messages; i++) {
+              sent.add(pool.submit(() -> post(url, "{\"message\":\"Reply with exactly the single word OK.\"}")));
+            }
+          }
+          for (Future<?> f : sent) {
+            f.get();
+          }
+        }
+        for (int s = 0; s < sessions; s++) {
+          recorded += awaitEvents(d.base, "p" + s, 1 + messages * 6);
+        }
+        seconds = (System.nanoTime() - start) / 1e9;
+        d.process.destroyForcibly().waitFor();
+      }
+      int stored = 0;
+      try (Daemon d = Daemon.start(command, name)) {
+        for (int s = 0; s < sessions; s++) {
+          stored += storedEvents(d.base, "p" + s);
+        }
+      }
+      String key = sessions == 1 ? "persistedEventsPerSecondOneSession" : "persistedEventsPerSecond100Sessions";
+      r.put(key, stored / seconds);
+      r.put(key + "Stored", stored);
+      r.put(key + "Recorded", recorded);
+      row("events/s persisted, " + (sessions == 1 ? "one session" : "100 sessions") + " (SIGKILL, restart)",
+          "%.0f events/s (%,d of %,d recorded events on disk)", stored / seconds, stored, recorded);
+    }
+  }
+
+  /** The last sequence of a session's log, read page by page from the start. */
+  static int storedEvents(String base, String session) throws Exception {
+    int last = 0;
+    while (true) {
+      String body = get(base + "/v1/sessions/" + session + "/events?offset=" + last + "&limit=1000");
+      Matcher m = Pattern.compile("\"sequence\":(\\d+)").matcher(body);
+      int before = last;
+      while (m.find()) {
+        last = Math.max(last, Integer.parseInt(m.group(1)));
+      }
+      if (last == before) {
+        return last;
+      }
+    }
+  }
+
+  /** What durability costs: the default durable daemon against --ephemeral, measured in the same run. */
+  static void printDurableCost(Map<String, Object> durable, Map<String, Object> ephemeral) {
+    System.out.println();
+    System.out.println("== durable (default) / --ephemeral, same machine, same run");
+    double start = ((Number) durable.get("startToHealthyMsMedian")).doubleValue()
+        - ((Number) ephemeral.get("startToHealthyMsMedian")).doubleValue();
+    results.put("durableCost.startMs", start);
+    System.out.printf(Locale.ROOT, "  %-58s %+.0f ms (target: within 30 ms)%n", "start to first healthy", start);
+    durableRatio("events/s, one session -> one SSE client", durable, ephemeral, "eventsPerSecondOneClient", false);
+    durableRatio("events/s, one session -> 100 SSE subscribers", durable, ephemeral, "eventsPerSecond100Subscribers",
+        false);
+    durableRatio("first-event latency p50", durable, ephemeral, "firstEventMsP50", true);
+    durableRatio("first-event latency p99", durable, ephemeral, "firstEventMsP99", true);
+    durableRatio("RSS with 1,000 sessions", durable, ephemeral, "rssWith1000SessionsMb", true);
+    durableRatio("idle RSS", durable, ephemeral, "idleRssMb", true);
+  }
+
+  static void durableRatio(String label, Map<String, Object> durable, Map<String, Object> ephemeral, String key,
+      boolean lowerIsBetter) {
+    double ratio = ((Number) durable.get(key)).doubleValue() / ((Number) ephemeral.get(key)).doubleValue();
+    results.put("durableCost." + key, ratio);
+    System.out.printf(Locale.ROOT, "  %-58s %.2fx (target: %s)%n", label, ratio,
+        lowerIsBetter ? "at most 1.20x" : "at least 0.80x");
   }
 
   static void printRatios(Map<String, Object> ours, Map<String, Object> ref) {
