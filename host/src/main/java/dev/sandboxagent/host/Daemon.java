@@ -141,7 +141,7 @@ public final class Daemon implements AutoCloseable {
         : EventExport.start(PostgresSink.parse(config.eventSink()), sqlite, Clock.systemUTC());
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events,
-        export == null ? null : export::status);
+        export == null ? null : export::status, store::status);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)

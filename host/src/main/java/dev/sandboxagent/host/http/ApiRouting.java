@@ -10,6 +10,7 @@ import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionException;
 import dev.sandboxagent.host.session.SessionManager;
+import dev.sandboxagent.host.store.StoreStatus;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -56,10 +57,12 @@ public final class ApiRouting {
    * @param maxBodyBytes the largest accepted request body
    * @param events the writer of event streams
    * @param exportStatus the state of the event export, or null when there is no event sink
+   * @param storeStatus whether the session store writes what it is given
    */
   public record Services(
       AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, Tenants tenants,
-      CorsConfig cors, long maxBodyBytes, SseWriter events, Supplier<ExportStatus> exportStatus) {}
+      CorsConfig cors, long maxBodyBytes, SseWriter events, Supplier<ExportStatus> exportStatus,
+      Supplier<StoreStatus> storeStatus) {}
 
   private ApiRouting() {}
 
@@ -110,10 +113,11 @@ public final class ApiRouting {
       // Healthy means ready: the plugins found at start-up are loaded (a wait only in the first
       // milliseconds, while they load beside the server's own start).
       s.registry().awaitLoaded();
-      if (s.exportStatus() == null) {
+      StoreStatus store = s.storeStatus().get();
+      if (s.exportStatus() == null && !store.failing()) {
         Responses.json(res, healthy);
       } else {
-        responses.json(res, Health.withExport(s.mapper(), s.exportStatus().get()));
+        responses.json(res, Health.of(s.mapper(), s.exportStatus() == null ? null : s.exportStatus().get(), store));
       }
     });
     r.get("/v1/openapi.json", (req, res) -> Responses.json(res, OpenApiDocument.bytes()));

@@ -19,6 +19,11 @@ public interface SessionStore extends AutoCloseable {
   /** Every stored session with its events, in the order they were created. */
   List<StoredSession> load();
 
+  /** Whether the store writes what it is given; the ephemeral store always does. */
+  default StoreStatus status() {
+    return StoreStatus.WRITING;
+  }
+
   /** Stores a new session (its events follow with {@link #append}). */
   long create(StoredSession session);
 

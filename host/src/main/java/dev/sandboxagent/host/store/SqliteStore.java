@@ -55,6 +55,11 @@ public final class SqliteStore implements SessionStore {
   private volatile String daemonId;
   private final Object monitor = new Object();
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
+  /** The writes taken from the queue and not committed yet; guarded by the monitor. */
+  private int inFlight;
+  /** Why the last write failed, and since when writes fail; guarded by the monitor. */
+  private String lastError;
+  private Instant failingSince;
   private final Thread writer;
   private long lastTicket;
   private long committed;
@@ -257,6 +262,13 @@ public final class SqliteStore implements SessionStore {
     }
   }
 
+  @Override
+  public StoreStatus status() {
+    synchronized (monitor) {
+      return failing ? new StoreStatus(true, inFlight + queue.size(), lastError, failingSince) : StoreStatus.WRITING;
+    }
+  }
+
   /** The writer: takes what is queued, writes it in one transaction, and signals the commit. */
   private void run() {
     try {
@@ -288,6 +300,7 @@ public final class SqliteStore implements SessionStore {
         while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
           batch.add(queue.removeFirst());
         }
+        inFlight = batch.size();
         batchLast = lastTicket - queue.size();
       }
       try {
@@ -306,6 +319,8 @@ public final class SqliteStore implements SessionStore {
             LOG.log(Level.INFO, "the session database " + file + " is written again");
           }
           failing = false;
+          failingSince = null;
+          inFlight = 0;
           committed = batchLast;
           monitor.notifyAll();
         }
@@ -319,6 +334,10 @@ public final class SqliteStore implements SessionStore {
         synchronized (monitor) {
           first = !failing;
           failing = true;
+          lastError = e.getMessage();
+          if (first) {
+            failingSince = Instant.now();
+          }
           monitor.notifyAll();
         }
         if (first) {

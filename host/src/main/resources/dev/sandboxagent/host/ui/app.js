@@ -321,6 +321,8 @@ function selectSession(session) {
     items: new Map(),
     entries: new Map(),
     ended: false,
+    // Whether the timeline follows new events: true until the reader scrolls up, again once back down.
+    follow: true,
     controller: new AbortController(),
   };
   state.selected = view;
@@ -329,13 +331,36 @@ function selectSession(session) {
     session.model ? 'model ' + session.model : null, session.nativeSessionId ? 'native ' + session.nativeSessionId : null]
     .filter(Boolean).join(' · ');
   $('timeline').replaceChildren();
-  $('terminate').disabled = false;
-  $('message').disabled = false;
-  $('send').disabled = false;
+  setComposerEnabled(true);
   for (const button of $('sessions').querySelectorAll('button')) {
     button.setAttribute('aria-current', String(button.dataset.testid === 'session-' + session.sessionId));
   }
   streamEvents(view);
+}
+
+/** The controls that act on a running session: off once it has ended. */
+function setComposerEnabled(enabled) {
+  $('terminate').disabled = !enabled;
+  $('message').disabled = !enabled;
+  $('send').disabled = !enabled;
+}
+
+function atBottom(timeline) {
+  return timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
+}
+
+$('timeline').addEventListener('scroll', () => {
+  if (state.selected) {
+    state.selected.follow = atBottom($('timeline'));
+  }
+});
+
+/** Keeps the newest event in view while following; entries grow after they are added, so after each event. */
+function followTimeline(view) {
+  if (view.follow && state.selected === view) {
+    const timeline = $('timeline');
+    timeline.scrollTop = timeline.scrollHeight;
+  }
 }
 
 function closeStream() {
@@ -417,6 +442,7 @@ async function readStream(body, view, signal) {
         if (event.sequence > view.lastSequence && state.selected === view) {
           view.lastSequence = event.sequence;
           showEvent(view, event);
+          followTimeline(view);
         }
         if (view.ended) {
           // Nothing follows session.ended; the daemon keeps the stream open, the page lets it go.
@@ -467,12 +493,7 @@ function entryFor(view, key, make) {
     });
     entry.append(raw);
     view.entries.set(key, entry);
-    const timeline = $('timeline');
-    const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
-    timeline.append(entry);
-    if (atBottom) {
-      timeline.scrollTop = timeline.scrollHeight;
-    }
+    $('timeline').append(entry);
   }
   return entry;
 }
@@ -547,6 +568,7 @@ function showEvent(view, event) {
       record(entry, event);
       if (ended) {
         view.ended = true;
+        sessionEnded(view);
       }
       break;
     }
@@ -555,6 +577,15 @@ function showEvent(view, event) {
       record(entry, event);
     }
   }
+}
+
+/** Nothing more can be sent, terminated or answered in an ended session. */
+function sessionEnded(view) {
+  if (state.selected !== view) {
+    return;
+  }
+  setComposerEnabled(false);
+  $('timeline').querySelectorAll('.actions button').forEach((b) => { b.disabled = true; });
 }
 
 function itemLabel(item) {
@@ -715,8 +746,10 @@ $('composer').addEventListener('submit', async (event) => {
   } catch (error) {
     showError($('send-error'), error);
   } finally {
-    $('send').disabled = false;
-    $('message').focus();
+    if (!state.selected || !state.selected.ended) {
+      $('send').disabled = false;
+      $('message').focus();
+    }
   }
 });
 

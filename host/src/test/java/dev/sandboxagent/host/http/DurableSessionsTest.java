@@ -217,10 +217,18 @@ class DurableSessionsTest {
       }
       sql.execute("DROP TABLE events");
 
-      // Every write of the events fails now; the daemon serves on from memory.
+      assertThat(server.get("/v1/health").body()).isEqualTo("{\"status\":\"ok\"}");
+
+      // Every write of the events fails now; the daemon serves on from memory, and says so.
       assertThat(server.post("/v1/sessions/s/messages", "{\"message\":\"reply two\"}").statusCode()).isEqualTo(204);
       awaitText(server, "s", 0, "\"two\"");
       assertThat(server.get("/v1/sessions").statusCode()).isEqualTo(200);
+      JsonNode health = TestServer.json(server.get("/v1/health"));
+      assertThat(health.get("status").asText()).isEqualTo("ok");
+      assertThat(health.at("/store/writing").asBoolean(true)).isFalse();
+      assertThat(health.at("/store/pendingWrites").asInt()).isPositive();
+      assertThat(health.at("/store/lastError").asText()).contains("no such table: events");
+      assertThat(health.at("/store/failingSince").asText()).isNotEmpty();
 
       // Once it can write again, what it could not store is stored.
       sql.execute(schema);
@@ -234,6 +242,7 @@ class DurableSessionsTest {
         Thread.sleep(50);
       }
       assertThat(stored).as("the failed writes are stored once the database can be written").isTrue();
+      assertThat(server.get("/v1/health").body()).isEqualTo("{\"status\":\"ok\"}");
     }
   }
 
