@@ -135,6 +135,8 @@ public class LoadDriver {
    * same data directory, and the events it serves are those that reached the disk.
    */
   static void persisted(List<String> command, Map<String, Object> r) throws Exception {
+    System.out.println();
+    System.out.println("== sandbox-agent (JVM), events reaching the disk");
     for (int sessions : new int[] {1, 100}) {
       String name = "persist-" + sessions;
       int messages = sessions == 1 ? 400 : 4;
