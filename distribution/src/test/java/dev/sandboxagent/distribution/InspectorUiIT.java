@@ -128,6 +128,9 @@ class InspectorUiIT {
     wait.until(ExpectedConditions.textToBe(testId("stream-state"), "live"));
     assertThat(severe(driver)).allSatisfy(e -> assertThat(e.getMessage()).contains("/events/sse"));
 
+    // A shorter window, so that the timeline scrolls; it follows the live events to the end.
+    driver.manage().window().setSize(new Dimension(1280, 560));
+
     // The final message, sent from the keyboard.
     send(driver, "Reply with exactly the single word OK.", true);
     wait.until(d -> d.findElements(By.cssSelector("[data-testid=item].role-assistant.completed [data-testid=text]"))
@@ -141,6 +144,24 @@ class InspectorUiIT {
         .click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(
         By.cssSelector("[data-testid=question] [data-testid=outcome]"), "answered: Yes"));
+    // Entries grow after they are added (deltas, outcomes): the timeline still ends at the newest.
+    assertThat(scrollHeight(driver)).as("the timeline overflows").isGreaterThan(clientHeight(driver) + 100);
+    wait.until(d -> distanceFromBottom(d) < 40);
+
+    // Scrolled up by the reader, it stays where the reader is while events arrive; back down, it follows.
+    ((JavascriptExecutor) driver).executeScript("const t = document.getElementById('timeline'); t.scrollTop = 0;"
+        + " t.dispatchEvent(new Event('scroll'));");
+    int before = replies(driver);
+    send(driver, "Reply with exactly the single word OK.", false);
+    wait.until(d -> replies(d) > before);
+    assertThat(((Number) ((JavascriptExecutor) driver).executeScript(
+        "return document.getElementById('timeline').scrollTop;")).intValue()).isZero();
+    ((JavascriptExecutor) driver).executeScript("const t = document.getElementById('timeline');"
+        + " t.scrollTop = t.scrollHeight; t.dispatchEvent(new Event('scroll'));");
+    int more = replies(driver);
+    send(driver, "Reply with exactly the single word OK.", false);
+    wait.until(d -> replies(d) > more && distanceFromBottom(d) < 40);
+    driver.manage().window().setSize(new Dimension(1280, 900));
 
     // Raw JSON, one click away.
     question.findElement(testId("raw-toggle")).click();
@@ -175,6 +196,19 @@ class InspectorUiIT {
 
     assertThat(severe(driver)).as("browser console errors").isEmpty();
 
+    // Terminated while a permission is pending: nothing more can be sent, terminated or answered.
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    send(driver, TOOL_PROMPT, false);
+    wait.until(d -> d.findElements(testId("permission")).stream()
+        .anyMatch(p -> p.findElements(testId("outcome")).isEmpty()));
+    driver.findElement(testId("terminate")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(testId("session-ended")));
+    wait.until(d -> !d.findElement(testId("send")).isEnabled());
+    assertThat(driver.findElement(testId("message")).isEnabled()).isFalse();
+    assertThat(driver.findElement(testId("terminate")).isEnabled()).isFalse();
+    assertThat(driver.findElements(By.cssSelector("[data-testid=permission] .actions button")))
+        .isNotEmpty().noneMatch(WebElement::isEnabled);
+
     // A wrong token is refused with a clear message (its 401 is the only console entry it causes).
     driver.manage().window().setSize(new Dimension(1280, 900));
     driver.findElement(By.id("forget-token")).click();
@@ -183,6 +217,27 @@ class InspectorUiIT {
     driver.findElement(testId("token-submit")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("token-error"), "401"));
     assertThat(severe(driver)).allSatisfy(e -> assertThat(e.getMessage()).contains("/v1/agents").contains("401"));
+  }
+
+  /** How many replies "OK" the timeline shows, complete. */
+  private static int replies(WebDriver driver) {
+    return (int) driver.findElements(By.cssSelector("[data-testid=item].role-assistant.completed [data-testid=text]"))
+        .stream().filter(e -> e.getText().equals("OK")).count();
+  }
+
+  private static long distanceFromBottom(WebDriver driver) {
+    return ((Number) ((JavascriptExecutor) driver).executeScript("const t = document.getElementById('timeline');"
+        + " return t.scrollHeight - t.scrollTop - t.clientHeight;")).longValue();
+  }
+
+  private static long scrollHeight(WebDriver driver) {
+    return ((Number) ((JavascriptExecutor) driver).executeScript(
+        "return document.getElementById('timeline').scrollHeight;")).longValue();
+  }
+
+  private static long clientHeight(WebDriver driver) {
+    return ((Number) ((JavascriptExecutor) driver).executeScript(
+        "return document.getElementById('timeline').clientHeight;")).longValue();
   }
 
   private static By testId(String id) {
