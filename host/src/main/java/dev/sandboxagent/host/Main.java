@@ -33,6 +33,8 @@ import java.util.logging.Logger;
  */
 public final class Main {
 
+  /** The system property through which {@code --acp-agents} reaches the ACP plugin. */
+  static final String ACP_AGENTS_PROPERTY = "sandbox-agent.acp-agents";
   /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
   private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
 
@@ -70,6 +72,7 @@ public final class Main {
         -C, --cors-allow-credentials       send Access-Control-Allow-Credentials
             --no-telemetry                 accepted for compatibility; no telemetry is ever sent
             --plugins-dir <DIR>            plugin JARs [env SANDBOX_AGENT_PLUGINS_DIR; default: plugins/ of the installation]
+            --acp-agents <DIR>             more ACP agents: one JSON entry file each [env SANDBOX_AGENT_ACP_AGENTS]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --max-body-size <BYTES>        largest request body [default: 10485760]
             --header-timeout <SECONDS>     longest wait for a request's headers after its request line [default: 10]
@@ -320,6 +323,7 @@ public final class Main {
     boolean credentials;
     String pluginsDir;
     String installDir;
+    String acpAgents;
     String tenantsFile;
     String dataDir;
     boolean ephemeral;
@@ -359,6 +363,7 @@ public final class Main {
           case "-M", "--cors-allow-method" -> a.methods.add(value(args, ++i, arg, inline));
           case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
+          case "--acp-agents" -> a.acpAgents = value(args, ++i, arg, inline);
           case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
           case "--data-dir" -> a.dataDir = value(args, ++i, arg, inline);
           case "--ephemeral" -> a.ephemeral = true;
@@ -478,6 +483,10 @@ public final class Main {
             "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
       }
       Path pluginsPath = pluginsDirectory(pluginsDir);
+      if (acpAgents != null) {
+        // read by the ACP plugin when it loads, before its environment variable
+        System.setProperty(ACP_AGENTS_PROPERTY, Path.of(acpAgents).toAbsolutePath().toString());
+      }
       String install = installDir != null ? installDir : System.getenv("SANDBOX_AGENT_INSTALL_DIR");
       Path defaultInstall = HostConfig.defaultInstallDirectory();
       Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;

@@ -1,6 +1,7 @@
 package dev.sandboxagent.host.plugin;
 
 import dev.sandboxagent.api.AgentAdapter;
+import dev.sandboxagent.api.AgentProvider;
 import dev.sandboxagent.api.Spi;
 import dev.sandboxagent.host.plugin.AdapterRegistry.PluginFile;
 import java.io.IOException;
@@ -113,29 +114,47 @@ final class PluginLoader implements AutoCloseable {
     return copies;
   }
 
-  /** Instantiates the plugin's adapters; returns why it failed, or null. */
+  /**
+   * Instantiates the plugin's adapters: its {@link AgentAdapter} extensions and the adapters of its
+   * {@link AgentProvider} extensions. Returns why it failed, or null.
+   */
   private static String loadAdapters(DefaultPluginManager manager, PluginWrapper wrapper, List<LoadedAgent> loaded) {
     String pluginId = wrapper.getPluginId();
+    String version = wrapper.getDescriptor().getVersion();
     List<Class<? extends AgentAdapter>> classes;
+    List<Class<? extends AgentProvider>> providers;
     try {
       classes = manager.getExtensionClasses(AgentAdapter.class, pluginId);
+      providers = manager.getExtensionClasses(AgentProvider.class, pluginId);
     } catch (RuntimeException | LinkageError e) {
       return "cannot read its extensions: " + describe(e);
     }
-    if (classes.isEmpty()) {
-      return "it provides no " + AgentAdapter.class.getSimpleName()
+    if (classes.isEmpty() && providers.isEmpty()) {
+      return "it provides no " + AgentAdapter.class.getSimpleName() + " or " + AgentProvider.class.getSimpleName()
           + " extension (missing @Extension or META-INF/extensions.idx, or it bundles its own copy of the SPI)";
     }
     for (Class<? extends AgentAdapter> type : classes) {
       try {
         AgentAdapter adapter = type.getDeclaredConstructor().newInstance();
-        loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, wrapper.getDescriptor().getVersion()));
+        loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, version));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-        Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-        return "adapter " + type.getName() + " failed: " + describe(cause);
+        return "adapter " + type.getName() + " failed: " + describe(cause(e));
+      }
+    }
+    for (Class<? extends AgentProvider> type : providers) {
+      try {
+        for (AgentAdapter adapter : type.getDeclaredConstructor().newInstance().adapters()) {
+          loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, version));
+        }
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        return "provider " + type.getName() + " failed: " + describe(cause(e));
       }
     }
     return null;
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
   }
 
   private static String notStartedReason(DefaultPluginManager manager, PluginWrapper wrapper) {

@@ -1,0 +1,16 @@
+package dev.sandboxagent.plugins.acp;
+
+import dev.sandboxagent.api.AgentAdapter;
+import dev.sandboxagent.api.AgentProvider;
+import java.util.List;
+import org.pf4j.Extension;
+
+/** Serves every ACP agent described as data ({@link AcpAgents}), one {@link AcpAdapter} each. */
+@Extension
+public class AcpProvider implements AgentProvider {
+
+  @Override
+  public List<AgentAdapter> adapters() {
+    return AcpAgents.all(AcpAgents.userDirectory()).stream().<AgentAdapter>map(AcpAdapter::new).toList();
+  }
+}
