@@ -33,7 +33,7 @@ final class LiveAgents {
   private static volatile boolean probed;
   private static final Map<String, Installed> INSTALLED = new ConcurrentHashMap<>();
   private static final Map<String, String> VERSIONS = Map.of(
-      "claude", "2.1.330", "codex", "0.169.0", "opencode", "1.18.33", "amp", "latest");
+      "claude", "2.1.330", "codex", "0.169.0", "opencode", "1.18.33", "amp", "latest", "opencode-acp", "1.18.33");
 
   /** An installed program and how long its install took (or why it failed). */
   record Installed(Path program, double seconds, String version, AssertionError failure) {}

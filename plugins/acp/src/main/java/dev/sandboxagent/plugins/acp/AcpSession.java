@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A session of an ACP agent: one agent process, started when the session opens and again for the
@@ -53,6 +56,8 @@ final class AcpSession implements AgentSession {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(120);
   /** A turn lasts as long as it needs: the host's idle timeout ends a silent one. */
   private static final Duration TURN_TIMEOUT = Duration.ofDays(1);
+  /** How long terminating waits for a cancelled turn to end before the process is stopped. */
+  private static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
   private static final List<String> ONCE = List.of("allow_once", "allow_always");
   private static final List<String> ALWAYS = List.of("allow_always", "allow_once");
   private static final List<String> REJECT = List.of("reject_once", "reject_always");
@@ -110,7 +115,9 @@ final class AcpSession implements AgentSession {
     ObjectNode params = JSON.createObjectNode().put("sessionId", sessionId);
     params.putArray("prompt").addObject().put("type", "text").put("text", message);
     // The answer (stop reason or error) reaches the translator as a line; an exit, through finish.
-    c.peer.request("session/prompt", params, TURN_TIMEOUT).whenComplete((result, error) -> c.cancelPermissions());
+    CompletableFuture<JsonNode> turn = c.peer.request("session/prompt", params, TURN_TIMEOUT);
+    c.turn = turn;
+    turn.whenComplete((result, error) -> c.cancelPermissions());
   }
 
   /** Starts a process and sets up the conversation on it; on failure the process is stopped. */
@@ -263,6 +270,7 @@ final class AcpSession implements AgentSession {
     }
     if (c != null) {
       c.cancel();
+      c.awaitTurn();
       c.stop();
     }
   }
@@ -274,6 +282,8 @@ final class AcpSession implements AgentSession {
     final Map<String, CompletableFuture<JsonNode>> permissions = new ConcurrentHashMap<>();
     volatile boolean ready;
     volatile boolean loadSession;
+    /** The latest {@code session/prompt}, or null. */
+    volatile CompletableFuture<JsonNode> turn;
     private volatile AgentProcess process;
 
     Connection(String prefix) {
@@ -289,10 +299,11 @@ final class AcpSession implements AgentSession {
 
     private CompletableFuture<JsonNode> permission(JsonRpcMessage request) {
       CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-      if (closed || !ready) {
+      String id = ready ? translator.permissionId(request.id()) : null;
+      if (closed || id == null) {
         answer.complete(cancelled());
       } else {
-        permissions.put(translator.permissionId(request.id()), answer);
+        permissions.put(id, answer);
       }
       return answer;
     }
@@ -303,10 +314,12 @@ final class AcpSession implements AgentSession {
       peer.attach(started);
     }
 
+    /** The translator first, which names a permission request before the peer hands it to {@link #permission}. */
     @Override
     public List<AgentEvent> translate(String line) {
+      List<AgentEvent> events = ready ? translator.translate(line) : List.of();
       peer.stdout(line);
-      return ready ? translator.translate(line) : List.of();
+      return events;
     }
 
     @Override
@@ -342,6 +355,21 @@ final class AcpSession implements AgentSession {
         } catch (AgentException e) {
           // the agent is gone, and the turn with it
         }
+      }
+    }
+
+    /** Gives a cancelled turn a moment to end as ACP asks (stop reason {@code cancelled}). */
+    void awaitTurn() {
+      CompletableFuture<JsonNode> running = turn;
+      if (running == null || running.isDone() || !peer.isOpen()) {
+        return;
+      }
+      try {
+        running.get(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // stopped all the same
       }
     }
 

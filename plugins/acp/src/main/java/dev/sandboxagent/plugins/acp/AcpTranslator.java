@@ -66,6 +66,9 @@ public final class AcpTranslator implements EventTranslator {
   private int statuses;
   /** The message being streamed, or null. */
   private OpenMessage message;
+  /** The permission ids of the agent's requests, by JSON-RPC id (an agent may use an id again). */
+  private final Map<String, String> permissionIds = new LinkedHashMap<>();
+  private int permissions;
   /** Tool calls whose result has not completed, by tool call id. */
   private final Map<String, ToolCall> tools = new LinkedHashMap<>();
 
@@ -101,9 +104,12 @@ public final class AcpTranslator implements EventTranslator {
     return sessionId;
   }
 
-  /** The permission id of the agent's request with this JSON-RPC id. */
+  /**
+   * The permission id given to the latest permission request with this JSON-RPC id, or null when
+   * none was translated.
+   */
   String permissionId(JsonNode requestId) {
-    return prefix + "perm_" + requestId.asText();
+    return permissionIds.get(requestId.toString());
   }
 
   @Override
@@ -354,7 +360,9 @@ public final class AcpTranslator implements EventTranslator {
     metadata.set("toolCall", call);
     metadata.set("options", params.path("options").isArray() ? params.get("options") : JSON.createArrayNode());
     metadata.set("acpRequestId", id);
-    out.add(AgentEvent.of(new EventData.PermissionRequested(permissionId(id), action, metadata)));
+    String permissionId = prefix + "perm_" + (++permissions);
+    permissionIds.put(id.toString(), permissionId);
+    out.add(AgentEvent.of(new EventData.PermissionRequested(permissionId, action, metadata)));
   }
 
   private void response(JsonNode message, List<AgentEvent> out) {
