@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real OpenCode in ACP mode ({@code opencode acp}, the shipped {@code opencode-acp} entry),
- * installed by the daemon from npm (once per run, by {@link LiveAgents}), driven through the
- * daemon's API against {@link FakeChatCompletions} on loopback: a plain turn, a tool turn, an
- * approval granted and one declined, and a terminate that leaves nothing running. What the agent
- * writes is kept in {@code target/acp-live/opencode-acp.jsonl} (a user's entry replaces the shipped
- * one with a wrapper that copies its stdout), the source of the plugin's recorded fixtures.
- * Skipped when the registry cannot be reached or with {@code -DskipLive}.
+ * Real ACP agents driven through the daemon's API against fake model servers on loopback, each
+ * started through a user's entry ({@code --acp-agents}) that copies what the agent writes to {@code
+ * target/acp-live/<agent>.jsonl}, the source of the plugin's recorded fixtures. OpenCode in ACP mode
+ * ({@code opencode acp}, as the shipped {@code opencode-acp} entry starts it), installed by the daemon
+ * from npm: a plain turn, a tool turn, an approval granted and one declined, and a terminate that
+ * leaves nothing running. Qwen Code ({@code qwen --acp}), installed with npm. Skipped when the
+ * registry cannot be reached or with {@code -DskipLive}.
  */
 @Timeout(600)
 class AcpLiveIT {
@@ -32,14 +32,10 @@ class AcpLiveIT {
 
   @Test
   void theDaemonDrivesTheRealOpenCodeOverAcp() throws Exception {
-    Path program = LiveAgents.program("opencode-acp");
+    // the program of the opencode agent: opencode-acp runs the same one, in ACP mode
+    Path program = LiveAgents.program("opencode");
     Path project = Files.createDirectories(work.resolve("project"));
-    Path record = Files.createDirectories(Path.of("target", "acp-live")).resolve("opencode-acp.jsonl").toAbsolutePath();
-    Files.deleteIfExists(record);
-    Path bin = Files.createDirectories(work.resolve("bin"));
-    Path wrapper = bin.resolve("opencode-recorded");
-    Files.writeString(wrapper, "#!/bin/sh\n\"" + program + "\" \"$@\" | tee -a \"" + record + "\"\n");
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path bin = recordingWrapper(program, "opencode");
     Path entries = Files.createDirectories(work.resolve("acp-agents"));
     Files.writeString(entries.resolve("opencode-acp.json"), """
         {"id": "opencode-acp", "displayName": "OpenCode (ACP)", "install": {"path": "opencode-recorded"},
@@ -86,7 +82,6 @@ class AcpLiveIT {
         daemon.awaitEvent("o2", ask2.get("sequence").asInt(), e -> Launcher.statusCompleted("turn.completed").test(e)
             || e.get("type").asText().equals("error"), TIMEOUT);
         assertThat(project.resolve("created-by-agent.txt")).doesNotExist();
-        System.out.println("LIVE opencode-acp events: " + daemon.events("o2"));
 
         for (String session : List.of("o1", "o2")) {
           assertThat(daemon.post("/v1/sessions/" + session + "/terminate", "").statusCode()).isEqualTo(204);
@@ -97,5 +92,61 @@ class AcpLiveIT {
         daemon.stop();
       }
     }
+  }
+
+  /**
+   * Qwen Code ({@code qwen --acp}), a Node.js program installed with npm as its users do, against
+   * {@link FakeChatCompletions} (OpenAI-compatible): two turns of one conversation, then a terminate
+   * that leaves nothing running.
+   */
+  @Test
+  void theDaemonDrivesTheRealQwenCodeOverAcp() throws Exception {
+    Path program = LiveAgents.npmProgram("@qwen-code/qwen-code", "0.15.10", "qwen");
+    Path project = Files.createDirectories(work.resolve("project"));
+    Path bin = recordingWrapper(program, "qwen");
+    MarkedProcesses marked = new MarkedProcesses();
+    try (FakeChatCompletions model = new FakeChatCompletions()) {
+      Map<String, String> env = new HashMap<>(marked.environment());
+      env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+      env.put("OPENAI_API_KEY", "sk-fake-key");
+      env.put("OPENAI_BASE_URL", model.baseUrl());
+      env.put("OPENAI_MODEL", "fake-model");
+      env.put("PATH", bin + ":" + program.getParent() + ":" + System.getenv("PATH"));
+      Path entries = Files.createDirectories(work.resolve("acp-agents"));
+      Files.writeString(entries.resolve("qwen.json"), """
+          {"id": "qwen", "displayName": "Qwen Code", "install": {"path": "qwen-recorded"}, "args": ["--acp"]}
+          """);
+      Launcher daemon = Launcher.start(project, "t", List.of("--acp-agents", entries.toString()), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/q1", "{\"agent\":\"qwen\"}").statusCode()).isEqualTo(200);
+        daemon.post("/v1/sessions/q1/messages", "{\"message\":\"Say hello.\"}");
+        int end1 = daemon.awaitEvent("q1", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT)
+            .get("sequence").asInt();
+        daemon.post("/v1/sessions/q1/messages", "{\"message\":\"Say hello again.\"}");
+        daemon.awaitEvent("q1", end1, Launcher.statusCompleted("turn.completed"), TIMEOUT);
+        JsonNode events = daemon.events("q1");
+        assertThat(events.toString()).contains(FakeChatCompletions.HELLO).contains("end_turn");
+        assertThat(Launcher.types(events)).doesNotContain("error", "agent.unparsed", "session.ended");
+        assertThat(daemon.post("/v1/sessions/q1/terminate", "").statusCode()).isEqualTo(204);
+        assertThat(MarkedProcesses.awaitNone(() -> marked.runningExcept(daemon.process.pid()),
+            LiveTerminate.GONE_WITHIN)).as("processes left after terminate").isEmpty();
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
+  /**
+   * A directory holding {@code <name>-recorded}, which runs {@code program} and copies its stdout to
+   * {@code target/acp-live/<name>.jsonl}.
+   */
+  private Path recordingWrapper(Path program, String name) throws Exception {
+    Path record = Files.createDirectories(Path.of("target", "acp-live")).resolve(name + ".jsonl").toAbsolutePath();
+    Files.deleteIfExists(record);
+    Path bin = Files.createDirectories(work.resolve("bin"));
+    Path wrapper = bin.resolve(name + "-recorded");
+    Files.writeString(wrapper, "#!/bin/sh\n\"" + program + "\" \"$@\" | tee -a \"" + record + "\"\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
   }
 }

@@ -39,7 +39,8 @@ import java.util.Map;
  *       request id;
  *   <li>the answer to {@code session/prompt} ({@code stopReason}): a {@code turn.completed} status
  *       item whose detail names the stop reason; an error answer: an {@code error} event;
- *   <li>anything else: {@code agent.unparsed}.
+ *   <li>extension notifications (methods starting with {@code _}): nothing; anything else: {@code
+ *       agent.unparsed}.
  * </ul>
  *
  * A failed exit of the agent is an {@code error} with its stderr tail; the session goes on (its
@@ -158,6 +159,9 @@ public final class AcpTranslator implements EventTranslator {
         out.add(unparsed("unsupported ACP request: " + name));
       }
       return;
+    }
+    if (name.startsWith("_")) {
+      return; // an extension notification of the agent's own, which ACP lets a client ignore
     }
     if (!name.equals("session/update") || !params.path("update").isObject()) {
       out.add(unparsed("unsupported ACP notification: " + name));
