@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * target/acp-live/<agent>.jsonl}, the source of the plugin's recorded fixtures. OpenCode in ACP mode
  * ({@code opencode acp}, as the shipped {@code opencode-acp} entry starts it), installed by the daemon
  * from npm: a plain turn, a tool turn, an approval granted and one declined, and a terminate that
- * leaves nothing running. Qwen Code ({@code qwen --acp}), installed with npm. Skipped when the
+ * leaves nothing running. Qwen Code ({@code qwen --acp}), claude-agent-acp and codex-acp, installed
+ * with npm, against the fake Chat Completions, Anthropic and Responses servers. Skipped when the
  * registry cannot be reached or with {@code -DskipLive}.
  */
 @Timeout(600)
@@ -134,6 +135,108 @@ class AcpLiveIT {
         daemon.stop();
       }
     }
+  }
+
+  /**
+   * claude-agent-acp, installed with npm, against {@link FakeAnthropic}: a plain turn, then a command
+   * that needs approval, granted, then a terminate that leaves nothing running. As root, Claude Code
+   * runs only when told it is in a sandbox ({@code IS_SANDBOX=1}).
+   */
+  @Test
+  void theDaemonDrivesTheRealClaudeAgentAcp() throws Exception {
+    Path program = LiveAgents.npmProgram("@agentclientprotocol/claude-agent-acp", "0.49.0", "claude-agent-acp");
+    Path project = Files.createDirectories(work.resolve("project"));
+    MarkedProcesses marked = new MarkedProcesses();
+    try (FakeAnthropic model = new FakeAnthropic()) {
+      Map<String, String> env = new HashMap<>(marked.environment());
+      env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+      env.put("ANTHROPIC_BASE_URL", model.baseUrl());
+      env.put("ANTHROPIC_API_KEY", "sk-ant-fake-key");
+      env.put("IS_SANDBOX", "1");
+      env.put("PATH", recordingWrapper(program, "claude-acp") + ":" + program.getParent() + ":" + System.getenv("PATH"));
+      Launcher daemon = Launcher.start(project, "t",
+          List.of("--acp-agents", entries("claude-acp", "claude-acp-recorded", "[]").toString()), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/c1", "{\"agent\":\"claude-acp\"}").statusCode()).isEqualTo(200);
+        daemon.post("/v1/sessions/c1/messages", "{\"message\":\"Say hello.\"}");
+        int end1 = daemon.awaitEvent("c1", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT)
+            .get("sequence").asInt();
+        assertThat(daemon.events("c1").toString()).contains(FakeAnthropic.HELLO);
+        daemon.post("/v1/sessions/c1/messages",
+            "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
+        JsonNode ask = daemon.awaitEvent("c1", end1, Launcher.ofType("permission.requested"), TIMEOUT);
+        String id = ask.get("data").get("permission_id").asText();
+        assertThat(daemon.post("/v1/sessions/c1/permissions/" + id + "/reply", "{\"reply\":\"once\"}").statusCode())
+            .isEqualTo(204);
+        daemon.awaitEvent("c1", ask.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), TIMEOUT);
+        assertThat(project.resolve("created-by-agent.txt")).exists();
+        assertThat(Launcher.types(daemon.events("c1"))).doesNotContain("error", "agent.unparsed", "session.ended");
+        assertThat(daemon.post("/v1/sessions/c1/terminate", "").statusCode()).isEqualTo(204);
+        assertThat(MarkedProcesses.awaitNone(() -> marked.runningExcept(daemon.process.pid()),
+            LiveTerminate.GONE_WITHIN)).as("processes left after terminate").isEmpty();
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
+  /**
+   * codex-acp, installed with npm, against {@link FakeResponses} (a {@code CODEX_HOME} whose
+   * configuration points Codex there): two turns, then a terminate that leaves nothing running.
+   */
+  @Test
+  void theDaemonDrivesTheRealCodexAcp() throws Exception {
+    Path program = LiveAgents.npmProgram("@agentclientprotocol/codex-acp", "2.6.0", "codex-acp");
+    Path project = Files.createDirectories(work.resolve("project"));
+    MarkedProcesses marked = new MarkedProcesses();
+    try (FakeResponses model = new FakeResponses()) {
+      Path codexHome = Files.createDirectories(work.resolve("codex-home"));
+      Files.writeString(codexHome.resolve("config.toml"), """
+          model_provider = "fake"
+          model = "gpt-5.5"
+          check_for_update_on_startup = false
+
+          [analytics]
+          enabled = false
+
+          [model_providers.fake]
+          name = "fake"
+          base_url = "%s"
+          env_key = "OPENAI_API_KEY"
+          wire_api = "responses"
+          """.formatted(model.baseUrl()));
+      Map<String, String> env = new HashMap<>(marked.environment());
+      env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+      env.put("CODEX_HOME", codexHome.toString());
+      env.put("OPENAI_API_KEY", "sk-fake-key");
+      env.put("PATH", recordingWrapper(program, "codex-acp") + ":" + program.getParent() + ":" + System.getenv("PATH"));
+      Launcher daemon = Launcher.start(project, "t",
+          List.of("--acp-agents", entries("codex-acp", "codex-acp-recorded", "[]").toString()), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/x1", "{\"agent\":\"codex-acp\"}").statusCode()).isEqualTo(200);
+        daemon.post("/v1/sessions/x1/messages", "{\"message\":\"Say hello.\"}");
+        int end1 = daemon.awaitEvent("x1", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT)
+            .get("sequence").asInt();
+        daemon.post("/v1/sessions/x1/messages", "{\"message\":\"Say hello again.\"}");
+        daemon.awaitEvent("x1", end1, Launcher.statusCompleted("turn.completed"), TIMEOUT);
+        JsonNode events = daemon.events("x1");
+        assertThat(events.toString()).contains(FakeResponses.HELLO);
+        assertThat(Launcher.types(events)).doesNotContain("error", "agent.unparsed", "session.ended");
+        assertThat(daemon.post("/v1/sessions/x1/terminate", "").statusCode()).isEqualTo(204);
+        assertThat(MarkedProcesses.awaitNone(() -> marked.runningExcept(daemon.process.pid()),
+            LiveTerminate.GONE_WITHIN)).as("processes left after terminate").isEmpty();
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
+  /** A directory with one entry replacing the shipped {@code id}: {@code program} with {@code args}. */
+  private Path entries(String id, String program, String args) throws Exception {
+    Path entries = Files.createDirectories(work.resolve("acp-agents"));
+    Files.writeString(entries.resolve(id + ".json"),
+        "{\"id\": \"" + id + "\", \"install\": {\"path\": \"" + program + "\"}, \"args\": " + args + "}");
+    return entries;
   }
 
   /**

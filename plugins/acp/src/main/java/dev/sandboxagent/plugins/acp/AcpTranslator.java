@@ -29,7 +29,8 @@ import java.util.Map;
  *       chunk; {@code agent_thought_chunk}: a reasoning message; {@code user_message_chunk}: a user
  *       message. A message ends when another kind of update comes, its {@code messageId} changes or
  *       the turn ends;
- *   <li>{@code tool_call}: a {@code tool_call} item (title, kind, status, locations, raw input);
+ *   <li>{@code tool_call}: a {@code tool_call} item (title, kind, status, locations, raw input),
+ *       completed again when an update brings its input or title later;
  *       {@code tool_call_update}: its {@code tool_result} item, started while the call runs and
  *       completed (or failed) with its output, diffs as file references and locations;
  *   <li>{@code plan}, {@code available_commands_update}, {@code current_mode_update} and the other
@@ -238,9 +239,7 @@ public final class AcpTranslator implements EventTranslator {
     call.remove("sessionUpdate");
     ToolCall tool = new ToolCall(call);
     tools.put(id, tool);
-    UniversalItem item = UniversalItem.of(prefix + "tool_" + id, ItemKind.TOOL_CALL, ItemRole.ASSISTANT,
-        List.of(new ContentPart.ToolCall(name(call), arguments(call), id), new ContentPart.Json(summary(call))),
-        ItemStatus.IN_PROGRESS);
+    UniversalItem item = callItem(call, id);
     out.add(AgentEvent.of(new EventData.ItemStarted(item)));
     out.add(AgentEvent.of(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED))));
     result(tool, id, out);
@@ -250,13 +249,24 @@ public final class AcpTranslator implements EventTranslator {
     closeMessage(out);
     String id = update.path("toolCallId").asText("");
     // an update of a call announced before this process, or never: its result all the same
+    boolean announced = tools.containsKey(id);
     ToolCall tool = tools.computeIfAbsent(id, k -> new ToolCall(JSON.createObjectNode().put("toolCallId", k)));
     update.fields().forEachRemaining(field -> {
       if (!field.getKey().equals("sessionUpdate") && !field.getValue().isNull()) {
         tool.call.set(field.getKey(), field.getValue());
       }
     });
+    if (announced && (update.hasNonNull("rawInput") || update.hasNonNull("title"))) {
+      // the call's input (or title) came after the call: its item completes again, complete
+      out.add(AgentEvent.of(new EventData.ItemCompleted(callItem(tool.call, id).withStatus(ItemStatus.COMPLETED))));
+    }
     result(tool, id, out);
+  }
+
+  private UniversalItem callItem(JsonNode call, String id) {
+    return UniversalItem.of(prefix + "tool_" + id, ItemKind.TOOL_CALL, ItemRole.ASSISTANT,
+        List.of(new ContentPart.ToolCall(name(call), arguments(call), id), new ContentPart.Json(summary(call))),
+        ItemStatus.IN_PROGRESS);
   }
 
   /** Starts, or completes, the result item of a tool call as its status says. */
