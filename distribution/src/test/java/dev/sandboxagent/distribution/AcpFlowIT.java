@@ -85,6 +85,39 @@ class AcpFlowIT {
   }
 
   @Test
+  void anEntryDroppedIntoTheDirectoryOfARunningDaemonIsServedAndOneRemovedIsNot() throws Exception {
+    Path entries = work.resolve("acp-agents");
+    Path dropped = entries.resolve("dropped.json");
+    Files.writeString(entries.resolve("dropped.json.tmp"), """
+        {"id": "dropped", "displayName": "Dropped in", "install": {"path": "fake-acp"}}
+        """);
+    Files.move(entries.resolve("dropped.json.tmp"), dropped);
+    awaitListed("dropped", true);
+    assertThat(daemon.post("/v1/sessions/x7", "{\"agent\":\"dropped\"}").statusCode()).isEqualTo(200);
+    daemon.post("/v1/sessions/x7/messages", "{\"message\":\"say text\"}");
+    await("x7", 0, turnCompletedAfter(0));
+
+    Files.delete(dropped);
+    awaitListed("dropped", false);
+    assertThat(daemon.post("/v1/sessions/x8", "{\"agent\":\"dropped\"}").statusCode()).isEqualTo(400);
+    int before = last("x7");
+    daemon.post("/v1/sessions/x7/messages", "{\"message\":\"say text\"}");
+    assertThat(await("x7", before, turnCompletedAfter(before)).toString())
+        .as("a session of a removed entry goes on").contains("Hello from ACP.");
+  }
+
+  private static void awaitListed(String agent, boolean listed) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Launcher.json(daemon.get("/v1/agents")).get("agents").findValuesAsText("id").contains(agent) == listed) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(agent + (listed ? " never listed" : " still listed"));
+  }
+
+  @Test
   void textThenToolsThenASecondTurn() throws Exception {
     assertThat(daemon.post("/v1/sessions/x1", "{\"agent\":\"scripted\"}").statusCode()).isEqualTo(200);
     daemon.post("/v1/sessions/x1/messages", "{\"message\":\"say text\"}");

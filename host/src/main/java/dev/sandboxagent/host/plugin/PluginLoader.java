@@ -98,13 +98,15 @@ final class PluginLoader implements AutoCloseable {
       return new PluginFile(file, size, modified, pluginId, version, requires, List.of(), reason, null);
     }
     List<LoadedAgent> loaded = new ArrayList<>();
-    String error = loadAdapters(manager, wrapper, loaded);
+    List<Path> watched = new ArrayList<>();
+    String error = loadAdapters(manager, wrapper, loaded, watched);
     if (error != null) {
       stop(manager);
       return new PluginFile(file, size, modified, pluginId, version, requires, List.of(), error, null);
     }
     LOG.log(Level.DEBUG, "plugin {0} {1} loaded from {2}", pluginId, version, name);
-    return new PluginFile(file, size, modified, pluginId, version, requires, List.copyOf(loaded), null, manager);
+    return new PluginFile(file, size, modified, pluginId, version, requires, List.copyOf(loaded), null, manager,
+        watched);
   }
 
   private Path copies() throws IOException {
@@ -116,9 +118,11 @@ final class PluginLoader implements AutoCloseable {
 
   /**
    * Instantiates the plugin's adapters: its {@link AgentAdapter} extensions and the adapters of its
-   * {@link AgentProvider} extensions. Returns why it failed, or null.
+   * {@link AgentProvider} extensions, and the directories the providers watch. Returns why it
+   * failed, or null.
    */
-  private static String loadAdapters(DefaultPluginManager manager, PluginWrapper wrapper, List<LoadedAgent> loaded) {
+  private static String loadAdapters(DefaultPluginManager manager, PluginWrapper wrapper, List<LoadedAgent> loaded,
+      List<Path> watched) {
     String pluginId = wrapper.getPluginId();
     String version = wrapper.getDescriptor().getVersion();
     List<Class<? extends AgentAdapter>> classes;
@@ -143,8 +147,13 @@ final class PluginLoader implements AutoCloseable {
     }
     for (Class<? extends AgentProvider> type : providers) {
       try {
-        for (AgentAdapter adapter : type.getDeclaredConstructor().newInstance().adapters()) {
+        AgentProvider provider = type.getDeclaredConstructor().newInstance();
+        for (AgentAdapter adapter : provider.adapters()) {
           loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, version));
+        }
+        Path dir = provider.watchedDirectory();
+        if (dir != null) {
+          watched.add(dir.toAbsolutePath());
         }
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         return "provider " + type.getName() + " failed: " + describe(cause(e));
