@@ -35,7 +35,8 @@ class AcpFlowIT {
   @BeforeAll
   static void start() throws Exception {
     Path bin = Files.createDirectories(work.resolve("bin"));
-    Files.copy(Path.of("src/test/resources/fake-acp/fake-acp"), bin.resolve("fake-acp"),
+    // the plugin's own scripted agent
+    Files.copy(Path.of("../plugins/acp/src/test/resources/fake-acp/fake-acp"), bin.resolve("fake-acp"),
         StandardCopyOption.REPLACE_EXISTING);
     Files.setPosixFilePermissions(bin.resolve("fake-acp"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Path entries = Files.createDirectories(work.resolve("acp-agents"));

@@ -72,7 +72,6 @@ public final class Main {
         -C, --cors-allow-credentials       send Access-Control-Allow-Credentials
             --no-telemetry                 accepted for compatibility; no telemetry is ever sent
             --plugins-dir <DIR>            plugin JARs [env SANDBOX_AGENT_PLUGINS_DIR; default: plugins/ of the installation]
-            --acp-agents <DIR>             more ACP agents: one JSON entry file each [env SANDBOX_AGENT_ACP_AGENTS]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --max-body-size <BYTES>        largest request body [default: 10485760]
             --header-timeout <SECONDS>     longest wait for a request's headers after its request line [default: 10]
@@ -85,6 +84,7 @@ public final class Main {
             --ephemeral                    keep sessions and events in memory only
 
       install options (server and install-agent):
+            --acp-agents <DIR>             more ACP agents: one JSON entry file each [env SANDBOX_AGENT_ACP_AGENTS]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --install-sources <LIST>       sources to try, in order [env SANDBOX_AGENT_INSTALL_SOURCES; default: local,npm,vendor]
             --agent-archive <AGENT>=<PATH> install AGENT from this archive, directory or program (offline; repeatable)
