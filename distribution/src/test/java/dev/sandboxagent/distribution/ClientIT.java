@@ -95,7 +95,8 @@ class ClientIT {
   void readsHealthAgentsModesAndPlugins() {
     assertThat(client.health().status()).isEqualTo("ok");
     List<AgentInfo> agents = client.agents().agents();
-    assertThat(agents).extracting(AgentInfo::id).containsExactly("claude", "codex", "opencode", "amp", "mock");
+    assertThat(agents).extracting(AgentInfo::id).containsExactly("claude", "codex", "opencode", "amp", "mock",
+        "gemini", "qwen", "copilot", "claude-acp", "codex-acp", "opencode-acp");
     AgentInfo mock = agents.get(4);
     assertThat(mock.installed()).isTrue();
     assertThat(mock.version()).isEqualTo("builtin");

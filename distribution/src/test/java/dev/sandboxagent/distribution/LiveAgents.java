@@ -53,6 +53,49 @@ final class LiveAgents {
     return installed.program();
   }
 
+  /**
+   * The program {@code bin} of the npm package {@code pkg} at {@code version}, for agents that are
+   * Node.js programs (which users install with npm, not the daemon), installed with {@code npm
+   * install} on first use; skips the calling test as {@link #program} does, and when there is no
+   * {@code npm}.
+   */
+  static Path npmProgram(String pkg, String version, String bin) {
+    assumeEnabled();
+    Installed installed = INSTALLED.computeIfAbsent("npm:" + pkg, k -> installNpm(pkg, version, bin));
+    if (installed.failure() != null) {
+      throw installed.failure();
+    }
+    assumeTrue(installed.program() != null, "no npm to install " + pkg + " with");
+    return installed.program();
+  }
+
+  private static Installed installNpm(String pkg, String version, String bin) {
+    Path dir = Path.of(System.getProperty("live.agents.dir", Dist.dir().resolveSibling("live-agents").toString()))
+        .resolve("npm");
+    long start = System.nanoTime();
+    try {
+      Process npm;
+      try {
+        npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
+            pkg + "@" + version).redirectErrorStream(true).start();
+      } catch (IOException e) {
+        return new Installed(null, 0, null, null);
+      }
+      String log = new String(npm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!npm.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || npm.exitValue() != 0) {
+        throw new AssertionError("npm install " + pkg + "@" + version + " failed: " + log);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "LIVE npm install %s@%s %5.1f s%n", pkg, version, seconds);
+      return new Installed(dir.resolve("node_modules/.bin").resolve(bin), seconds, version, null);
+    } catch (AssertionError e) {
+      return new Installed(null, (System.nanoTime() - start) / 1e9, null, e);
+    } catch (Exception e) {
+      return new Installed(null, (System.nanoTime() - start) / 1e9, null,
+          new AssertionError("npm install " + pkg + " failed: " + e, e));
+    }
+  }
+
   /** The install of {@code agent} made by {@link #program}. */
   static Installed installed(String agent) {
     program(agent);

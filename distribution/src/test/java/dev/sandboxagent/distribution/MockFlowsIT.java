@@ -79,7 +79,8 @@ class MockFlowsIT {
     assertThat(tokenScheme.statusCode()).isEqualTo(200);
 
     JsonNode agents = json(daemon.get("/v1/agents")).get("agents");
-    assertThat(agents).extracting(a -> a.get("id").asText()).containsExactly("claude", "codex", "opencode", "amp", "mock");
+    assertThat(agents).extracting(a -> a.get("id").asText()).containsExactly("claude", "codex", "opencode", "amp", "mock",
+        "gemini", "qwen", "copilot", "claude-acp", "codex-acp", "opencode-acp");
     JsonNode mock = agents.get(4);
     assertThat(mock.get("installed").asBoolean()).isTrue();
     assertThat(mock.get("version").asText()).isEqualTo("builtin");
@@ -92,9 +93,13 @@ class MockFlowsIT {
         + "{\"id\":\"plan\",\"name\":\"Plan\",\"description\":\"Plan-only mock mode\"}]}");
   }
 
+  /** What every ACP agent can do. */
+  private static final String ACP_BASELINE = "permissions toolCalls toolResults textMessages sessionLifecycle "
+      + "errorEvents reasoning status fileChanges streamingDeltas itemStarted";
+
   @Test
   void everyAgentAdvertisesTheCapabilitiesOfTheSpecTable() {
-    java.util.Map<String, String> trueFlags = java.util.Map.of(
+    java.util.Map<String, String> trueFlags = new java.util.HashMap<>(java.util.Map.of(
         // Claude with real human-in-the-loop: permissions and questions reach the client
         "claude", "planMode permissions questions toolCalls toolResults textMessages errorEvents reasoning status "
             + "streamingDeltas itemStarted",
@@ -106,7 +111,13 @@ class MockFlowsIT {
         "amp", "toolCalls toolResults textMessages errorEvents reasoning status itemStarted",
         "mock", "planMode permissions questions toolCalls toolResults textMessages images fileAttachments "
             + "sessionLifecycle errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas "
-            + "itemStarted");
+            + "itemStarted"));
+    trueFlags.putAll(java.util.Map.of(
+        "gemini", ACP_BASELINE, "qwen", ACP_BASELINE, "copilot", ACP_BASELINE, "opencode-acp", ACP_BASELINE,
+        "claude-acp", "planMode permissions toolCalls toolResults textMessages images sessionLifecycle errorEvents "
+            + "reasoning status fileChanges mcpTools streamingDeltas itemStarted",
+        "codex-acp", "permissions toolCalls toolResults textMessages images sessionLifecycle errorEvents reasoning "
+            + "status fileChanges mcpTools streamingDeltas itemStarted"));
     for (JsonNode agent : json(daemon.get("/v1/agents")).get("agents")) {
       java.util.List<String> enabled = new ArrayList<>();
       agent.get("capabilities").properties().forEach(f -> {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class PluginArtifactsIT {
 
-  private static final List<String> AGENTS = List.of("amp", "claude", "codex", "mock", "opencode");
+  private static final List<String> AGENTS = List.of("acp", "amp", "claude", "codex", "mock", "opencode");
   private static final List<String> HOST_PROVIDED = List.of("dev/sandboxagent/api/", "org/pf4j/", "com/fasterxml/jackson/");
 
   @Test

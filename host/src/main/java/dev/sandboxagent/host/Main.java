@@ -35,6 +35,8 @@ import java.util.logging.Logger;
  */
 public final class Main {
 
+  /** The system property through which {@code --acp-agents} reaches the ACP plugin. */
+  static final String ACP_AGENTS_PROPERTY = "sandbox-agent.acp-agents";
   /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
   private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
 
@@ -88,6 +90,7 @@ public final class Main {
                                            [env SANDBOX_AGENT_EVENT_SINK, which keeps a password off the command line]
 
       install options (server and install-agent):
+            --acp-agents <DIR>             more ACP agents: one JSON entry file each [env SANDBOX_AGENT_ACP_AGENTS]
             --install-dir <DIR>            agent programs [env SANDBOX_AGENT_INSTALL_DIR; default: <data dir>/sandbox-agent/bin]
             --install-sources <LIST>       sources to try, in order [env SANDBOX_AGENT_INSTALL_SOURCES; default: local,npm,vendor]
             --agent-archive <AGENT>=<PATH> install AGENT from this archive, directory or program (offline; repeatable)
@@ -326,6 +329,7 @@ public final class Main {
     boolean credentials;
     String pluginsDir;
     String installDir;
+    String acpAgents;
     String tenantsFile;
     String dataDir;
     boolean ephemeral;
@@ -367,6 +371,7 @@ public final class Main {
           case "-M", "--cors-allow-method" -> a.methods.add(value(args, ++i, arg, inline));
           case "--plugins-dir" -> a.pluginsDir = value(args, ++i, arg, inline);
           case "--install-dir" -> a.installDir = value(args, ++i, arg, inline);
+          case "--acp-agents" -> a.acpAgents = value(args, ++i, arg, inline);
           case "--tenants" -> a.tenantsFile = value(args, ++i, arg, inline);
           case "--data-dir" -> a.dataDir = value(args, ++i, arg, inline);
           case "--ephemeral" -> a.ephemeral = true;
@@ -496,6 +501,10 @@ public final class Main {
             "missing --token or --no-token for server mode (or a token from --token-file or SANDBOX_TOKEN)");
       }
       Path pluginsPath = pluginsDirectory(pluginsDir, env);
+      if (acpAgents != null) {
+        // read by the ACP plugin when it loads, before its environment variable
+        System.setProperty(ACP_AGENTS_PROPERTY, Path.of(acpAgents).toAbsolutePath().toString());
+      }
       String install = installDir != null ? installDir : env.get("SANDBOX_AGENT_INSTALL_DIR");
       Path defaultInstall = HostConfig.defaultInstallDirectory(env);
       Path installPath = install != null && !install.isBlank() ? Path.of(install) : defaultInstall;

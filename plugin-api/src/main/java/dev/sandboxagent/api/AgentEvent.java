@@ -49,7 +49,7 @@ public record AgentEvent(EventData data, boolean synthetic, String nativeSession
    * The {@code error} of a process that ended before its time: type {@code process_exit}, {@code
    * message}, and the exit code and stderr tail as details.
    *
-   * @since 1.1
+   * @since 1.2
    */
   public static AgentEvent processExit(String message, ExitStatus status) {
     Map<String, Object> details = new LinkedHashMap<>();

@@ -22,7 +22,7 @@ public record ExitStatus(Integer exitCode, Integer signal, String stderrTail) {
   /**
    * How the process ended, for people: {@code "status 3"} or {@code "signal 9"}.
    *
-   * @since 1.1
+   * @since 1.2
    */
   public String describe() {
     return exitCode != null ? "status " + exitCode : signal != null ? "signal " + signal : "an unknown status";
@@ -32,7 +32,7 @@ public record ExitStatus(Integer exitCode, Integer signal, String stderrTail) {
    * {@code "<program> exited with status 3: <stderr tail>"}, without the colon and tail when it
    * wrote nothing to stderr.
    *
-   * @since 1.1
+   * @since 1.2
    */
   public String summary(String program) {
     String tail = stderrTail.strip();

@@ -1,6 +1,7 @@
 /**
- * The agent-adapter SPI: what a plugin implements ({@link dev.sandboxagent.api.AgentAdapter},
- * {@link dev.sandboxagent.api.AgentSession}, {@link dev.sandboxagent.api.EventTranslator}) and what
+ * The agent-adapter SPI: what a plugin implements ({@link dev.sandboxagent.api.AgentAdapter}, or
+ * {@link dev.sandboxagent.api.AgentProvider} for several agents, {@link
+ * dev.sandboxagent.api.AgentSession}, {@link dev.sandboxagent.api.EventTranslator}) and what
  * the host hands it ({@link dev.sandboxagent.api.SessionContext},
  * {@link dev.sandboxagent.api.InstallContext}, {@link dev.sandboxagent.api.EventSink}).
  *

@@ -118,6 +118,11 @@ public final class SharedServers {
   }
 
   private static ServerStatus status(LoadedAgent agent, Kept kept) {
+    // A server written for SPI 1.1 starts itself and says how it is.
+    ServerStatus own = AgentCalls.callOr(agent, "status", kept.server::status, failure -> null);
+    if (own != null) {
+      return own;
+    }
     String url = AgentCalls.callOr(agent, "url", kept.server::url, failure -> null);
     int restarts = Math.max(0, kept.starts - 1);
     if (running(agent, kept)) {

@@ -31,10 +31,23 @@ public final class AdapterRegistry implements AutoCloseable {
   /** How long a plugin file must stay unmodified before it is loaded. */
   public static final Duration SETTLE = Duration.ofMillis(500);
 
-  /** One plugin file as loaded: its manager, what it provided, or why it failed. */
+  /**
+   * One plugin file as loaded: its manager, what it provided, or why it failed, and the directories
+   * its agent providers describe their agents in (a change there loads it again).
+   */
   public record PluginFile(
       Path path, long size, long modified, String pluginId, String version, String requires, List<LoadedAgent> agents,
-      String error, PluginManager manager) {}
+      String error, PluginManager manager, List<Path> watched) {
+    public PluginFile {
+      watched = List.copyOf(watched);
+    }
+
+    /** A file whose plugin watches no directory. */
+    public PluginFile(Path path, long size, long modified, String pluginId, String version, String requires,
+        List<LoadedAgent> agents, String error, PluginManager manager) {
+      this(path, size, modified, pluginId, version, requires, agents, error, manager, List.of());
+    }
+  }
 
   /**
    * What the registry serves at one moment: the plugin files, the agents they provide and the

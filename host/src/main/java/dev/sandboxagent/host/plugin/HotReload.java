@@ -42,6 +42,8 @@ final class HotReload implements AutoCloseable {
   private final PluginLoader loader;
   private final Map<Path, PluginFile> files = new LinkedHashMap<>();
   private final List<PluginManager> retired = new ArrayList<>();
+  /** For each loaded file whose plugin watches directories: their contents when it was loaded. */
+  private final Map<Path, String> watchedContents = new LinkedHashMap<>();
 
   HotReload(Path pluginsDir) {
     this.pluginsDir = pluginsDir;
@@ -63,6 +65,7 @@ final class HotReload implements AutoCloseable {
     for (Path path : List.copyOf(files.keySet())) {
       if (!present.contains(path)) {
         PluginFile gone = files.remove(path);
+        watchedContents.remove(path);
         retire(gone);
         removed.add(path.getFileName().toString());
       }
@@ -80,7 +83,14 @@ final class HotReload implements AutoCloseable {
       long modified = attributes.lastModifiedTime().toMillis();
       PluginFile known = files.get(path);
       if (known != null && known.size() == size && known.modified() == modified) {
-        continue;
+        Contents held = contents(known.watched());
+        if (known.watched().isEmpty() || held.listing().equals(watchedContents.get(path))) {
+          continue;
+        }
+        if (settle && now - held.newest() < AdapterRegistry.SETTLE.toMillis()) {
+          pending.add(path.getFileName().toString());
+          continue;
+        }
       }
       if (settle && now - modified < AdapterRegistry.SETTLE.toMillis()) {
         pending.add(path.getFileName().toString());
@@ -105,6 +115,7 @@ final class HotReload implements AutoCloseable {
         long[] stamp = toLoad.get(path);
         loaded = new PluginFile(path, stamp[0], stamp[1], null, null, null, List.of(), PluginLoader.describe(e), null);
       }
+      watchedContents.put(path, contents(loaded.watched()).listing());
       PluginFile known = files.put(path, loaded);
       if (known != null) {
         retire(known);
@@ -114,6 +125,31 @@ final class HotReload implements AutoCloseable {
       }
     }
     return new Scan(new Rescan(added, removed, replaced, pending), List.copyOf(files.values()), listing);
+  }
+
+  /** What watched directories hold: names, sizes and times of their files, and the newest time. */
+  private record Contents(String listing, long newest) {}
+
+  private static Contents contents(List<Path> dirs) {
+    StringBuilder listing = new StringBuilder();
+    long newest = 0;
+    for (Path dir : dirs) {
+      listing.append(dir).append('\n');
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        List<String> entries = new ArrayList<>();
+        for (Path p : stream) {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          long time = a.lastModifiedTime().toMillis();
+          newest = Math.max(newest, time);
+          entries.add(p.getFileName() + " " + a.size() + " " + time);
+        }
+        entries.sort(null);
+        entries.forEach(e -> listing.append(e).append('\n'));
+      } catch (IOException e) {
+        listing.append("(unreadable)\n");
+      }
+    }
+    return new Contents(listing.toString(), newest);
   }
 
   private void retire(PluginFile file) {

@@ -1,6 +1,7 @@
 package dev.sandboxagent.host.plugin;
 
 import dev.sandboxagent.api.AgentAdapter;
+import dev.sandboxagent.api.AgentProvider;
 import dev.sandboxagent.api.Spi;
 import dev.sandboxagent.host.plugin.AdapterRegistry.PluginFile;
 import java.io.IOException;
@@ -97,13 +98,15 @@ final class PluginLoader implements AutoCloseable {
       return new PluginFile(file, size, modified, pluginId, version, requires, List.of(), reason, null);
     }
     List<LoadedAgent> loaded = new ArrayList<>();
-    String error = loadAdapters(manager, wrapper, loaded);
+    List<Path> watched = new ArrayList<>();
+    String error = loadAdapters(manager, wrapper, loaded, watched);
     if (error != null) {
       stop(manager);
       return new PluginFile(file, size, modified, pluginId, version, requires, List.of(), error, null);
     }
     LOG.log(Level.DEBUG, "plugin {0} {1} loaded from {2}", pluginId, version, name);
-    return new PluginFile(file, size, modified, pluginId, version, requires, List.copyOf(loaded), null, manager);
+    return new PluginFile(file, size, modified, pluginId, version, requires, List.copyOf(loaded), null, manager,
+        watched);
   }
 
   private Path copies() throws IOException {
@@ -113,29 +116,54 @@ final class PluginLoader implements AutoCloseable {
     return copies;
   }
 
-  /** Instantiates the plugin's adapters; returns why it failed, or null. */
-  private static String loadAdapters(DefaultPluginManager manager, PluginWrapper wrapper, List<LoadedAgent> loaded) {
+  /**
+   * Instantiates the plugin's adapters: its {@link AgentAdapter} extensions and the adapters of its
+   * {@link AgentProvider} extensions, and the directories the providers watch. Returns why it
+   * failed, or null.
+   */
+  private static String loadAdapters(DefaultPluginManager manager, PluginWrapper wrapper, List<LoadedAgent> loaded,
+      List<Path> watched) {
     String pluginId = wrapper.getPluginId();
+    String version = wrapper.getDescriptor().getVersion();
     List<Class<? extends AgentAdapter>> classes;
+    List<Class<? extends AgentProvider>> providers;
     try {
       classes = manager.getExtensionClasses(AgentAdapter.class, pluginId);
+      providers = manager.getExtensionClasses(AgentProvider.class, pluginId);
     } catch (RuntimeException | LinkageError e) {
       return "cannot read its extensions: " + describe(e);
     }
-    if (classes.isEmpty()) {
-      return "it provides no " + AgentAdapter.class.getSimpleName()
+    if (classes.isEmpty() && providers.isEmpty()) {
+      return "it provides no " + AgentAdapter.class.getSimpleName() + " or " + AgentProvider.class.getSimpleName()
           + " extension (missing @Extension or META-INF/extensions.idx, or it bundles its own copy of the SPI)";
     }
     for (Class<? extends AgentAdapter> type : classes) {
       try {
         AgentAdapter adapter = type.getDeclaredConstructor().newInstance();
-        loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, wrapper.getDescriptor().getVersion()));
+        loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, version));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-        Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-        return "adapter " + type.getName() + " failed: " + describe(cause);
+        return "adapter " + type.getName() + " failed: " + describe(cause(e));
+      }
+    }
+    for (Class<? extends AgentProvider> type : providers) {
+      try {
+        AgentProvider provider = type.getDeclaredConstructor().newInstance();
+        for (AgentAdapter adapter : provider.adapters()) {
+          loaded.add(new LoadedAgent(adapter, adapter.descriptor(), pluginId, version));
+        }
+        Path dir = provider.watchedDirectory();
+        if (dir != null) {
+          watched.add(dir.toAbsolutePath());
+        }
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        return "provider " + type.getName() + " failed: " + describe(cause(e));
       }
     }
     return null;
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
   }
 
   private static String notStartedReason(DefaultPluginManager manager, PluginWrapper wrapper) {

@@ -44,8 +44,23 @@ public final class PluginWatcher implements AutoCloseable {
     }
   }
 
+  /** Watches the directories the loaded plugins' agent providers describe their agents in, too. */
+  private void watchProviderDirectories(AdapterRegistry registry) {
+    for (AdapterRegistry.PluginFile file : registry.plugins()) {
+      for (Path dir : file.watched()) {
+        try {
+          dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException | RuntimeException e) {
+          LOG.log(System.Logger.Level.DEBUG, "cannot watch {0}: {1}", dir, e.toString());
+        }
+      }
+    }
+  }
+
   private void run(AdapterRegistry registry) {
     try {
+      watchProviderDirectories(registry);
       while (true) {
         WatchKey key = watch.take();
         key.pollEvents();
@@ -58,7 +73,9 @@ public final class PluginWatcher implements AutoCloseable {
             more.pollEvents();
             more.reset();
           }
-          if (registry.rescan().pending().isEmpty()) {
+          boolean settled = registry.rescan().pending().isEmpty();
+          watchProviderDirectories(registry);
+          if (settled) {
             break;
           }
         }

@@ -430,22 +430,24 @@ public final class Session {
   }
 
   /**
-   * Stops the agent: interrupts background tasks, stops every process the session started (and
-   * whatever they started, re-parented or not), closes the handle. Idempotent.
+   * Stops the agent: closes the handle (which may still tell its agent, e.g. cancel the turn over
+   * the agent's stdin), then interrupts background tasks and stops every process the session
+   * started (and whatever they started, re-parented or not). Idempotent.
    */
   void close() {
     if (closed) {
       return;
     }
     closed = true;
-    context.stop();
     AgentSession h = handle;
-    if (h != null) {
-      try {
+    try {
+      if (h != null) {
         AgentCalls.run(agent, "close", h::close);
-      } catch (AgentFailure e) {
-        LOG.log(Level.WARNING, "closing session " + id + " failed: " + e.getMessage());
       }
+    } catch (AgentFailure e) {
+      LOG.log(Level.WARNING, "closing session " + id + " failed: " + e.getMessage());
+    } finally {
+      context.stop();
     }
   }
 

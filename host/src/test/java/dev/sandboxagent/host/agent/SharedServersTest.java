@@ -165,6 +165,22 @@ class SharedServersTest {
     assertThat(server.starts).hasValue(1);
   }
 
+  /** A server written for SPI 1.1: it starts itself and reports its own state. */
+  static final class OwnStatusServer implements SharedServer {
+    @Override
+    public ServerStatus status() {
+      return new ServerStatus("running", "http://own", 5L, 2, null);
+    }
+  }
+
+  @Test
+  void aServerOfSpi11IsListedWithItsOwnStatus() {
+    SharedServers servers = new SharedServers();
+    OwnStatusServer server = servers.get(AGENT, "", OwnStatusServer.class, OwnStatusServer::new, null);
+    assertThat(servers.get(AGENT, "", OwnStatusServer.class, OwnStatusServer::new, null)).isSameAs(server);
+    assertThat(servers.status(AGENT, "")).isEqualTo(new ServerStatus("running", "http://own", 5L, 2, null));
+  }
+
   @Test
   void aPluginThatFailsToMakeOneIsAnAgentFailureAndNothingIsKept() {
     SharedServers servers = new SharedServers();

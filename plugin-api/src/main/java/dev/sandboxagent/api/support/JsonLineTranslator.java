@@ -25,7 +25,7 @@ import java.util.List;
  *       been told it.
  * </ul>
  *
- * @since 1.1
+ * @since 1.2
  */
 public abstract class JsonLineTranslator implements EventTranslator {
 
