@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliIT {
 
   @TempDir Path work;
+  /** The data directory of the daemons the commands may start: the test's, never the user's. */
+  @TempDir static Path data;
 
   record Run(int exit, String out, String err) {}
 
@@ -30,6 +32,7 @@ class CliIT {
     for (String key : List.of("ANTHROPIC_API_KEY", "CLAUDE_API_KEY", "OPENAI_API_KEY", "CODEX_API_KEY", "SANDBOX_TOKEN")) {
       pb.environment().remove(key);
     }
+    pb.environment().put("XDG_DATA_HOME", data.toString());
     pb.environment().putAll(env);
     Process p = pb.start();
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -28,6 +28,8 @@ class LauncherIT {
     ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString());
     pb.command().addAll(java.util.List.of(args));
     pb.environment().remove("SANDBOX_TOKEN");
+    // A daemon that gets as far as its data directory uses one of the test's, never the user's.
+    pb.environment().put("XDG_DATA_HOME", work.resolve("data").toString());
     pb.redirectErrorStream(true).redirectOutput(work.resolve("out.log").toFile());
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
