@@ -2,15 +2,19 @@ package dev.sandboxagent.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +107,61 @@ class LauncherIT {
       Instant logged = Instant.parse(line.substring(0, line.indexOf(' ')));
       assertThat(logged).isBetween(before.minusSeconds(60), Instant.now().plusSeconds(60));
     }
+  }
+
+  @Test
+  void jsonLogLinesAtTheChosenLevelWithoutTheToken() throws Exception {
+    String token = "s3cret-t0ken-value";
+    try (Launcher daemon = Launcher.start(work, token, List.of("--log-format", "json", "--log-level", "debug"),
+        Map.of())) {
+      assertThat(daemon.post("/v1/sessions/logged", "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+      HttpResponse<String> refused = daemon.send(HttpRequest.newBuilder(URI.create(daemon.base + "/v1/sessions"))
+          .header("Authorization", "Bearer " + token + "-wrong").GET().build());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(daemon.stop()).isZero();
+      List<String> lines = Files.readAllLines(daemon.log).stream().filter(l -> !l.isBlank()).toList();
+      List<JsonNode> records = new ArrayList<>();
+      for (String line : lines) {
+        if (line.startsWith("{")) {
+          records.add(Launcher.JSON.readTree(line));
+        }
+      }
+      assertThat(records).as("the log lines: %s", lines).isNotEmpty()
+          .allSatisfy(r -> assertThat(r.has("time") && r.has("level") && r.has("logger") && r.has("message")).isTrue());
+      assertThat(records).anySatisfy(r -> assertThat(r.get("message").asText()).contains("server listening on"));
+      assertThat(records).as("debug lines").anySatisfy(r -> assertThat(r.get("level").asText()).isEqualTo("DEBUG"));
+      assertThat(String.join("\n", lines)).doesNotContain(token);
+    }
+    // At warn, the daemon's start-up lines are not written; it answers all the same.
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path quiet = work.resolve("quiet.log");
+    ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "server", "--no-token",
+        "--port", String.valueOf(port), "--log-level", "warn");
+    pb.environment().put("XDG_DATA_HOME", work.resolve("quiet-data").toString());
+    Process daemon = pb.redirectErrorStream(true).redirectOutput(quiet.toFile()).start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/health")).build();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      int status = 0;
+      while (status != 200 && System.nanoTime() < deadline) {
+        try {
+          status = http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(status).isEqualTo(200);
+    } finally {
+      daemon.destroy();
+      assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(Files.readString(quiet)).doesNotContain(" INFO ").doesNotContain("server listening on");
+    assertThat(runToExit("server", "--no-token", "--log-level", "loud")).isEqualTo(2);
+    assertThat(Files.readString(work.resolve("out.log"))).contains("invalid value 'loud' for '--log-level'");
   }
 
   @Test

@@ -88,6 +88,9 @@ public final class Main {
                                            [env SANDBOX_AGENT_RETENTION; default: keep until deleted]
             --event-sink <URL>             export sessions and events to PostgreSQL: postgresql://user@host/db
                                            [env SANDBOX_AGENT_EVENT_SINK, which keeps a password off the command line]
+            --log-level <LEVEL>            error, warn, info, debug or trace [env SANDBOX_AGENT_LOG_LEVEL; default: info]
+            --log-format <FORMAT>          text, or json: one object a line with time (UTC), level, logger, message
+                                           and error [env SANDBOX_AGENT_LOG_FORMAT; default: text]
 
       install options (server and install-agent):
             --acp-agents <DIR>             more ACP agents: one JSON entry file each [env SANDBOX_AGENT_ACP_AGENTS]
@@ -234,6 +237,7 @@ public final class Main {
     }
     HostConfig config;
     try {
+      LogSettings.of(a.logLevel, a.logFormat, env).apply();
       config = a.toConfig(true, env);
       config.cors().validate();
     } catch (UsageException e) {
@@ -330,6 +334,8 @@ public final class Main {
     String pluginsDir;
     String installDir;
     String acpAgents;
+    String logLevel;
+    String logFormat;
     String tenantsFile;
     String dataDir;
     boolean ephemeral;
@@ -377,6 +383,8 @@ public final class Main {
           case "--ephemeral" -> a.ephemeral = true;
           case "--retention" -> a.retention = duration(value(args, ++i, arg, inline), arg);
           case "--event-sink" -> a.eventSink = value(args, ++i, arg, inline);
+          case "--log-level" -> a.logLevel = value(args, ++i, arg, inline);
+          case "--log-format" -> a.logFormat = value(args, ++i, arg, inline);
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "--header-timeout" -> a.headerTimeout = seconds(value(args, ++i, arg, inline), arg);
           case "--idle-timeout" -> a.idleTimeout = seconds(value(args, ++i, arg, inline), arg);
