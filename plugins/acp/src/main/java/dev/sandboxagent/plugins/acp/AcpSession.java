@@ -249,12 +249,17 @@ final class AcpSession implements AgentSession {
     return answer;
   }
 
-  /** The turn went silent: the agent is asked to cancel it (the host stops the process). */
+  /**
+   * The turn went silent: the agent is asked to cancel it, and the process is forgotten, since the
+   * host stops it; the next message starts a new one (which loads the conversation when the agent
+   * can), rather than reaching the one on its way out.
+   */
   @Override
   public void interruptTurn() {
     Connection c;
     synchronized (this) {
       c = connection;
+      connection = null;
     }
     if (c != null) {
       c.cancel();

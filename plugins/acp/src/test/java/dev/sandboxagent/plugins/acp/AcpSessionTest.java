@@ -171,6 +171,21 @@ class AcpSessionTest {
         .doesNotContain("an earlier answer");
   }
 
+  /** The host stops a silent agent; a message right after must reach a new process, not the one on its way out. */
+  @Test
+  void afterASilentTurnIsInterruptedTheNextMessageGoesToANewProcessThatLoadsTheConversation() throws Exception {
+    open(Map.of());
+    String nativeId = session.nativeSessionId();
+    session.send("hang");
+    session.interruptTurn();
+    session.send("say text");
+    await(turnCompleted(1));
+    List<String> methods = methods(calls());
+    assertThat(methods).containsSubsequence("initialize", "session/new", "session/prompt", "initialize",
+        "session/load", "session/prompt");
+    assertThat(session.nativeSessionId()).isEqualTo(nativeId);
+  }
+
   @Test
   void anAgentThatCannotLoadStartsANewConversationAfterACrash() throws Exception {
     open(Map.of("FAKE_ACP_NO_LOAD", "1"));
