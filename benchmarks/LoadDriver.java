@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +49,8 @@ public class LoadDriver {
   public static void main(String[] args) throws Exception {
     Path launcher = Path.of(args[0]);
     work = Path.of(args[1]);
+    // A fresh directory: the daemons store their sessions, and a restored earlier run would count.
+    deleteTree(work);
     Files.createDirectories(work);
     Path reference = args.length > 2 ? Path.of(args[2]) : null;
 
@@ -219,6 +222,17 @@ public class LoadDriver {
     results.put("durableCost." + key, ratio);
     System.out.printf(Locale.ROOT, "  %-58s %.2fx (target: %s)%n", label, ratio,
         lowerIsBetter ? "at most 1.20x" : "at least 0.80x");
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   static void printRatios(Map<String, Object> ours, Map<String, Object> ref) {

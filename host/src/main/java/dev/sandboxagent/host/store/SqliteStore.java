@@ -63,7 +63,8 @@ public final class SqliteStore implements SessionStore {
   private final Thread writer;
   private long lastTicket;
   private long committed;
-  private boolean failing;
+  /** Written under the monitor; read without it by {@link #status}, which health checks call often. */
+  private volatile boolean failing;
   private boolean closing;
 
   private SqliteStore(Path file, DataDirectoryLock lock) {
@@ -264,6 +265,9 @@ public final class SqliteStore implements SessionStore {
 
   @Override
   public StoreStatus status() {
+    if (!failing) {
+      return StoreStatus.WRITING;
+    }
     synchronized (monitor) {
       return failing ? new StoreStatus(true, inFlight + queue.size(), lastError, failingSince) : StoreStatus.WRITING;
     }
