@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the recorded permission session, later ones get ids of their own. A prompt containing "crash"
  * makes the server exit with status 3; "silent" is accepted and answered by nothing; "quit" makes
  * the server exit with status 0; "orphan" starts a child that keeps stdout open (its pid in
- * orphan.pid) and exits with status 0.
+ * orphan.pid) and exits with status 0. Like OpenCode, it keeps its sessions under {@code
+ * $XDG_DATA_HOME/opencode/storage} and answers 404 for a session it does not have.
  */
 public class FakeOpenCode {
   static final String TOOL = "ses_dfa7d1942ffeCwKgrn9dmvVMVl";
@@ -72,7 +73,21 @@ public class FakeOpenCode {
       answer = "[]";
     } else if (method.equals("POST") && path.equals("/session")) {
       int n = sessions.incrementAndGet();
-      answer = "{\"id\":\"" + (n == 1 ? TOOL : n == 2 ? PERMISSION : "ses_fake" + n) + "\"}";
+      String id = n == 1 ? TOOL : n == 2 ? PERMISSION : "ses_fake" + n;
+      answer = "{\"id\":\"" + id + "\"}";
+      Files.createDirectories(storage());
+      Files.writeString(storage().resolve(id + ".json"), answer);
+    } else if (method.equals("GET") && path.matches("/session/[^/]+")) {
+      Path stored = storage().resolve(path.substring("/session/".length()) + ".json");
+      if (!Files.exists(stored)) {
+        byte[] bytes = "{\"name\":\"NotFoundError\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(404, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+        return;
+      }
+      answer = Files.readString(stored);
     } else if (path.endsWith("/prompt_async")) {
       if (body.contains("crash")) {
         System.err.println("fatal: simulated crash");
@@ -110,6 +125,10 @@ public class FakeOpenCode {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  static Path storage() {
+    return Path.of(System.getenv("XDG_DATA_HOME"), "opencode", "storage", "session");
   }
 
   /** Exits with status 0 once the prompt has been answered. */

@@ -85,7 +85,7 @@ class CodexFlowIT {
     String stdin = Files.readString(fake.resolve("stdin.log"));
     assertThat(stdin).contains("\"method\":\"thread/start\",\"params\":{\"approvalPolicy\":\"untrusted\",\"sandbox\":\"read-only\"")
         .contains("\"sandboxPolicy\":{\"type\":\"readOnly\"}");
-    assertThat(Files.readAllLines(fake.resolve("codex-home.log")).get(0)).endsWith("sandbox-agent/codex-home");
+    assertThat(Files.readAllLines(fake.resolve("codex-home.log")).get(0)).endsWith("sandbox-agent/agents/codex/_default/codex-home");
     assertThat(end1).isPositive();
   }
 

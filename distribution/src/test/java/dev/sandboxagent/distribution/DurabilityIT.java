@@ -224,6 +224,9 @@ class DurabilityIT {
     assertThat(requests).filteredOn(l -> l.startsWith("POST /session ")).hasSize(1);
     assertThat(requests).filteredOn(l -> l.startsWith("GET /session/" + session + " ")).hasSize(1);
     assertThat(requests).filteredOn(l -> l.startsWith("POST /session/" + session + "/prompt_async ")).hasSize(2);
+    // OpenCode's own storage is in the daemon's data directory, the sessions without a tenant's.
+    assertThat(Launcher.dataDir(work).resolve("agents/opencode/_default/data/opencode/storage/session/" + session + ".json"))
+        .isRegularFile();
   }
 
   @Test

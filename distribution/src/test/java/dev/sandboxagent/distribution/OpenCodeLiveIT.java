@@ -3,12 +3,14 @@ package dev.sandboxagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +85,10 @@ class OpenCodeLiveIT {
         System.out.printf(Locale.ROOT, "LIVE opencode: two concurrent turns on one server %.2f s%n", (t5 - t4) / 1e9);
         assertThat(Launcher.json(daemon.get("/v1/agents")).get("agents").get(2).get("serverStatus").get("restartCount")
             .asInt()).isZero();
+        // OpenCode keeps its sessions in the daemon's data directory, not in the daemon's own
+        // XDG_DATA_HOME (where `opencode --version`, run to check the install, writes its log).
+        assertThat(storedSessions(Launcher.dataDir(project).resolve("agents/opencode/_default/data/opencode"))).isNotEmpty();
+        assertThat(storedSessions(project.resolve("data/opencode"))).isEmpty();
         System.out.printf(Locale.ROOT, "LIVE opencode: first turn %.2f s (server start included), tool turn %.2f s, "
             + "approved turn %.2f s, declined turn %.2f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
             (t4 - t3) / 1e9);
@@ -111,6 +117,18 @@ class OpenCodeLiveIT {
         daemon.stop();
       }
       LiveTerminate.assertNothingLeft(marked);
+    }
+  }
+
+  /** OpenCode's stored sessions under its data directory: its storage files or its database. */
+  private static List<Path> storedSessions(Path openCodeData) throws IOException {
+    if (!Files.isDirectory(openCodeData)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(openCodeData)) {
+      return files.filter(Files::isRegularFile)
+          .filter(f -> f.toString().contains("/storage/") || f.getFileName().toString().endsWith(".db"))
+          .toList();
     }
   }
 }

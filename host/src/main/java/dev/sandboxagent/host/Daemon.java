@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
+import dev.sandboxagent.host.agent.AgentStateDirectories;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.export.EventExport;
@@ -130,9 +131,11 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     SessionStore store = sqlite == null ? SessionStore.ephemeral() : sqlite;
+    AgentStateDirectories states = config.dataDir() == null ? AgentStateDirectories.temporary()
+        : AgentStateDirectories.under(config.dataDir().resolve("agents"));
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        () -> discoveredCredentials(registry), processes, store);
+        () -> discoveredCredentials(registry), processes, store, states);
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
         new SessionRestorer(sessions, mapper, id -> tenant(tenants, id), config.retention())::restore);
@@ -325,6 +328,7 @@ public final class Daemon implements AutoCloseable {
     retention.close();
     sessions.shutdown();
     processes.shutdown(HostProcess.GRACE);
+    sessions.closeStateDirectories();
     closeQuietly(export);
     store.close();
     try {

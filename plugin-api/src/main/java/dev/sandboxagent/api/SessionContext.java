@@ -1,6 +1,8 @@
 package dev.sandboxagent.api;
 
 import dev.sandboxagent.api.event.EventType;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -202,6 +204,27 @@ public interface SessionContext {
    */
   default String sharingScope() {
     return "";
+  }
+
+  /**
+   * A directory this agent keeps its own state in (its conversations, settings, caches), one per
+   * agent and sharing scope so tenants never share one, created on the first call. A durable daemon
+   * keeps it under its data directory ({@code agents/<agent>/<tenant>}), so an agent whose program
+   * stores its conversations there continues them after a restart; an ephemeral daemon removes it
+   * when it stops. The default, for contexts other than the host's, is a directory of the sharing
+   * scope under the system's temporary directory.
+   *
+   * @throws AgentException when it cannot be created
+   * @since 1.3
+   */
+  default Path stateDirectory() {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "sandbox-agent-state",
+        sharingScope().isEmpty() ? "_default" : sharingScope());
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "cannot create " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** The resolved path of the agent's program, or null when it is not installed or builtin. */

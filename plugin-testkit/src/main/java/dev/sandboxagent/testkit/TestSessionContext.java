@@ -16,7 +16,9 @@ import dev.sandboxagent.api.SharedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -47,6 +50,7 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
   private final List<TestProcess> processes = new CopyOnWriteArrayList<>();
   private final AtomicInteger exits = new AtomicInteger();
   private volatile Map<Class<?>, SharedServer> servers = new ConcurrentHashMap<>();
+  private volatile AtomicReference<Path> stateDirectory = new AtomicReference<>();
 
   private TestSessionContext(String sessionId, Path binary, Path workingDirectory, Map<String, String> environment) {
     this.sessionId = requireNonNull(sessionId, "sessionId is null");
@@ -70,6 +74,13 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
    */
   public TestSessionContext sharingServersWith(TestSessionContext other) {
     this.servers = other.servers;
+    this.stateDirectory = other.stateDirectory;
+    return this;
+  }
+
+  /** Makes {@code dir} the agent's {@link #stateDirectory()} (a new temporary one otherwise); returns this context. */
+  public TestSessionContext withStateDirectory(Path dir) {
+    this.stateDirectory = new AtomicReference<>(requireNonNull(dir, "dir is null"));
     return this;
   }
 
@@ -210,6 +221,18 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
       }
     }
     return type.cast(server);
+  }
+
+  /** The directory given by {@link #withStateDirectory}, else a temporary one made on the first call. */
+  @Override
+  public Path stateDirectory() {
+    return stateDirectory.updateAndGet(dir -> {
+      try {
+        return Files.createDirectories(dir != null ? dir : Files.createTempDirectory("sandbox-agent-test-state-"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** File operations of installs: copying, searching and deleting trees, executable bits, atomic moves. */
-final class InstallFiles {
+public final class InstallFiles {
 
   private static final System.Logger LOG = System.getLogger(Installer.class.getName());
   private static final Set<PosixFilePermission> EXECUTABLE = EnumSet.of(
@@ -88,7 +88,7 @@ final class InstallFiles {
   }
 
   /** Deletes the tree if it exists; what cannot be deleted is logged and left. */
-  static void deleteTree(Path root) {
+  public static void deleteTree(Path root) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

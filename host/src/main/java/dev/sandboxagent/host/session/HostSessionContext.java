@@ -11,9 +11,11 @@ import dev.sandboxagent.api.ProcessSpec;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.api.SharedServer;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.host.agent.AgentStateDirectories;
 import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.process.ProcessScope;
 import dev.sandboxagent.host.process.ProcessSupervisor;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,18 +39,20 @@ final class HostSessionContext implements SessionContext, EventSink {
   private final Map<String, String> environment;
   private final ProcessSupervisor supervisor;
   private final SharedServers shared;
+  private final AgentStateDirectories states;
   private final ProcessScope processes;
   private final Set<Thread> tasks = ConcurrentHashMap.newKeySet();
   private final Set<AgentOutput> agentProcesses = ConcurrentHashMap.newKeySet();
 
   HostSessionContext(Session session, Path binary, Path workingDirectory, Map<String, String> environment,
-      ProcessSupervisor supervisor, SharedServers shared) {
+      SessionResources resources) {
     this.session = session;
     this.binary = binary;
     this.workingDirectory = workingDirectory;
     this.environment = environment;
-    this.supervisor = supervisor;
-    this.shared = shared;
+    this.supervisor = resources.processes();
+    this.shared = resources.sharedServers();
+    this.states = resources.stateDirectories();
     this.processes = supervisor.newScope();
   }
 
@@ -178,6 +182,15 @@ final class HostSessionContext implements SessionContext, EventSink {
   @Override
   public String sharingScope() {
     return session.tenant().scope();
+  }
+
+  @Override
+  public Path stateDirectory() {
+    try {
+      return states.directory(session.agent().id(), session.tenant().scope());
+    } catch (UncheckedIOException e) {
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, e.getMessage(), e);
+    }
   }
 
   @Override

@@ -15,9 +15,7 @@ import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
-import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.plugin.LoadedAgent;
-import dev.sandboxagent.host.process.ProcessSupervisor;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -65,8 +63,7 @@ public final class Session {
 
   Session(
       Tenant tenant, String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
-      Path workingDirectory, Map<String, String> environment, ProcessSupervisor supervisor, SharedServers shared,
-      SessionJournal journal) {
+      Path workingDirectory, Map<String, String> environment, SessionResources resources, SessionJournal journal) {
     this.tenant = requireNonNull(tenant, "tenant is null");
     this.id = requireNonNull(id, "id is null");
     this.agent = requireNonNull(agent, "agent is null");
@@ -85,7 +82,7 @@ public final class Session {
         : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(),
             name -> environment.containsKey(name) ? environment.get(name) : System.getenv(name)));
     this.context = new HostSessionContext(this, binary, workingDirectory, Map.copyOf(environment),
-        requireNonNull(supervisor, "supervisor is null"), requireNonNull(shared, "shared is null"));
+        requireNonNull(resources, "resources is null"));
     this.journal = requireNonNull(journal, "journal is null");
   }
 

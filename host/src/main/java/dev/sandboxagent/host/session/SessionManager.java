@@ -14,6 +14,7 @@ import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.host.agent.AgentAccess;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.agent.AgentStateDirectories;
 import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
@@ -52,8 +53,7 @@ public final class SessionManager {
   private final Clock clock;
   private final Path workingDirectory;
   private final Supplier<Map<String, String>> environment;
-  private final ProcessSupervisor processes;
-  private final SharedServers sharedServers = new SharedServers();
+  private final SessionResources resources;
   private final SessionStore store;
   private final CountDownLatch restored = new CountDownLatch(1);
   // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
@@ -67,17 +67,19 @@ public final class SessionManager {
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
       Supplier<Map<String, String>> environment, ProcessSupervisor processes) {
-    this(registry, catalog, codec, clock, workingDirectory, environment, processes, SessionStore.ephemeral());
+    this(registry, catalog, codec, clock, workingDirectory, environment, processes, SessionStore.ephemeral(),
+        AgentStateDirectories.temporary());
     restored.countDown();
   }
 
   /**
-   * A manager whose sessions are written to {@code store}. Requests wait until {@link
-   * SessionRestorer} has restored the stored sessions.
+   * A manager whose sessions are written to {@code store} and whose agents keep their state in
+   * {@code states}. Requests wait until {@link SessionRestorer} has restored the stored sessions.
    */
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
-      Supplier<Map<String, String>> environment, ProcessSupervisor processes, SessionStore store) {
+      Supplier<Map<String, String>> environment, ProcessSupervisor processes, SessionStore store,
+      AgentStateDirectories states) {
     this.store = requireNonNull(store, "store is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
@@ -85,7 +87,7 @@ public final class SessionManager {
     this.clock = requireNonNull(clock, "clock is null");
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
     this.environment = requireNonNull(environment, "environment is null");
-    this.processes = requireNonNull(processes, "processes is null");
+    this.resources = new SessionResources(processes, new SharedServers(), states);
   }
 
   /** Rejects ids that could not round-trip through a URL path or a log line. */
@@ -155,8 +157,8 @@ public final class SessionManager {
     Path binary = descriptor.builtin() ? null : catalog.resolve(descriptor).orElse(null);
     Map<String, String> env = new LinkedHashMap<>(environment.get());
     env.putAll(tenant.environment());
-    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, processes,
-        sharedServers, new SessionJournal(store, tenant.id(), id, null));
+    Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, resources,
+        new SessionJournal(store, tenant.id(), id, null));
     session.journal().created(settings, clock.instant());
     AgentSession handle;
     try {
@@ -328,13 +330,13 @@ public final class SessionManager {
     }
   }
 
-  ProcessSupervisor processes() {
-    return processes;
+  SessionResources resources() {
+    return resources;
   }
 
   /** The servers agents share among sessions of a sharing scope. */
   public SharedServers sharedServers() {
-    return sharedServers;
+    return resources.sharedServers();
   }
 
   SessionStore store() {
@@ -491,6 +493,14 @@ public final class SessionManager {
       session.close();
       session.closeLog();
     }
-    sharedServers.closeAll();
+    resources.sharedServers().closeAll();
+  }
+
+  /**
+   * Removes the agents' state directories if they are temporary (an ephemeral daemon's). Called
+   * once at daemon shutdown, after the agents' processes have stopped.
+   */
+  public void closeStateDirectories() {
+    resources.stateDirectories().close();
   }
 }

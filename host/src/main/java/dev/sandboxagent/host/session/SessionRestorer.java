@@ -120,7 +120,7 @@ public final class SessionRestorer {
     Map<String, String> env = new LinkedHashMap<>(daemonEnvironment);
     env.putAll(tenant.environment());
     Session session = new Session(tenant, stored.id(), agent, settings, manager.codec(), manager.clock(), binary,
-        manager.workingDirectory(), env, manager.processes(), manager.sharedServers(), new SessionJournal(manager.store(), tenant.id(), stored.id(),
+        manager.workingDirectory(), env, manager.resources(), new SessionJournal(manager.store(), tenant.id(), stored.id(),
             stored.nativeSessionId()));
     session.restore(decode(stored), ending(stored.ending()), stored.ending() == null ? null : stored.ending().at(),
         stored.nativeSessionId());

@@ -200,9 +200,11 @@ final class CodexServer implements SharedServer {
   }
 
   /**
-   * {@code CODEX_HOME}: the user's when set, else a directory the daemon owns with a configuration
-   * that switches update checks and analytics off and, when {@code SANDBOX_AGENT_CODEX_BASE_URL} is
-   * set, points Codex at that OpenAI-compatible Responses API.
+   * {@code CODEX_HOME}: the user's when set, else {@code codex-home} in the host's state directory of
+   * the sharing scope (so its threads outlive a restart of the daemon and no tenant sees another's),
+   * with a configuration that switches update checks and analytics off and, when {@code
+   * SANDBOX_AGENT_CODEX_BASE_URL} is set, points Codex at that OpenAI-compatible Responses API.
+   * Without a tenant, the user's Codex login ({@code ~/.codex/auth.json}) is copied there once.
    */
   static Path codexHome(SessionContext context) {
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
@@ -211,17 +213,14 @@ final class CodexServer implements SharedServer {
     if (own != null && !own.isBlank()) {
       return Path.of(own);
     }
-    String xdg = env.get("XDG_DATA_HOME");
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-    String scope = context.sharingScope();
-    // A tenant's server gets a home of its own and only the tenant's credentials, never the user's.
-    Path dir = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".local", "share"))
-        .resolve("sandbox-agent").resolve(scope.isEmpty() ? "codex-home" : "codex-home-" + scope);
+    Path dir = context.stateDirectory().resolve("codex-home");
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.toml"), config(env));
       Path userAuth = Path.of(home, ".codex", "auth.json");
-      if (scope.isEmpty() && Files.isRegularFile(userAuth) && !Files.exists(dir.resolve("auth.json"))) {
+      // A tenant's server gets only the tenant's credentials, never the user's.
+      if (context.sharingScope().isEmpty() && Files.isRegularFile(userAuth) && !Files.exists(dir.resolve("auth.json"))) {
         Files.copy(userAuth, dir.resolve("auth.json"), StandardCopyOption.COPY_ATTRIBUTES);
       }
     } catch (IOException e) {

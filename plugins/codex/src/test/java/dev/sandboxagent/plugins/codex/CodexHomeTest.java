@@ -15,14 +15,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each sharing scope (tenant) gets its own Codex home; only the daemon's own receives the user's login. */
+/**
+ * Each sharing scope (tenant) gets its own Codex home in its state directory; only the daemon's own
+ * receives the user's login; a home the user set is used as it is.
+ */
 class CodexHomeTest {
 
   @TempDir Path tmp;
 
   private SessionContext context(String scope) {
-    Map<String, String> env = Map.of("XDG_DATA_HOME", tmp.resolve("data").toString(),
-        "HOME", tmp.resolve("home").toString(), "CODEX_HOME", "");
+    return context(scope, "");
+  }
+
+  private SessionContext context(String scope, String codexHome) {
+    Map<String, String> env = Map.of("HOME", tmp.resolve("home").toString(), "CODEX_HOME", codexHome);
     return new SessionContext() {
       @Override public String sessionId() { return "s"; }
       @Override public String agentMode() { return "build"; }
@@ -43,6 +49,7 @@ class CodexHomeTest {
       @Override public Clock clock() { return Clock.systemUTC(); }
       @Override public System.Logger logger() { return System.getLogger("test"); }
       @Override public String sharingScope() { return scope; }
+      @Override public Path stateDirectory() { return tmp.resolve("state").resolve(scope.isEmpty() ? "_default" : scope); }
     };
   }
 
@@ -55,13 +62,21 @@ class CodexHomeTest {
     Path acme = CodexServer.codexHome(context("acme"));
     Path beta = CodexServer.codexHome(context("beta"));
 
-    assertThat(own).isEqualTo(tmp.resolve("data/sandbox-agent/codex-home"));
+    assertThat(own).isEqualTo(tmp.resolve("state/_default/codex-home"));
     assertThat(own.resolve("auth.json")).hasContent("{\"OPENAI_API_KEY\":\"users-own\"}");
-    assertThat(acme).isEqualTo(tmp.resolve("data/sandbox-agent/codex-home-acme"));
+    assertThat(acme).isEqualTo(tmp.resolve("state/acme/codex-home"));
     assertThat(beta).isNotEqualTo(acme);
     for (Path tenant : new Path[] {acme, beta}) {
       assertThat(tenant.resolve("config.toml")).isRegularFile();
       assertThat(tenant.resolve("auth.json")).doesNotExist();
     }
+  }
+
+  @Test
+  void aHomeTheUserSetIsUsedAsItIs() {
+    Path users = tmp.resolve("users-codex");
+
+    assertThat(CodexServer.codexHome(context("", users.toString()))).isEqualTo(users);
+    assertThat(users).doesNotExist();
   }
 }

@@ -17,7 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +75,32 @@ final class OpenCodeServer implements SharedServer {
     return stopReason;
   }
 
+  /**
+   * OpenCode's {@code XDG_DATA_HOME}, where it stores its sessions: the host's state directory of
+   * the sharing scope, so its sessions outlive a restart of the daemon and no tenant sees another's.
+   * Without a tenant, the user's OpenCode login ({@code opencode/auth.json}) is copied there once.
+   */
+  static Path dataHome(SessionContext context) {
+    Path home = context.stateDirectory().resolve("data");
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putAll(context.environment());
+    String xdg = env.get("XDG_DATA_HOME");
+    Path userAuth = (xdg != null && !xdg.isBlank() ? Path.of(xdg)
+        : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share"))
+        .resolve("opencode").resolve("auth.json");
+    Path auth = home.resolve("opencode").resolve("auth.json");
+    try {
+      Files.createDirectories(auth.getParent());
+      if (context.sharingScope().isEmpty() && Files.isRegularFile(userAuth) && !Files.exists(auth)) {
+        Files.copy(userAuth, auth, StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    } catch (IOException e) {
+      throw new AgentException(AgentException.Kind.STREAM_ERROR, "cannot prepare OpenCode's data directory " + home
+          + ": " + e.getMessage(), e);
+    }
+    return home;
+  }
+
   /** Starts {@code opencode serve} on a free port and waits until it answers and its events flow. */
   @Override
   public void start(SessionContext context) {
@@ -80,6 +110,7 @@ final class OpenCodeServer implements SharedServer {
     int port = freePort();
     String base = "http://127.0.0.1:" + port;
     Map<String, String> env = Map.of(
+        "XDG_DATA_HOME", dataHome(context).toString(),
         "OPENCODE_DISABLE_AUTOUPDATE", "1",
         "OPENCODE_DISABLE_SHARE", "1",
         "OPENCODE_DISABLE_LSP_DOWNLOAD", "1",
