@@ -230,6 +230,19 @@ class DurabilityIT {
   }
 
   @Test
+  void sqlitesLibraryIsLoadedFromTheDataDirectoryNotCopiedToTheTemporaryOneAtEachStart() throws Exception {
+    for (int start = 0; start < 2; start++) {
+      try (Launcher daemon = Launcher.start(work, "t")) {
+        assertThat(daemon.post("/v1/sessions/n" + start, "{\"agent\":\"mock\"}").statusCode()).isEqualTo(200);
+        List<String> sqlite = Files.readAllLines(Path.of("/proc", String.valueOf(daemon.process.pid()), "maps")).stream()
+            .filter(l -> l.contains("sqlitejdbc")).toList();
+        assertThat(sqlite).isNotEmpty()
+            .allMatch(l -> l.contains(Launcher.dataDir(work).resolve("native").toString()), "mapped from the data directory");
+      }
+    }
+  }
+
+  @Test
   void aSecondDaemonOnTheSameDataDirectoryExitsWithThePathAndThePid() throws Exception {
     try (Launcher daemon = Launcher.start(work, "t")) {
       Path data = Launcher.dataDir(work);

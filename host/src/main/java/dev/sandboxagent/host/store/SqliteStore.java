@@ -98,6 +98,7 @@ public final class SqliteStore implements SessionStore {
   private List<StoredSession> openDatabase() {
     Connection c = null;
     try {
+      SqliteNative.prepare(file.getParent());
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);

@@ -1,0 +1,85 @@
+package dev.sandboxagent.host.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.OSInfo;
+
+class SqliteNativeTest {
+
+  @TempDir Path data;
+  private String path;
+  private String name;
+
+  @BeforeEach
+  void clearProperties() {
+    path = System.clearProperty(SqliteNative.PATH_PROPERTY);
+    name = System.clearProperty(SqliteNative.NAME_PROPERTY);
+  }
+
+  @AfterEach
+  void restoreProperties() {
+    restore(SqliteNative.PATH_PROPERTY, path);
+    restore(SqliteNative.NAME_PROPERTY, name);
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
+  }
+
+  @Test
+  void theLibraryIsCopiedOnceIntoTheDataDirectoryAndSqliteJdbcIsPointedAtIt() throws Exception {
+    String folder = OSInfo.getNativeLibFolderPathForCurrentOS();
+    String file = System.mapLibraryName("sqlitejdbc");
+    Path dir = data.resolve("native/sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()).resolve(folder);
+
+    SqliteNative.prepare(data);
+
+    Path library = dir.resolve(file);
+    try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream("/org/sqlite/native/" + folder + "/" + file)) {
+      assertThat(Files.readAllBytes(library)).isEqualTo(in.readAllBytes());
+    }
+    assertThat(System.getProperty(SqliteNative.PATH_PROPERTY)).isEqualTo(dir.toString());
+    assertThat(System.getProperty(SqliteNative.NAME_PROPERTY)).isEqualTo(file);
+    try (var listing = Files.list(dir)) {
+      assertThat(listing).containsExactly(library); // no partial copy left
+    }
+
+    Files.setLastModifiedTime(library, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    System.clearProperty(SqliteNative.PATH_PROPERTY);
+    SqliteNative.prepare(data);
+    assertThat(Files.getLastModifiedTime(library).toInstant()).isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void aLibraryPathTheUserSetIsKept() {
+    System.setProperty(SqliteNative.PATH_PROPERTY, "/opt/sqlite");
+
+    SqliteNative.prepare(data);
+
+    assertThat(System.getProperty(SqliteNative.PATH_PROPERTY)).isEqualTo("/opt/sqlite");
+    assertThat(data.resolve("native")).doesNotExist();
+  }
+
+  @Test
+  void aDataDirectoryThatCannotHoldItLeavesSqliteJdbcToItsOwnWay() throws Exception {
+    Path notADirectory = Files.writeString(data.resolve("file"), "x");
+
+    SqliteNative.prepare(notADirectory);
+
+    assertThat(System.getProperty(SqliteNative.PATH_PROPERTY)).isNull();
+  }
+}
