@@ -144,6 +144,25 @@ class InspectorUiIT {
         .click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(
         By.cssSelector("[data-testid=question] [data-testid=outcome]"), "answered: Yes"));
+    // A request of two questions, one a multiple choice: every answer reaches the agent.
+    send(driver, "multi-question", false);
+    WebElement both = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("[data-testid=question][data-question-id$=_multi_question]")));
+    assertThat(both.findElements(testId("question-field"))).extracting(WebElement::getText)
+        .satisfiesExactly(
+            color -> assertThat(color).contains("Color").contains("Which color?").contains("Red — Warm"),
+            sizes -> assertThat(sizes).contains("Sizes").contains("Which sizes?").contains("(choose any)"));
+    for (String choice : List.of("Blue", "S", "L")) {
+      both.findElements(testId("answer-option")).stream().filter(o -> choice.equals(o.getAttribute("value")))
+          .findFirst().orElseThrow().click();
+    }
+    Files.write(Path.of("target", "inspector-ui-questions.png"), both.getScreenshotAs(OutputType.BYTES));
+    both.findElement(testId("answer-submit")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(
+        By.cssSelector("[data-testid=question][data-question-id$=_multi_question] [data-testid=outcome]"),
+        "answered: Blue; S, L"));
+    wait.until(d -> d.findElements(By.cssSelector("[data-testid=item].role-assistant.completed [data-testid=text]"))
+        .stream().anyMatch(e -> e.getText().equals("Answers: Color: Blue; Sizes: S, L")));
     // Entries grow after they are added (deltas, outcomes): the timeline still ends at the newest.
     assertThat(scrollHeight(driver)).as("the timeline overflows").isGreaterThan(clientHeight(driver) + 100);
     wait.until(d -> distanceFromBottom(d) < 40);
@@ -180,7 +199,7 @@ class InspectorUiIT {
 
     // The filter.
     new Select(driver.findElement(testId("filter"))).selectByValue("question.requested");
-    assertThat(visible(driver, "#timeline > li")).hasSize(1);
+    assertThat(visible(driver, "#timeline > li")).hasSize(2);
     new Select(driver.findElement(testId("filter"))).selectByValue("");
     assertThat(visible(driver, "#timeline > li")).hasSize(count(driver));
 

@@ -242,12 +242,43 @@ class MockFlowsIT {
         .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(204);
     JsonNode after = daemon.awaitEvents(id, 8);
     assertThat(after.get(6).get("data").toString()).isEqualTo("{\"question_id\":\"mock_1_question\","
-        + "\"prompt\":\"Choose a color\",\"options\":[\"Red\",\"Blue\"],\"response\":\"Red\",\"status\":\"answered\"}");
+        + "\"prompt\":\"Choose a color\",\"options\":[\"Red\",\"Blue\"],\"questions\":[{\"prompt\":\"Choose a color\","
+        + "\"options\":[{\"label\":\"Red\"},{\"label\":\"Blue\"}],\"multi_select\":false}],\"response\":\"Red\","
+        + "\"answers\":[[\"Red\"]],\"status\":\"answered\"}");
     assertThat(after.get(7).get("data").toString()).isEqualTo("{\"question_id\":\"mock_1_question_reject\","
-        + "\"prompt\":\"Allow mock experiment?\",\"options\":[\"Yes\",\"No\"],\"response\":null,\"status\":\"rejected\"}");
+        + "\"prompt\":\"Allow mock experiment?\",\"options\":[\"Yes\",\"No\"],\"questions\":[{\"prompt\":"
+        + "\"Allow mock experiment?\",\"options\":[{\"label\":\"Yes\"},{\"label\":\"No\"}],\"multi_select\":false}],"
+        + "\"response\":null,\"answers\":null,\"status\":\"rejected\"}");
     JsonNode one = run(id, "Call the AskUserQuestion tool with exactly one yes/no question and wait for a reply. "
         + "Do not answer yourself.", 12);
     assertThat(one.get(11).get("data").get("question_id").asText()).isEqualTo("mock_2_question");
+  }
+
+  @Test
+  void everyQuestionOfARequestIsShownAndEveryAnswerReachesTheAgent() throws Exception {
+    String id = session();
+    JsonNode asked = run(id, "multi-question", 5).get(4);
+    assertThat(asked.get("type").asText()).isEqualTo("question.requested");
+    assertThat(asked.get("data").toString()).isEqualTo("{\"question_id\":\"mock_1_multi_question\","
+        + "\"prompt\":\"Which color?\",\"options\":[\"Red\",\"Blue\"],\"questions\":["
+        + "{\"header\":\"Color\",\"prompt\":\"Which color?\",\"options\":[{\"label\":\"Red\",\"description\":\"Warm\"},"
+        + "{\"label\":\"Blue\",\"description\":\"Cool\"}],\"multi_select\":false},"
+        + "{\"header\":\"Sizes\",\"prompt\":\"Which sizes?\",\"options\":[{\"label\":\"S\"},{\"label\":\"M\"},"
+        + "{\"label\":\"L\"}],\"multi_select\":true}],\"response\":null,\"status\":\"requested\"}");
+    String reply = "/v1/sessions/" + id + "/questions/mock_1_multi_question/reply";
+
+    HttpResponse<String> tooMany = daemon.post(reply, "{\"answers\":[[\"Red\"],[\"S\"],[\"x\"]]}");
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(json(tooMany).get("detail").asText())
+        .isEqualTo("invalid request: answers has 3 lists but question mock_1_multi_question asks 2 questions");
+    assertThat(daemon.post(reply, "{\"answers\":[[\"Blue\"],[\"S\",\"L\"]]}").statusCode()).isEqualTo(204);
+
+    JsonNode events = daemon.awaitEvents(id, 9);
+    assertThat(events.get(5).get("data").get("answers").toString()).isEqualTo("[[\"Blue\"],[\"S\",\"L\"]]");
+    assertThat(events.get(5).get("data").get("response").asText()).isEqualTo("Blue");
+    assertThat(events.get(8).get("type").asText()).isEqualTo("item.completed");
+    assertThat(item(events.get(8)).get("content").get(0).get("text").asText())
+        .isEqualTo("Answers: Color: Blue; Sizes: S, L");
   }
 
   @Test

@@ -26,7 +26,11 @@ public interface AgentSession {
    */
   void send(String message);
 
-  /** Forwards answers to a pending question. The default forwards nothing. */
+  /**
+   * Forwards answers to a pending question: one list of chosen labels per question of {@link
+   * PendingQuestion#questions()}, in order. The host refuses more lists than questions; a client
+   * that knows only the first question sends fewer. The default forwards nothing.
+   */
   default void replyQuestion(PendingQuestion question, List<List<String>> answers) {}
 
   /** Forwards the rejection of a pending question. The default forwards nothing. */

@@ -88,7 +88,7 @@ final class Normalizer {
       case EventData.ItemCompleted c -> takeItemId(c.item().itemId());
       case EventData.ItemDelta d -> takeItemId(d.itemId());
       case EventData.QuestionRequested q -> questions.put(
-          q.questionId(), new PendingQuestion(q.questionId(), q.prompt(), q.options(), event.raw()));
+          q.questionId(), new PendingQuestion(q.questionId(), q.prompt(), q.options(), event.raw(), q.questions()));
       case EventData.QuestionResolved q -> questions.remove(q.questionId());
       case EventData.PermissionRequested p -> permissions.put(
           p.permissionId(), new PendingPermission(p.permissionId(), p.action(), p.metadata(), event.raw()));
@@ -234,7 +234,7 @@ final class Normalizer {
         }
       }
       case EventData.QuestionRequested q ->
-          questions.put(q.questionId(), new PendingQuestion(q.questionId(), q.prompt(), q.options(), raw));
+          questions.put(q.questionId(), new PendingQuestion(q.questionId(), q.prompt(), q.options(), raw, q.questions()));
       case EventData.QuestionResolved q -> questions.remove(q.questionId());
       case EventData.PermissionRequested p ->
           permissions.put(p.permissionId(), new PendingPermission(p.permissionId(), p.action(), p.metadata(), raw));

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.event.EventData;
@@ -431,21 +432,34 @@ public final class SessionManager {
     return true;
   }
 
-  /** Answers a pending question; it stays pending if forwarding fails. */
+  /**
+   * Answers a pending question: one list of labels per question, no more lists than it has
+   * questions; it stays pending if forwarding fails.
+   */
   public void replyQuestion(Tenant tenant, String id, String questionId, List<List<String>> answers) {
     String response = !answers.isEmpty() && !answers.get(0).isEmpty() ? answers.get(0).get(0) : null;
-    resolve(get(tenant, id), s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
+    resolve(get(tenant, id), s -> s.pendingQuestion(questionId).map(q -> answerable(q, answers)),
+        "unknown question id: " + questionId,
         "replyQuestion", (handle, question) -> handle.replyQuestion(question, answers),
-        question -> new EventData.QuestionResolved(
-            questionId, question.prompt(), question.options(), response, QuestionStatus.ANSWERED));
+        question -> new EventData.QuestionResolved(questionId, question.prompt(), question.options(), response,
+            QuestionStatus.ANSWERED, question.questions(), answers));
+  }
+
+  private static PendingQuestion answerable(PendingQuestion question, List<List<String>> answers) {
+    int asked = question.questions().size();
+    if (answers.size() > asked) {
+      throw SessionException.invalidRequest("answers has " + answers.size() + " lists but question "
+          + question.questionId() + " asks " + asked + (asked == 1 ? " question" : " questions"));
+    }
+    return question;
   }
 
   /** Rejects a pending question; it stays pending if forwarding fails. */
   public void rejectQuestion(Tenant tenant, String id, String questionId) {
     resolve(get(tenant, id), s -> s.pendingQuestion(questionId), "unknown question id: " + questionId,
         "rejectQuestion", AgentSession::rejectQuestion,
-        question -> new EventData.QuestionResolved(
-            questionId, question.prompt(), question.options(), null, QuestionStatus.REJECTED));
+        question -> new EventData.QuestionResolved(questionId, question.prompt(), question.options(), null,
+            QuestionStatus.REJECTED, question.questions(), null));
   }
 
   /** Answers a pending permission request; it stays pending if forwarding fails. */

@@ -683,21 +683,56 @@ function showPermission(view, event, data) {
 function showQuestion(view, event, data) {
   const key = 'question:' + data.question_id;
   const base = 'sessions/' + seg(view.id) + '/questions/' + seg(data.question_id);
-  const entry = entryFor(view, key, () => el('li', { class: 'entry hitl', 'data-testid': 'question', 'data-question-id': data.question_id },
-    head('question'),
-    el('div', { class: 'body', text: data.prompt || '(no prompt)' }),
-    el('div', { class: 'actions' },
-      (data.options || []).map((option) => el('button', {
-        type: 'button', class: 'primary', 'data-testid': 'answer', text: option,
-        onclick: (e) => replyTo(entry, e.target, base + '/reply', { answers: [[option]] }),
-      })),
-      el('button', {
-        type: 'button', class: 'danger', 'data-testid': 'question-reject', text: 'Reject',
-        onclick: (e) => replyTo(entry, e.target, base + '/reject', undefined),
-      })),
-    el('p', { class: 'error-text', role: 'alert', hidden: true })));
+  const questions = data.questions && data.questions.length ? data.questions
+    : [{ prompt: data.prompt, options: (data.options || []).map((label) => ({ label })), multi_select: false }];
+  // One single-choice question is answered with one click; several, or a multiple choice, with a form.
+  const oneClick = questions.length === 1 && !questions[0].multi_select && questions[0].options.length > 0;
+  const entry = entryFor(view, key, () => {
+    const reject = el('button', {
+      type: 'button', class: 'danger', 'data-testid': 'question-reject', text: 'Reject',
+      onclick: (e) => replyTo(entry, e.target, base + '/reject', undefined),
+    });
+    if (oneClick) {
+      const q = questions[0];
+      return el('li', { class: 'entry hitl', 'data-testid': 'question', 'data-question-id': data.question_id },
+        head('question', q.header),
+        el('div', { class: 'body', text: q.prompt || '(no prompt)' }),
+        el('div', { class: 'actions' },
+          q.options.map((option) => el('button', {
+            type: 'button', class: 'primary', 'data-testid': 'answer', text: option.label, title: option.description,
+            onclick: (e) => replyTo(entry, e.target, base + '/reply', { answers: [[option.label]] }),
+          })),
+          reject),
+        el('p', { class: 'error-text', role: 'alert', hidden: true }));
+    }
+    const fields = questions.map((q, i) => el('fieldset', { class: 'question', 'data-testid': 'question-field' },
+      el('legend', {}, q.header ? el('strong', { text: q.header + ' ' }) : null, q.prompt || '(no prompt)',
+        q.multi_select ? el('span', { class: 'muted', text: ' (choose any)' }) : null),
+      q.options.length === 0
+        ? el('input', { type: 'text', name: 'q' + i, 'aria-label': q.prompt || 'answer', 'data-testid': 'answer-text' })
+        : q.options.map((option) => el('label', { class: 'option' },
+          el('input', { type: q.multi_select ? 'checkbox' : 'radio', name: 'q' + i, value: option.label,
+            'data-testid': 'answer-option' }),
+          ' ' + option.label,
+          option.description ? el('span', { class: 'muted', text: ' — ' + option.description }) : null))));
+    const answers = () => fields.map((field) => Array.from(field.querySelectorAll('input'))
+      .filter((input) => (input.type === 'text' ? input.value.trim() !== '' : input.checked))
+      .map((input) => (input.type === 'text' ? input.value.trim() : input.value)));
+    return el('li', { class: 'entry hitl', 'data-testid': 'question', 'data-question-id': data.question_id },
+      head('question', questions.length > 1 ? questions.length + ' questions' : null),
+      fields,
+      el('div', { class: 'actions' },
+        el('button', {
+          type: 'button', class: 'primary', 'data-testid': 'answer-submit', text: 'Send answers',
+          onclick: (e) => replyTo(entry, e.target, base + '/reply', { answers: answers() }),
+        }),
+        reject),
+      el('p', { class: 'error-text', role: 'alert', hidden: true }));
+  });
   if (event.type === 'question.resolved') {
-    resolve(entry, data.status, data.status === 'answered' ? 'answered: ' + data.response : data.status);
+    entry.querySelectorAll('fieldset').forEach((f) => { f.disabled = true; });
+    const answered = data.answers ? data.answers.map((a) => a.join(', ')).join('; ') : data.response;
+    resolve(entry, data.status, data.status === 'answered' ? 'answered: ' + answered : data.status);
   }
   record(entry, event);
 }

@@ -214,6 +214,10 @@ class ApiTest {
     server.createSession("h");
     server.post("/v1/sessions/h/messages", "{\"message\":\"ask\"}");
     server.awaitEvents("h", 3);
+    HttpResponse<String> tooMany = server.post("/v1/sessions/h/questions/q1/reply", "{\"answers\":[[\"Yes\"],[\"No\"]]}");
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(TestServer.json(tooMany).get("detail").asText())
+        .isEqualTo("invalid request: answers has 2 lists but question q1 asks 1 question");
     assertThat(server.post("/v1/sessions/h/questions/q1/reply", "{\"answers\":[[\"Yes\"]]}").statusCode())
         .isEqualTo(204);
     HttpResponse<String> again = server.post("/v1/sessions/h/questions/q1/reply", "{\"answers\":[[\"No\"]]}");
@@ -235,12 +239,15 @@ class ApiTest {
 
     JsonNode events = server.awaitEvents("h", 9);
     assertThat(events.get(3).get("data").toString()).isEqualTo("{\"question_id\":\"q1\",\"prompt\":\"Proceed?\","
-        + "\"options\":[\"Yes\",\"No\"],\"response\":\"Yes\",\"status\":\"answered\"}");
+        + "\"options\":[\"Yes\",\"No\"],\"questions\":[{\"prompt\":\"Proceed?\",\"options\":[{\"label\":\"Yes\"},"
+        + "{\"label\":\"No\"}],\"multi_select\":false}],\"response\":\"Yes\",\"answers\":[[\"Yes\"]],"
+        + "\"status\":\"answered\"}");
     assertThat(events.get(3).get("synthetic").asBoolean()).isTrue();
     assertThat(events.get(4).get("data").toString()).isEqualTo("{\"permission_id\":\"p1\","
         + "\"action\":\"command_execution\",\"status\":\"approved\",\"metadata\":{\"command\":\"ls\"}}");
     assertThat(events.get(7).get("data").get("status").asText()).isEqualTo("rejected");
     assertThat(events.get(7).get("data").get("response").isNull()).isTrue();
+    assertThat(events.get(7).get("data").get("answers").isNull()).isTrue();
     assertThat(events.get(8).get("data").get("status").asText()).isEqualTo("denied");
     assertThat(events).hasSize(9);
   }

@@ -160,28 +160,55 @@ public sealed interface EventData {
     }
   }
 
-  /** {@code question.requested}; only the first question of a native request is represented. */
-  @JsonPropertyOrder({"question_id", "prompt", "options", "response", "status"})
+  /**
+   * {@code question.requested}: {@code prompt} and {@code options} are the first question's (what
+   * the reference's clients read); {@code questions} (an addition, since 1.3) holds every question
+   * of the request, one made of {@code prompt} and {@code options} when none is given.
+   */
+  @JsonPropertyOrder({"question_id", "prompt", "options", "questions", "response", "status"})
   record QuestionRequested(
       @JsonProperty("question_id") String questionId,
       String prompt,
       List<String> options,
       String response,
-      QuestionStatus status)
+      QuestionStatus status,
+      List<Question> questions)
       implements EventData {
     /** Validates and copies. */
     public QuestionRequested {
       requireNonNull(questionId, "questionId is null");
       requireNonNull(prompt, "prompt is null");
       options = List.copyOf(options);
+      questions = questions == null || questions.isEmpty() ? List.of(Question.of(prompt, options))
+          : List.copyOf(questions);
       if (status != QuestionStatus.REQUESTED) {
         throw new IllegalArgumentException("status must be requested");
       }
     }
 
+    /** A pending request of the single question {@code prompt}. */
+    public QuestionRequested(String questionId, String prompt, List<String> options, String response,
+        QuestionStatus status) {
+      this(questionId, prompt, options, response, status, null);
+    }
+
     /** Creates a pending question. */
     public QuestionRequested(String questionId, String prompt, List<String> options) {
       this(questionId, prompt, options, null, QuestionStatus.REQUESTED);
+    }
+
+    /**
+     * A pending request of every question of {@code questions} (at least one).
+     *
+     * @since 1.3
+     */
+    public static QuestionRequested of(String questionId, List<Question> questions) {
+      if (questions.isEmpty()) {
+        throw new IllegalArgumentException("questions is empty");
+      }
+      Question first = questions.get(0);
+      return new QuestionRequested(questionId, first.prompt(), first.labels(), null, QuestionStatus.REQUESTED,
+          questions);
     }
 
     @Override
@@ -190,23 +217,45 @@ public sealed interface EventData {
     }
   }
 
-  /** {@code question.resolved}; {@code status} is {@code answered} or {@code rejected}. */
-  @JsonPropertyOrder({"question_id", "prompt", "options", "response", "status"})
+  /**
+   * {@code question.resolved}; {@code status} is {@code answered} or {@code rejected}. {@code
+   * response} is the first answer to the first question (the reference's field); {@code questions}
+   * and {@code answers} (additions, since 1.3) hold every question and, when answered, the chosen
+   * labels per question in order.
+   */
+  @JsonPropertyOrder({"question_id", "prompt", "options", "questions", "response", "answers", "status"})
   record QuestionResolved(
       @JsonProperty("question_id") String questionId,
       String prompt,
       List<String> options,
       String response,
-      QuestionStatus status)
+      QuestionStatus status,
+      List<Question> questions,
+      List<List<String>> answers)
       implements EventData {
     /** Validates and copies. */
     public QuestionResolved {
       requireNonNull(questionId, "questionId is null");
       requireNonNull(prompt, "prompt is null");
       options = List.copyOf(options);
+      questions = questions == null || questions.isEmpty() ? List.of(Question.of(prompt, options))
+          : List.copyOf(questions);
       if (status == null || status == QuestionStatus.REQUESTED) {
         throw new IllegalArgumentException("status must be answered or rejected");
       }
+      if (status == QuestionStatus.REJECTED) {
+        answers = null;
+      } else if (answers == null) {
+        answers = response == null ? List.of() : List.of(List.of(response));
+      } else {
+        answers = answers.stream().map(List::copyOf).toList();
+      }
+    }
+
+    /** A resolution of the single question {@code prompt}. */
+    public QuestionResolved(String questionId, String prompt, List<String> options, String response,
+        QuestionStatus status) {
+      this(questionId, prompt, options, response, status, null, null);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.Question;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,5 +113,26 @@ public abstract class JsonLineTranslator implements EventTranslator {
       out.add(raw != null && stamped.raw() == null ? stamped.withRaw(raw) : stamped);
     }
     return out;
+  }
+
+  /**
+   * A question in the shape Claude Code's {@code AskUserQuestion} and OpenCode's question tool
+   * share: {@code question} (or {@code prompt}), {@code header}, {@code options} as objects with
+   * {@code label} and {@code description} (or as plain strings), and {@code multiSelect} (or {@code
+   * multiple}).
+   *
+   * @since 1.3
+   */
+  protected static Question question(JsonNode question) {
+    List<Question.Option> options = new ArrayList<>();
+    question.path("options").forEach(o -> options.add(o.isTextual() ? new Question.Option(o.asText(), null)
+        : new Question.Option(o.path("label").asText(""), textOrNull(o.path("description")))));
+    return new Question(textOrNull(question.path("header")),
+        question.path("question").asText(question.path("prompt").asText("")), options,
+        question.path("multiSelect").asBoolean(question.path("multiple").asBoolean(false)));
+  }
+
+  private static String textOrNull(JsonNode node) {
+    return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
   }
 }

@@ -136,6 +136,43 @@ class UniversalEventJsonTest {
   }
 
   @Test
+  void aRequestOfSeveralQuestionsCarriesThemAllBesideTheFirstOnesPromptAndOptions() throws Exception {
+    EventData.QuestionRequested asked = EventData.QuestionRequested.of("q2", List.of(
+        new Question("Color", "Which color?", List.of(new Question.Option("Red", "Warm"), new Question.Option("Blue", null)),
+            false),
+        new Question(null, "Which sizes?", List.of(new Question.Option("S", null)), true)));
+
+    assertThat(MAPPER.writeValueAsString(asked)).isEqualTo("{\"question_id\":\"q2\",\"prompt\":\"Which color?\","
+        + "\"options\":[\"Red\",\"Blue\"],\"questions\":[{\"header\":\"Color\",\"prompt\":\"Which color?\","
+        + "\"options\":[{\"label\":\"Red\",\"description\":\"Warm\"},{\"label\":\"Blue\"}],\"multi_select\":false},"
+        + "{\"prompt\":\"Which sizes?\",\"options\":[{\"label\":\"S\"}],\"multi_select\":true}],"
+        + "\"response\":null,\"status\":\"requested\"}");
+    UniversalEvent event = new UniversalEvent("evt_1", 1, "2026-01-25T10:00:00Z", "s", null, false, EventSource.AGENT,
+        asked, null);
+    assertThat(schema.validate(MAPPER.valueToTree(event))).isEmpty();
+    assertThat(MAPPER.readValue(MAPPER.writeValueAsString(event), UniversalEvent.class)).isEqualTo(event);
+
+    EventData.QuestionResolved answered = new EventData.QuestionResolved("q2", asked.prompt(), asked.options(), "Red",
+        QuestionStatus.ANSWERED, asked.questions(), List.of(List.of("Red"), List.of("S")));
+    assertThat(MAPPER.valueToTree(answered).get("answers").toString()).isEqualTo("[[\"Red\"],[\"S\"]]");
+    assertThat(new EventData.QuestionResolved("q2", "p", List.of(), null, QuestionStatus.REJECTED, null,
+        List.of(List.of("x"))).answers()).isNull();
+  }
+
+  @Test
+  void aQuestionStoredBeforeQuestionsExistedReadsAsOneQuestion() throws Exception {
+    EventData back = MAPPER.readValue("{\"type\":\"question.requested\",\"event_id\":\"evt_1\",\"sequence\":1,"
+        + "\"time\":\"t\",\"session_id\":\"s\",\"native_session_id\":null,\"synthetic\":false,\"source\":\"agent\","
+        + "\"data\":{\"question_id\":\"q\",\"prompt\":\"Proceed?\",\"options\":[\"Yes\",\"No\"],\"response\":null,"
+        + "\"status\":\"requested\"}}", UniversalEvent.class).data();
+
+    assertThat(((EventData.QuestionRequested) back).questions()).containsExactly(Question.of("Proceed?", List.of("Yes", "No")));
+    EventData.QuestionResolved resolved = new EventData.QuestionResolved("q", "Proceed?", List.of("Yes"), "Yes",
+        QuestionStatus.ANSWERED);
+    assertThat(resolved.answers()).containsExactly(List.of("Yes"));
+  }
+
+  @Test
   void constructorsRejectInvalidValues() {
     assertThatThrownBy(() -> new EventData.PermissionResolved("p", "a", PermissionStatus.REQUESTED, null))
         .isInstanceOf(IllegalArgumentException.class);

@@ -11,6 +11,7 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
+import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.UniversalItem;
 import java.util.ArrayList;
@@ -218,10 +219,9 @@ public final class ClaudeTranslator extends JsonLineTranslator {
     String tool = request.path("tool_name").asText("tool");
     JsonNode input = request.path("input");
     if (tool.equals("AskUserQuestion") && input.path("questions").isArray() && !input.path("questions").isEmpty()) {
-      JsonNode first = input.path("questions").get(0);
-      List<String> options = new ArrayList<>();
-      first.path("options").forEach(o -> options.add(o.path("label").asText(o.asText(""))));
-      out.add(AgentEvent.of(new EventData.QuestionRequested(requestId, first.path("question").asText(""), options)));
+      List<Question> questions = new ArrayList<>();
+      input.path("questions").forEach(q -> questions.add(question(q)));
+      out.add(AgentEvent.of(EventData.QuestionRequested.of(requestId, questions)));
       return;
     }
     ObjectNode metadata = JSON.createObjectNode();

@@ -6,6 +6,7 @@ import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemStatus;
 import java.util.ArrayList;
@@ -23,7 +24,27 @@ class ClaudeTranslatorTest {
         + "\"Which color?\",\"header\":\"Color\",\"options\":[{\"label\":\"Red\"},{\"label\":\"Blue\"}],"
         + "\"multiSelect\":false}]}}}");
     assertThat(events).singleElement().satisfies(e -> assertThat(e.data())
-        .isEqualTo(new EventData.QuestionRequested("r-7", "Which color?", List.of("Red", "Blue"))));
+        .isEqualTo(EventData.QuestionRequested.of("r-7", List.of(new Question("Color", "Which color?",
+            List.of(new Question.Option("Red", null), new Question.Option("Blue", null)), false)))));
+  }
+
+  @Test
+  void everyQuestionOfAnAskUserQuestionIsCarriedWithHeadersDescriptionsAndMultiSelect() {
+    List<AgentEvent> events = translator.translate("{\"type\":\"control_request\",\"request_id\":\"r-8\",\"request\":"
+        + "{\"subtype\":\"can_use_tool\",\"tool_name\":\"AskUserQuestion\",\"input\":{\"questions\":["
+        + "{\"question\":\"Which color?\",\"header\":\"Color\",\"options\":[{\"label\":\"Red\",\"description\":\"Warm\"},"
+        + "{\"label\":\"Blue\",\"description\":\"Cool\"}],\"multiSelect\":false},"
+        + "{\"question\":\"Which sizes?\",\"header\":\"Sizes\",\"options\":[{\"label\":\"S\",\"description\":\"Small\"},"
+        + "{\"label\":\"L\",\"description\":\"Large\"}],\"multiSelect\":true}]}}}");
+
+    EventData.QuestionRequested request = (EventData.QuestionRequested) events.get(0).data();
+    assertThat(request.prompt()).isEqualTo("Which color?");
+    assertThat(request.options()).containsExactly("Red", "Blue");
+    assertThat(request.questions()).containsExactly(
+        new Question("Color", "Which color?", List.of(new Question.Option("Red", "Warm"),
+            new Question.Option("Blue", "Cool")), false),
+        new Question("Sizes", "Which sizes?", List.of(new Question.Option("S", "Small"),
+            new Question.Option("L", "Large")), true));
   }
 
   @Test

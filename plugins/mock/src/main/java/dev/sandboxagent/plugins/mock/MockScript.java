@@ -1,12 +1,14 @@
 package dev.sandboxagent.plugins.mock;
 
 import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.FileAction;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
+import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.SessionEndReason;
 import dev.sandboxagent.api.event.TerminatedBy;
@@ -121,7 +123,11 @@ final class MockScript {
   private final List<List<AgentEvent>> steps = new ArrayList<>();
 
   private MockScript(int k) {
-    this.p = "mock_" + k;
+    this("mock_" + k);
+  }
+
+  private MockScript(String p) {
+    this.p = p;
   }
 
   /**
@@ -158,6 +164,7 @@ final class MockScript {
       case "unknown" -> unknown();
       case "permission", "permissions" -> permissions();
       case "question", "questions" -> questions();
+      case "multi-question" -> multiQuestion();
       case "error" -> error();
       case "unparsed" -> unparsed();
       case "end", "ended", "session.end" -> end();
@@ -287,6 +294,38 @@ final class MockScript {
 
   private void question(String suffix, String prompt, List<String> options) {
     step(AgentEvent.of(new EventData.QuestionRequested(id(suffix), prompt, options)));
+  }
+
+  /** The suffix of the request {@code multi-question} makes, whose answers the mock repeats. */
+  static final String MULTI_QUESTION = "multi_question";
+
+  /** One request of two questions: a single choice with a header, then a multiple choice. */
+  private void multiQuestion() {
+    step(AgentEvent.of(EventData.QuestionRequested.of(id(MULTI_QUESTION), List.of(
+        new Question("Color", "Which color?", List.of(new Question.Option("Red", "Warm"),
+            new Question.Option("Blue", "Cool")), false),
+        new Question("Sizes", "Which sizes?", List.of(new Question.Option("S", null), new Question.Option("M", null),
+            new Question.Option("L", null)), true)))));
+  }
+
+  /**
+   * What the mock says when the request of {@code multi-question} is answered: an assistant message
+   * {@code P_answers} naming every question's header (or prompt) and answer; nothing for others.
+   */
+  static List<List<AgentEvent>> answered(PendingQuestion question, List<List<String>> answers) {
+    String suffix = "_" + MULTI_QUESTION;
+    if (!question.questionId().endsWith(suffix)) {
+      return List.of();
+    }
+    MockScript script = new MockScript(question.questionId().substring(0, question.questionId().length() - suffix.length()));
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < question.questions().size(); i++) {
+      Question q = question.questions().get(i);
+      parts.add((q.header() != null ? q.header() : q.prompt()) + ": "
+          + (i < answers.size() && !answers.get(i).isEmpty() ? String.join(", ", answers.get(i)) : "(no answer)"));
+    }
+    script.assistant("answers", "Answers: " + String.join("; ", parts));
+    return List.copyOf(script.steps);
   }
 
   private void questionOne() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,6 +67,15 @@ final class MockSession implements AgentSession {
     if (!steps.isEmpty()) {
       context.events().emit(steps.get(0));
       context.runInBackground(TASK_NAME, () -> play(steps.subList(1, steps.size())));
+    }
+  }
+
+  /** Repeats the answers to the request of {@code multi-question}; other answers need nothing. */
+  @Override
+  public void replyQuestion(PendingQuestion question, List<List<String>> answers) {
+    List<List<AgentEvent>> steps = MockScript.answered(question, answers);
+    if (!steps.isEmpty() && !closed) {
+      context.runInBackground(TASK_NAME, () -> play(steps));
     }
   }
 

@@ -1,14 +1,17 @@
 package dev.sandboxagent.plugins.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.FileAction;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
+import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.SessionEndReason;
 import dev.sandboxagent.api.event.TerminatedBy;
@@ -408,6 +411,34 @@ class MockScriptTest {
         AgentEvent.of(new EventData.QuestionRequested("mock_2_question", "Choose a color", List.of("Red", "Blue"))),
         AgentEvent.of(new EventData.QuestionRequested("mock_2_question_reject", "Allow mock experiment?",
             List.of("Yes", "No"))));
+  }
+
+  @Test
+  void multiQuestionAsksTwoQuestionsInOneRequestAndRepeatsTheAnswers() {
+    List<AgentEvent> events = script(4, "multi-question");
+    assertThat(events).singleElement().satisfies(e -> {
+      EventData.QuestionRequested q = (EventData.QuestionRequested) e.data();
+      assertThat(q.questionId()).isEqualTo("mock_4_multi_question");
+      assertThat(q.prompt()).isEqualTo("Which color?");
+      assertThat(q.options()).containsExactly("Red", "Blue");
+      assertThat(q.questions()).extracting(Question::header, Question::multiSelect)
+          .containsExactly(tuple("Color", false), tuple("Sizes", true));
+      assertThat(q.questions().get(0).options()).contains(new Question.Option("Red", "Warm"));
+    });
+    EventData.QuestionRequested q = (EventData.QuestionRequested) events.get(0).data();
+    PendingQuestion pending = new PendingQuestion(q.questionId(), q.prompt(), q.options(), null, q.questions());
+
+    assertThat(MockScript.answered(pending, List.of(List.of("Blue"), List.of("S", "L"))))
+        .extracting(step -> step.get(0).data())
+        .containsExactly(
+            new EventData.ItemStarted(UniversalItem.of("mock_4_answers", ItemKind.MESSAGE, ItemRole.ASSISTANT,
+                List.of(new ContentPart.Text("Answers: Color: Blue; Sizes: S, L")), ItemStatus.IN_PROGRESS)),
+            new EventData.ItemCompleted(UniversalItem.of("mock_4_answers", ItemKind.MESSAGE, ItemRole.ASSISTANT,
+                List.of(new ContentPart.Text("Answers: Color: Blue; Sizes: S, L")), ItemStatus.COMPLETED)));
+    assertThat(MockScript.answered(pending, List.of(List.of("Red")))).last()
+        .satisfies(step -> assertThat(step.get(0).data().toString()).contains("Answers: Color: Red; Sizes: (no answer)"));
+    assertThat(MockScript.answered(new PendingQuestion("mock_1_question", "Proceed?", List.of("Yes"), null),
+        List.of(List.of("Yes")))).isEmpty();
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.sandboxagent.api.event.FileAction;
 import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
+import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.UniversalItem;
 import java.util.ArrayList;
@@ -105,11 +106,11 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
       case "permission.asked", "permission.updated" -> out.add(AgentEvent.of(new EventData.PermissionRequested(
           p.path("id").asText(""), p.path("permission").asText(p.path("type").asText("permission")), p)));
       case "question.asked" -> {
-        JsonNode first = p.path("questions").path(0);
-        List<String> options = new ArrayList<>();
-        first.path("options").forEach(o -> options.add(o.path("label").asText(o.asText(""))));
-        out.add(AgentEvent.of(new EventData.QuestionRequested(p.path("id").asText(""),
-            first.path("question").asText(""), options)));
+        List<Question> questions = new ArrayList<>();
+        p.path("questions").forEach(q -> questions.add(question(q)));
+        out.add(AgentEvent.of(questions.isEmpty()
+            ? new EventData.QuestionRequested(p.path("id").asText(""), "", List.of())
+            : EventData.QuestionRequested.of(p.path("id").asText(""), questions)));
       }
       default -> out.add(unparsed("unsupported OpenCode event: " + (type.isEmpty() ? "(none)" : type), event));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.testkit.TranslatorHarness;
 import java.io.IOException;
@@ -37,6 +38,22 @@ class OpenCodeTranslatorTest {
         .extracting(e -> ((EventData.ItemCompleted) e.data()).item().content().get(0))
         .containsExactly(new ContentPart.Text("Say hello."),
             new ContentPart.Text("Run the shell command echo hi and tell me what it printed."));
+  }
+
+  @Test
+  void everyQuestionOfAQuestionRequestIsCarried() {
+    OpenCodeTranslator translator = new OpenCodeTranslator("");
+    List<AgentEvent> events = translator.translate("{\"type\":\"question.asked\",\"properties\":{\"id\":\"que_1\","
+        + "\"sessionID\":\"ses_1\",\"questions\":[{\"question\":\"Which color?\",\"header\":\"Color\",\"options\":["
+        + "{\"label\":\"Red\",\"description\":\"Warm\"},{\"label\":\"Blue\",\"description\":\"Cool\"}]},"
+        + "{\"question\":\"Which sizes?\",\"header\":\"Sizes\",\"options\":[{\"label\":\"S\",\"description\":\"Small\"}],"
+        + "\"multiple\":true}]}}");
+
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(
+        EventData.QuestionRequested.of("que_1", List.of(
+            new Question("Color", "Which color?", List.of(new Question.Option("Red", "Warm"),
+                new Question.Option("Blue", "Cool")), false),
+            new Question("Sizes", "Which sizes?", List.of(new Question.Option("S", "Small")), true)))));
   }
 
   @Test
