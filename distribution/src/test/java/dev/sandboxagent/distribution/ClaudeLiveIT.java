@@ -101,6 +101,44 @@ class ClaudeLiveIT {
   }
 
   @Test
+  void bothQuestionsOfAnAskUserQuestionAreShownAndBothAnswersReachTheModel() throws Exception {
+    try (FakeAnthropic model = new FakeAnthropic()) {
+      Map<String, String> env = Map.of("HOME", Files.createDirectories(work.resolve("home")).toString(),
+          "ANTHROPIC_BASE_URL", model.baseUrl(), "ANTHROPIC_API_KEY", "sk-ant-fake-key");
+      Launcher daemon = Launcher.start(work, "t", List.of("--agent-bin", "claude=" + program), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/q", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
+        daemon.post("/v1/sessions/q/messages",
+            Launcher.JSON.createObjectNode().put("message", ScriptedPrompts.TWO_QUESTIONS).toString());
+        JsonNode ask = daemon.awaitEvent("q", 0, Launcher.ofType("question.requested"), TIMEOUT);
+        JsonNode data = ask.get("data");
+        assertThat(data.get("prompt").asText()).isEqualTo("Which color do you want?");
+        assertThat(data.get("questions")).hasSize(2);
+        assertThat(data.get("questions").get(1).toString()).isEqualTo("{\"header\":\"Sizes\","
+            + "\"prompt\":\"Which sizes do you want?\",\"options\":[{\"label\":\"Small\",\"description\":\"The small size\"},"
+            + "{\"label\":\"Medium\",\"description\":\"The medium size\"},{\"label\":\"Large\","
+            + "\"description\":\"The large size\"}],\"multi_select\":true}");
+
+        String id = data.get("question_id").asText();
+        assertThat(daemon.post("/v1/sessions/q/questions/" + id + "/reply",
+            "{\"answers\":[[\"Blue\"],[\"Small\",\"Large\"]]}").statusCode()).isEqualTo(204);
+        int end = daemon.awaitEvent("q", ask.get("sequence").asInt(), Launcher.statusCompleted("turn.completed"), TIMEOUT)
+            .get("sequence").asInt();
+
+        assertThat(model.toolResults).singleElement().asString()
+            .contains("Which color do you want?").contains("Blue")
+            .contains("Which sizes do you want?").contains("Small, Large");
+        assertThat(assistantText(daemon, "q", ask.get("sequence").asInt(), end)).contains("Done.");
+        JsonNode resolved = daemon.awaitEvent("q", 0, Launcher.ofType("question.resolved"), TIMEOUT);
+        assertThat(resolved.get("data").get("answers").toString()).isEqualTo("[[\"Blue\"],[\"Small\",\"Large\"]]");
+        System.out.println("LIVE claude two questions, the model was sent: " + model.toolResults.get(0));
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
+  @Test
   void theFakeModelDrivesAToolTurnOfTheRealProgram() throws Exception {
     try (FakeAnthropic model = new FakeAnthropic()) {
       Path home = Files.createDirectories(work.resolve("home"));

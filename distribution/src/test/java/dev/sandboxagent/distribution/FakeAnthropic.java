@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code Run the shell command echo hi…} → a text block and a {@code Bash echo hi} call;
  *   <li>{@code Create the empty file created-by-agent.txt with touch.} → the same with {@code touch};
  *   <li>{@code Run the shell command sleep 271…} → the same with {@code sleep 271}, which runs until stopped;
+ *   <li>{@link ScriptedPrompts#TWO_QUESTIONS} → an {@code AskUserQuestion} call of two questions, a
+ *       single choice of color and a multiple choice of sizes;
  *   <li>anything else (and any request without tools) → {@code Hello! This is a scripted reply…}.
  * </ul>
  */
@@ -34,6 +37,8 @@ final class FakeAnthropic implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
+  /** The text of every tool result the model was sent, in order. */
+  final List<String> toolResults = new CopyOnWriteArrayList<>();
 
   FakeAnthropic() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -104,11 +109,15 @@ final class FakeAnthropic implements AutoCloseable {
       }
     }
     if (toolResult != null) {
+      toolResults.add(toolResult);
       String flat = toolResult.replace('\n', ' ');
       if (flat.length() > 200) {
         flat = flat.substring(0, 200) + "...";
       }
       return List.of(text("Done. The command's output was: " + flat));
+    }
+    if (texts.toString().contains(ScriptedPrompts.TWO_QUESTIONS)) {
+      return List.of(text("I have two questions."), askTwoQuestions());
     }
     String command = ScriptedPrompts.command(texts.toString());
     return command == null ? List.of(text(HELLO)) : List.of(text("I'll run that command."), bash(command));
@@ -139,6 +148,26 @@ final class FakeAnthropic implements AutoCloseable {
     block.put("name", "Bash");
     block.putObject("input").put("command", command).put("description", "Run the requested command");
     return block;
+  }
+
+  private ObjectNode askTwoQuestions() {
+    ObjectNode block = JSON.createObjectNode();
+    block.put("type", "tool_use");
+    block.put("id", "toolu_fake_" + ids.incrementAndGet());
+    block.put("name", "AskUserQuestion");
+    var questions = block.putObject("input").putArray("questions");
+    ObjectNode color = questions.addObject().put("question", "Which color do you want?").put("header", "Color")
+        .put("multiSelect", false);
+    color.putArray("options").add(option("Red", "A warm color")).add(option("Blue", "A cool color"));
+    ObjectNode sizes = questions.addObject().put("question", "Which sizes do you want?").put("header", "Sizes")
+        .put("multiSelect", true);
+    sizes.putArray("options").add(option("Small", "The small size")).add(option("Medium", "The medium size"))
+        .add(option("Large", "The large size"));
+    return block;
+  }
+
+  private static ObjectNode option(String label, String description) {
+    return JSON.createObjectNode().put("label", label).put("description", description);
   }
 
   private static ObjectNode message(String id, String model) {

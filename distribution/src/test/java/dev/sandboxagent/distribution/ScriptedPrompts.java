@@ -16,6 +16,8 @@ final class ScriptedPrompts {
   /** After an {@code echo}, since Claude Code refuses to run a standalone {@code sleep}. */
   static final String SLEEP_COMMAND = "echo started && " + SLEEP_PROCESS;
   static final String SLEEP = "Run the shell command sleep 271 and tell me what it printed.";
+  /** Answered with one call of a question tool asking two questions: a color, then sizes (several). */
+  static final String TWO_QUESTIONS = "Ask me which color and which sizes I want.";
 
   private ScriptedPrompts() {}
 
