@@ -94,6 +94,29 @@ class ClaudeLiveIT {
                 + "denied turn %.2f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9);
         JsonNode all = Launcher.json(daemon.get("/v1/sessions/live/events")).get("events");
         System.out.println("LIVE claude events: " + Launcher.types(all));
+        // Usage: every turn reports the fake model's tokens, and the session listing sums them.
+        long input = 0;
+        long output = 0;
+        int turns = 0;
+        for (JsonNode e : all) {
+          JsonNode usage = e.path("data").path("item").path("content").path(0).path("usage");
+          if (e.get("type").asText().equals("item.completed") && usage.isObject()) {
+            input += usage.get("input_tokens").asLong();
+            output += usage.get("output_tokens").asLong();
+            turns++;
+          }
+        }
+        JsonNode listed = Launcher.json(daemon.get("/v1/sessions")).get("sessions").get(0).get("usage");
+        System.out.println("LIVE claude usage: " + listed + " over " + turns + " turns; model requests: "
+            + model.requests.all().size());
+        assertThat(turns).isEqualTo(4);
+        assertThat(listed.get("input_tokens").asLong()).isEqualTo(input);
+        assertThat(listed.get("output_tokens").asLong()).isEqualTo(output);
+        // The fake model reports 10 input and 5 output tokens for each answer.
+        long answers = model.requests.all().stream()
+            .filter(r -> r.line().contains("/v1/messages") && !r.line().contains("count_tokens")).count();
+        assertThat(input).isEqualTo(10 * answers);
+        assertThat(output).isEqualTo(5 * answers);
       } finally {
         daemon.stop();
       }

@@ -156,6 +156,7 @@ class InspectorUiIT {
       both.findElements(testId("answer-option")).stream().filter(o -> choice.equals(o.getAttribute("value")))
           .findFirst().orElseThrow().click();
     }
+    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", both);
     Files.write(Path.of("target", "inspector-ui-questions.png"), both.getScreenshotAs(OutputType.BYTES));
     both.findElement(testId("answer-submit")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(
@@ -163,6 +164,12 @@ class InspectorUiIT {
         "answered: Blue; S, L"));
     wait.until(d -> d.findElements(By.cssSelector("[data-testid=item].role-assistant.completed [data-testid=text]"))
         .stream().anyMatch(e -> e.getText().equals("Answers: Color: Blue; Sizes: S, L")));
+    // A turn's usage, and the session's total in the list.
+    send(driver, "usage", false);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("usage"),
+        "1,200 in · 80 out · 300 cached · $0.0123 · 4.2 s"));
+    driver.findElement(By.id("sessions-refresh")).click();
+    wait.until(d -> d.findElement(By.cssSelector(".side")).getText().contains("mock · 1,200 in · 80 out"));
     // Entries grow after they are added (deltas, outcomes): the timeline still ends at the newest.
     assertThat(scrollHeight(driver)).as("the timeline overflows").isGreaterThan(clientHeight(driver) + 100);
     wait.until(d -> distanceFromBottom(d) < 40);

@@ -2,6 +2,7 @@ package dev.sandboxagent.host.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandboxagent.api.event.Usage;
 import dev.sandboxagent.host.session.RecordedEvent;
 import dev.sandboxagent.host.session.Session;
 import dev.sandboxagent.host.session.SessionManager;
@@ -41,7 +42,7 @@ final class SessionsService {
     ArrayNode list = body.putArray("sessions");
     for (Session session : sessions.list(AuthFilter.tenant(req))) {
       SessionSettings s = session.settings();
-      list.addObject()
+      ObjectNode entry = list.addObject()
           .put("sessionId", session.id())
           .put("agent", s.agent())
           .put("agentMode", s.agentMode())
@@ -51,6 +52,10 @@ final class SessionsService {
           .put("nativeSessionId", session.nativeSessionId())
           .put("ended", session.ending().isPresent())
           .put("eventCount", session.log().size());
+      Usage usage = session.usage();
+      if (!usage.isEmpty()) {
+        entry.set("usage", responses.mapper().valueToTree(usage));
+      }
     }
     responses.json(res, body);
   }

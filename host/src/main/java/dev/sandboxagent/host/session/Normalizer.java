@@ -10,6 +10,7 @@ import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,8 @@ final class Normalizer {
   private final boolean pendingAssistantMode;
   private final boolean resumable;
   private String nativeSessionId;
+  /** Written under the session's record lock, read by the session listing without it. */
+  private volatile Usage usage = Usage.NONE;
   private long nextItemId = 1;
   private final Map<String, String> itemIdByNative = new HashMap<>();
   private final Set<String> startedIds = new HashSet<>();
@@ -53,6 +56,19 @@ final class Normalizer {
 
   String nativeSessionId() {
     return nativeSessionId;
+  }
+
+  /** The usage the session's completed status items reported, summed; {@link Usage#NONE} if none did. */
+  Usage usage() {
+    return usage;
+  }
+
+  private void addUsage(UniversalItem item) {
+    for (ContentPart part : item.content()) {
+      if (part instanceof ContentPart.Status status && status.usage() != null) {
+        usage = usage.plus(status.usage());
+      }
+    }
   }
 
   Optional<PendingQuestion> question(String id) {
@@ -85,7 +101,10 @@ final class Normalizer {
     switch (event.data()) {
       case EventData.SessionStarted s -> sessionStartedRecorded = true;
       case EventData.ItemStarted s -> takeItemId(s.item().itemId());
-      case EventData.ItemCompleted c -> takeItemId(c.item().itemId());
+      case EventData.ItemCompleted c -> {
+        takeItemId(c.item().itemId());
+        addUsage(c.item());
+      }
       case EventData.ItemDelta d -> takeItemId(d.itemId());
       case EventData.QuestionRequested q -> questions.put(
           q.questionId(), new PendingQuestion(q.questionId(), q.prompt(), q.options(), event.raw(), q.questions()));
@@ -226,6 +245,7 @@ final class Normalizer {
       case EventData.ItemCompleted c -> {
         startedIds.add(c.item().itemId());
         mapNative(c.item());
+        addUsage(c.item());
       }
       case EventData.ItemDelta d -> {
         deltaSeenIds.add(d.itemId());

@@ -13,6 +13,7 @@ import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.UniversalEvent;
+import dev.sandboxagent.api.event.Usage;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.plugin.LoadedAgent;
@@ -235,6 +236,11 @@ public final class Session {
     } finally {
       recordLock.unlock();
     }
+  }
+
+  /** What the session's turns cost so far, as its agent reported it. */
+  public Usage usage() {
+    return normalizer.usage();
   }
 
   /**

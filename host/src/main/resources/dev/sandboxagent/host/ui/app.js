@@ -261,7 +261,7 @@ async function loadSessions() {
         onclick: () => selectSession(s),
       },
       el('span', { class: 'sid', text: s.sessionId }),
-      el('span', { class: 'muted', text: s.agent + (s.ended ? ' · ended' : '') }))));
+      el('span', { class: 'muted', text: s.agent + (s.ended ? ' · ended' : '') + (s.usage ? ' · ' + usageText(s.usage) : '') }))));
   }
   return sessions;
 }
@@ -653,13 +653,27 @@ function renderItemBody(entry, item, streamed) {
         parts.push(el('div', { class: 'file', text: 'image ' + part.path + (part.mime ? ' (' + part.mime + ')' : '') }));
         break;
       case 'status':
-        parts.push(el('div', { 'data-testid': 'status', text: part.label + (part.detail ? ' — ' + part.detail : '') }));
+        parts.push(el('div', { 'data-testid': 'status', text: part.label + (part.detail ? ' — ' + part.detail : '') }),
+          part.usage ? el('div', { class: 'muted', 'data-testid': 'usage', text: usageText(part.usage) }) : null);
         break;
       default:
         parts.push(el('pre', { text: pretty(part) }));
     }
   }
   body.replaceChildren(...parts.filter(Boolean));
+}
+
+/** "1,200 in · 80 out · 300 cached · $0.0123 · 4.2 s": the figures the agent reported. */
+function usageText(usage) {
+  const n = (v) => Number(v).toLocaleString('en-US');
+  return [
+    usage.input_tokens != null ? n(usage.input_tokens) + ' in' : null,
+    usage.output_tokens != null ? n(usage.output_tokens) + ' out' : null,
+    usage.cache_read_tokens ? n(usage.cache_read_tokens) + ' cached' : null,
+    usage.cache_write_tokens ? n(usage.cache_write_tokens) + ' cache writes' : null,
+    usage.cost_usd != null ? '$' + Number(usage.cost_usd).toFixed(4) : null,
+    usage.duration_ms != null ? (usage.duration_ms / 1000).toFixed(1) + ' s' : null,
+  ].filter(Boolean).join(' · ');
 }
 
 function showPermission(view, event, data) {

@@ -70,6 +70,29 @@ class DurableSessionsTest {
   }
 
   @Test
+  void theUsageOfEveryTurnIsSummedPerSessionAlsoAfterARestart() throws Exception {
+    Path data = tmp.resolve("data");
+    try (TestServer first = TestServer.startDurable(tmp.resolve("one"), data)) {
+      first.createSession("u");
+      first.createSession("none");
+      assertThat(first.post("/v1/sessions/u/messages", "{\"message\":\"usage 100 20 0.25\"}").statusCode()).isEqualTo(204);
+      assertThat(first.post("/v1/sessions/u/messages", "{\"message\":\"usage 50 5 0.5\"}").statusCode()).isEqualTo(204);
+      awaitText(first, "u", 0, "\"input_tokens\":50");
+      assertThat(session(first, "u").get("usage").toString())
+          .isEqualTo("{\"input_tokens\":150,\"output_tokens\":25,\"cost_usd\":0.75}");
+      assertThat(session(first, "none").has("usage")).isFalse();
+    }
+    try (TestServer second = TestServer.startDurable(tmp.resolve("two"), data)) {
+      assertThat(session(second, "u").get("usage").toString())
+          .isEqualTo("{\"input_tokens\":150,\"output_tokens\":25,\"cost_usd\":0.75}");
+      assertThat(second.post("/v1/sessions/u/messages", "{\"message\":\"usage 1 1 0.25\"}").statusCode()).isEqualTo(204);
+      awaitText(second, "u", 0, "\"input_tokens\":1,");
+      assertThat(session(second, "u").get("usage").toString())
+          .isEqualTo("{\"input_tokens\":151,\"output_tokens\":26,\"cost_usd\":1.0}");
+    }
+  }
+
+  @Test
   void aRestartedDaemonServesTheSameLogsFromAnyOffsetAndContinuesTheSession() throws Exception {
     Path data = tmp.resolve("data");
     List<String> before;

@@ -20,6 +20,7 @@ import dev.sandboxagent.api.event.ItemKind;
 import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,12 @@ public final class ScriptAdapter implements AgentAdapter {
         case "run" -> run(k, rest);
         case "resumed" -> ctx.events().emit(List.of(AgentEvent.of(new EventData.ItemCompleted(
             message("r" + k, "resumed " + ctx.resumeNativeSessionId())))));
+        case "usage" -> {
+          String[] figures = rest.split(" ");
+          ctx.events().emit(AgentEvent.startedAndCompleted(UniversalItem.status("u" + k, "turn.completed", null,
+              new Usage(Long.valueOf(figures[0]), Long.valueOf(figures[1]), null, null, Double.valueOf(figures[2]), null)),
+              ItemStatus.COMPLETED));
+        }
         case "ask" -> ctx.events().emit(List.of(
             AgentEvent.of(new EventData.QuestionRequested("q" + k + rest, "Proceed?", List.of("Yes", "No"))),
             AgentEvent.of(new EventData.PermissionRequested("p" + k + rest, "command_execution",

@@ -88,12 +88,24 @@ public sealed interface ContentPart {
     }
   }
 
-  /** A status label with an optional detail. */
-  @JsonPropertyOrder({"label", "detail"})
-  record Status(String label, String detail) implements ContentPart {
+  /**
+   * A status label with an optional detail and, on the item that ends a turn, the turn's {@code
+   * usage} (an addition, since 1.3; absent from the JSON when null or empty).
+   */
+  @JsonPropertyOrder({"label", "detail", "usage"})
+  record Status(String label, String detail, @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage)
+      implements ContentPart {
     /** Validates the part. */
     public Status {
       requireNonNull(label, "label is null");
+      if (usage != null && usage.isEmpty()) {
+        usage = null;
+      }
+    }
+
+    /** A status without usage. */
+    public Status(String label, String detail) {
+      this(label, detail, null);
     }
   }
 }

@@ -54,6 +54,16 @@ public record UniversalItem(
         ItemStatus.COMPLETED);
   }
 
+  /**
+   * A completed status item of {@code label} carrying a turn's {@code usage}.
+   *
+   * @since 1.3
+   */
+  public static UniversalItem status(String nativeItemId, String label, String detail, Usage usage) {
+    return of(nativeItemId, ItemKind.STATUS, ItemRole.SYSTEM, List.of(new ContentPart.Status(label, detail, usage)),
+        ItemStatus.COMPLETED);
+  }
+
   /** Returns a copy with another daemon id. */
   public UniversalItem withItemId(String newItemId) {
     return new UniversalItem(newItemId, nativeItemId, parentId, kind, role, content, status);

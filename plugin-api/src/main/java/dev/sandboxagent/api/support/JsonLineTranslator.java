@@ -10,6 +10,7 @@ import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.Question;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -134,5 +135,31 @@ public abstract class JsonLineTranslator implements EventTranslator {
 
   private static String textOrNull(JsonNode node) {
     return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
+  }
+
+  /**
+   * A usage figure of a native record: the number at {@code field} of {@code node}, or null when it
+   * is absent or not a number.
+   *
+   * @since 1.3
+   */
+  protected static Long count(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isNumber() ? value.asLong() : null;
+  }
+
+  /**
+   * The usage of an Anthropic-style record (Claude Code's and Amp's {@code result}): {@code usage}
+   * with {@code input_tokens}, {@code output_tokens}, {@code cache_read_input_tokens} and {@code
+   * cache_creation_input_tokens}, beside {@code total_cost_usd} and {@code duration_ms}.
+   *
+   * @since 1.3
+   */
+  protected static Usage anthropicUsage(JsonNode result) {
+    JsonNode usage = result.path("usage");
+    JsonNode cost = result.path("total_cost_usd");
+    return new Usage(count(usage, "input_tokens"), count(usage, "output_tokens"),
+        count(usage, "cache_read_input_tokens"), count(usage, "cache_creation_input_tokens"),
+        cost.isNumber() ? cost.asDouble() : null, count(result, "duration_ms"));
   }
 }

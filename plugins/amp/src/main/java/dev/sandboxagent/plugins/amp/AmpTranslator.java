@@ -177,7 +177,8 @@ public final class AmpTranslator extends JsonLineTranslator {
       }
     }
     UniversalItem item = UniversalItem.of("amp_" + prefix + "turn", ItemKind.STATUS, ItemRole.SYSTEM,
-        List.of(new ContentPart.Status("turn.completed", detail.toString())), ItemStatus.IN_PROGRESS);
+        List.of(new ContentPart.Status("turn.completed", detail.toString(), anthropicUsage(record))),
+        ItemStatus.IN_PROGRESS);
     out.add(AgentEvent.of(new EventData.ItemStarted(item)));
     out.add(AgentEvent.of(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED))));
   }

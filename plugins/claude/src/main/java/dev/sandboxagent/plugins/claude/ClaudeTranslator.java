@@ -14,6 +14,7 @@ import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -263,12 +264,17 @@ public final class ClaudeTranslator extends JsonLineTranslator {
     copy(record, detail, "total_cost_usd");
     copy(record, detail, "usage");
     copy(record, detail, "stop_reason");
-    status(out, "turn.completed", detail.toString());
+    status(out, "turn.completed", detail.toString(), anthropicUsage(record));
   }
 
   private void status(List<AgentEvent> out, String label, String detail) {
+    status(out, label, detail, null);
+  }
+
+  private void status(List<AgentEvent> out, String label, String detail, Usage usage) {
     out.addAll(AgentEvent.startedAndCompleted(
-        UniversalItem.status("claude_" + idPrefix + "status_" + (++statusCounter), label, detail), ItemStatus.COMPLETED));
+        UniversalItem.status("claude_" + idPrefix + "status_" + (++statusCounter), label, detail, usage),
+        ItemStatus.COMPLETED));
   }
 
   /** Completes every open message except {@code keep}. */

@@ -13,6 +13,7 @@ import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,8 @@ public final class CodexTranslator extends JsonLineTranslator {
 
   private final String prefix;
   private int statusCounter;
+  /** The usage of the model calls of the turn so far (each token-usage update reports its last call). */
+  private Usage turnUsage = Usage.NONE;
   private final Map<String, String> openItems = new LinkedHashMap<>();
 
   /** A translator whose own status item ids start with {@code codex_<prefix>}. */
@@ -97,6 +100,9 @@ public final class CodexTranslator extends JsonLineTranslator {
       return;
     }
     if (STATUS_LABELS.containsKey(method)) {
+      if (STATUS_LABELS.get(method).equals("thread.token_usage.updated")) {
+        turnUsage = turnUsage.plus(usage(params.path("tokenUsage").path("last")));
+      }
       status(out, STATUS_LABELS.get(method), params.toString());
       return;
     }
@@ -111,7 +117,8 @@ public final class CodexTranslator extends JsonLineTranslator {
           out.add(AgentEvent.of(new EventData.Error(turn.path("error").path("message").asText("the turn failed"),
               "turn_failed", turn.get("error"))));
         }
-        status(out, "turn.completed", turn.toString());
+        status(out, "turn.completed", turn.toString(), turnUsage);
+        turnUsage = Usage.NONE;
       }
       case "item/started" -> item(params.path("item"), ItemStatus.IN_PROGRESS, out);
       case "item/completed" -> item(params.path("item"), ItemStatus.COMPLETED, out);
@@ -256,8 +263,21 @@ public final class CodexTranslator extends JsonLineTranslator {
   }
 
   private void status(List<AgentEvent> out, String label, String detail) {
+    status(out, label, detail, null);
+  }
+
+  private void status(List<AgentEvent> out, String label, String detail, Usage usage) {
     out.addAll(AgentEvent.startedAndCompleted(
-        UniversalItem.status("codex_" + prefix + "status_" + (++statusCounter), label, detail), ItemStatus.COMPLETED));
+        UniversalItem.status("codex_" + prefix + "status_" + (++statusCounter), label, detail, usage),
+        ItemStatus.COMPLETED));
+  }
+
+  /** Codex's token usage of a call: its input counts cached tokens too, which usage counts apart. */
+  private static Usage usage(JsonNode tokens) {
+    Long input = count(tokens, "inputTokens");
+    Long cached = count(tokens, "cachedInputTokens");
+    return new Usage(input == null ? null : input - (cached == null ? 0 : cached), count(tokens, "outputTokens"),
+        cached, count(tokens, "cacheWriteInputTokens"), null, null);
   }
 
   /** The app-server ended: open items fail and an {@code error} says why. */

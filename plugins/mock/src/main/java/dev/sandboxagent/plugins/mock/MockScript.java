@@ -13,6 +13,7 @@ import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.SessionEndReason;
 import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -165,6 +166,7 @@ final class MockScript {
       case "permission", "permissions" -> permissions();
       case "question", "questions" -> questions();
       case "multi-question" -> multiQuestion();
+      case "usage" -> usage();
       case "error" -> error();
       case "unparsed" -> unparsed();
       case "end", "ended", "session.end" -> end();
@@ -294,6 +296,16 @@ final class MockScript {
 
   private void question(String suffix, String prompt, List<String> options) {
     step(AgentEvent.of(new EventData.QuestionRequested(id(suffix), prompt, options)));
+  }
+
+  /** The usage the {@code usage} command reports for its turn. */
+  static final Usage USAGE = new Usage(1200L, 80L, 300L, null, 0.0123, 4200L);
+
+  /** A reply, then a {@code turn.completed} status item carrying {@link #USAGE}. */
+  private void usage() {
+    assistant("usage", "This turn reports its usage.");
+    item("turn", ItemKind.STATUS, ItemRole.SYSTEM, List.of(new ContentPart.Status("turn.completed", null, USAGE)),
+        ItemStatus.COMPLETED);
   }
 
   /** The suffix of the request {@code multi-question} makes, whose answers the mock repeats. */

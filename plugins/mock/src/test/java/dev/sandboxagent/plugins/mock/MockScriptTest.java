@@ -16,6 +16,7 @@ import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.SessionEndReason;
 import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -411,6 +412,14 @@ class MockScriptTest {
         AgentEvent.of(new EventData.QuestionRequested("mock_2_question", "Choose a color", List.of("Red", "Blue"))),
         AgentEvent.of(new EventData.QuestionRequested("mock_2_question_reject", "Allow mock experiment?",
             List.of("Yes", "No"))));
+  }
+
+  @Test
+  void usageReportsTheTurnsUsageOnATurnCompletedStatusItem() {
+    assertThat(shape(3, "usage")).containsExactly("+mock_3_usage", "=mock_3_usage", "+mock_3_turn", "=mock_3_turn");
+    EventData.ItemCompleted turn = (EventData.ItemCompleted) script(3, "usage").get(3).data();
+    assertThat(turn.item().content()).containsExactly(new ContentPart.Status("turn.completed", null,
+        new Usage(1200L, 80L, 300L, null, 0.0123, 4200L)));
   }
 
   @Test

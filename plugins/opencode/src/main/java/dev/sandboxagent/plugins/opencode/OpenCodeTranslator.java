@@ -14,6 +14,7 @@ import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,6 +55,8 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
   private final Map<String, OpenPart> open = new LinkedHashMap<>();
   private final Map<String, String> toolState = new HashMap<>();
   private int statusCounter;
+  /** The usage of the turn's steps by part id (a part may be reported more than once). */
+  private final Map<String, Usage> turnUsage = new LinkedHashMap<>();
 
   private record OpenPart(String messageId, boolean reasoning, ItemRole role, StringBuilder text) {}
 
@@ -96,7 +99,8 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
       }
       case "session.idle" -> {
         completeOpen(out);
-        status(out, "session.idle", null);
+        status(out, "session.idle", null, turnUsage.values().stream().reduce(Usage.NONE, Usage::plus));
+        turnUsage.clear();
       }
       case "session.error" -> {
         completeOpen(out);
@@ -196,6 +200,7 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
         out.add(AgentEvent.of(new EventData.ItemCompleted(patch.withStatus(ItemStatus.COMPLETED))));
       }
       case "step-finish" -> {
+        turnUsage.put(id, usage(part));
         var detail = JSON.createObjectNode();
         detail.set("reason", part.path("reason"));
         detail.set("tokens", part.path("tokens"));
@@ -223,8 +228,25 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
   }
 
   private void status(List<AgentEvent> out, String label, String detail) {
+    status(out, label, detail, null);
+  }
+
+  private void status(List<AgentEvent> out, String label, String detail, Usage usage) {
     out.addAll(AgentEvent.startedAndCompleted(
-        UniversalItem.status("opencode_" + prefix + "status_" + (++statusCounter), label, detail), ItemStatus.COMPLETED));
+        UniversalItem.status("opencode_" + prefix + "status_" + (++statusCounter), label, detail, usage),
+        ItemStatus.COMPLETED));
+  }
+
+  /** A step's tokens and cost; its reasoning tokens count as output. */
+  private static Usage usage(JsonNode step) {
+    JsonNode tokens = step.path("tokens");
+    Long output = count(tokens, "output");
+    Long reasoning = count(tokens, "reasoning");
+    JsonNode cost = step.path("cost");
+    return new Usage(count(tokens, "input"), new Usage(null, output, null, null, null, null)
+        .plus(new Usage(null, reasoning, null, null, null, null)).outputTokens(),
+        count(tokens.path("cache"), "read"), count(tokens.path("cache"), "write"),
+        cost.isNumber() ? cost.asDouble() : null, null);
   }
 
   /** The server stopped: open parts fail and an {@code error} says why. */
