@@ -419,7 +419,8 @@ public final class Main {
             }
           }
         }
-        if (inline != null && (arg.equals("--no-token") || arg.equals("--help") || arg.equals("--reinstall"))) {
+        if (inline != null && (arg.equals("--no-token") || arg.equals("--help") || arg.equals("--reinstall")
+            || arg.equals("--access-log"))) {
           throw new UsageException("unexpected value for '" + arg + "'");
         }
         if (inline != null) {
