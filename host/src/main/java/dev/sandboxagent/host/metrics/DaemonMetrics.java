@@ -53,19 +53,24 @@ public final class DaemonMetrics {
   private final Counter installFailures = counter("sandbox_agent_agent_install_failures",
       "agent installs that failed", "agent");
 
-  private DaemonMetrics() {}
+  /** Whether the JVM's metrics are still to be registered (at the first scrape): guarded by {@code this}. */
+  private boolean jvmPending;
 
-  /** A registry with the JVM's memory and garbage collection metrics. */
+  private DaemonMetrics(boolean jvm) {
+    this.jvmPending = jvm;
+  }
+
+  /**
+   * A registry with the JVM's memory and garbage collection metrics, registered at the first scrape
+   * so that the daemon's start does not wait for them.
+   */
   public static DaemonMetrics create() {
-    DaemonMetrics metrics = new DaemonMetrics();
-    JvmMemoryMetrics.builder().register(metrics.registry);
-    JvmGarbageCollectorMetrics.builder().register(metrics.registry);
-    return metrics;
+    return new DaemonMetrics(true);
   }
 
   /** A registry without the JVM's metrics, for parts used on their own (in tests, say). */
   public static DaemonMetrics standalone() {
-    return new DaemonMetrics();
+    return new DaemonMetrics(false);
   }
 
   private Counter counter(String name, String help, String... labels) {
@@ -123,6 +128,13 @@ public final class DaemonMetrics {
 
   /** Writes every metric in the Prometheus text format (version 0.0.4). */
   public void write(OutputStream out) throws IOException {
+    synchronized (this) {
+      if (jvmPending) {
+        jvmPending = false;
+        JvmMemoryMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+      }
+    }
     writer.write(out, registry.scrape());
   }
 }
