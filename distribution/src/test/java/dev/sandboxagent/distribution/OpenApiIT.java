@@ -50,6 +50,11 @@ class OpenApiIT {
       api.check("get", "/v1/openapi.json", served);
 
       api.check("get", "/v1/health", daemon.get("/v1/health"));
+      api.check("get", "/v1/health/live", daemon.get("/v1/health/live"));
+      api.check("get", "/v1/health/ready", daemon.get("/v1/health/ready"));
+      api.check("get", "/metrics", daemon.get("/metrics"));
+      api.check("get", "/metrics", daemon.send(HttpRequest.newBuilder(URI.create(daemon.base + "/metrics"))
+          .GET().build()));
       api.check("get", "/v1/agents", daemon.get("/v1/agents"));
       api.check("get", "/v1/agents/{agent}/modes", daemon.get("/v1/agents/mock/modes"));
       api.check("get", "/v1/agents/{agent}/modes", daemon.get("/v1/agents/nope/modes"));

@@ -20,7 +20,7 @@ import java.time.Duration;
  * time, so that the daemon starts in a fraction of the time). It starts a daemon on a free loopback
  * port with the installed plugins, exercises the API a client uses first — health, agents, a session
  * of the first agent that needs no program (the scripted mock of this build), a message, its events
- * and stream, terminate, delete — and exits normally so that the JVM writes the cache.
+ * and stream, terminate, delete, the readiness probe and the metrics — and exits normally so that the JVM writes the cache.
  */
 final class AotTraining {
 
@@ -55,6 +55,8 @@ final class AotTraining {
         sseUntilEnded(http, base + "/v1/sessions/" + session + "/events/sse?offset=0");
         delete(http, base + "/v1/sessions/" + session);
         get(http, base + "/v1/nope");
+        get(http, base + "/v1/health/ready");
+        get(http, base + "/metrics");
       }
       return 0;
     } catch (IOException e) {

@@ -19,6 +19,7 @@ import dev.sandboxagent.host.install.Downloader;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
+import dev.sandboxagent.host.metrics.DaemonMetrics;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.plugin.PluginWatcher;
@@ -41,6 +42,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +120,8 @@ public final class Daemon implements AutoCloseable {
 
   private static Daemon start(HostConfig config, InetAddress address, AdapterRegistry registry) {
     ObjectMapper mapper = new ObjectMapper();
-    AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper);
+    DaemonMetrics metrics = DaemonMetrics.create();
+    AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper, metrics);
     ProcessSupervisor processes = ProcessSupervisor.create();
     // A data directory in use stops the start at once; its database opens while the server is
     // built, and one that cannot be read stops the start too.
@@ -135,16 +138,17 @@ public final class Daemon implements AutoCloseable {
         : AgentStateDirectories.under(config.dataDir().resolve("agents"));
     SessionManager sessions = new SessionManager(
         registry, catalog, new EventCodec(mapper), Clock.systemUTC(), config.workingDirectory(),
-        () -> discoveredCredentials(registry), processes, store, states);
+        () -> discoveredCredentials(registry), processes, store, states, metrics);
     Tenants tenants = Tenants.of(config.tenants(), config.token());
     Thread.ofVirtual().name("session-restore").start(
         new SessionRestorer(sessions, mapper, id -> tenant(tenants, id), config.retention())::restore);
     SseWriter events = new SseWriter(config.keepAlive());
     EventExport export = config.eventSink() == null || sqlite == null ? null
         : EventExport.start(PostgresSink.parse(config.eventSink()), sqlite, Clock.systemUTC());
+    meter(metrics, registry, events, store, export);
     ApiRouting.Services services = new ApiRouting.Services(
         registry, catalog, sessions, mapper, tenants, config.cors(), config.maxBodyBytes(), events,
-        export == null ? null : export::status, store::status);
+        export == null ? null : export::status, store::status, metrics, () -> notReady(registry, store, sessions));
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.headerTimeout(), config.idleTimeout());
     WebServer server = WebServer.builder()
         .address(address)
@@ -190,6 +194,43 @@ public final class Daemon implements AutoCloseable {
     }
     return new Daemon(registry, sessions, server, processes, timeouts, store, events,
         SessionRetention.start(sessions, config.retention()), export);
+  }
+
+  /** The gauges read from the daemon's state when scraped. */
+  private static void meter(DaemonMetrics metrics, AdapterRegistry registry, SseWriter events, SessionStore store,
+      EventExport export) {
+    metrics.gauge("sandbox_agent_sse_subscribers", "event streams being written", events::openStreams);
+    metrics.gauge("sandbox_agent_plugin_load_failures",
+        "plugin files that could not be loaded, and agents shadowed by another plugin",
+        () -> registry.isLoaded() ? registry.failures().size() : 0);
+    metrics.gauge("sandbox_agent_store_pending_writes", "session store writes waiting to be made",
+        () -> store.status().pendingWrites());
+    metrics.gauge("sandbox_agent_store_failing", "1 while the session store cannot write, else 0",
+        () -> store.status().failing() ? 1 : 0);
+    if (export != null) {
+      metrics.gauge("sandbox_agent_event_sink_connected", "1 while the event sink is connected, else 0",
+          () -> export.status().connected() ? 1 : 0);
+      metrics.gauge("sandbox_agent_event_sink_lag_events", "stored events not exported yet",
+          () -> export.status().lag());
+      metrics.gauge("sandbox_agent_event_sink_lag_seconds",
+          "how long the export has been behind (since it last had nothing waiting); 0 when it is not",
+          () -> export.status().behind().toNanos() / 1e9);
+      metrics.counter("sandbox_agent_event_sink_exported_events", "events exported since the daemon started",
+          () -> export.status().exported());
+    }
+  }
+
+  /** Why the daemon cannot serve now: empty when it is ready. */
+  private static List<String> notReady(AdapterRegistry registry, SessionStore store, SessionManager sessions) {
+    List<String> reasons = new ArrayList<>();
+    if (!registry.isLoaded()) {
+      reasons.add("the plugins are loading");
+    }
+    if (!store.isOpen()) {
+      reasons.add("the session store is not open");
+    }
+    reasons.addAll(sessions.notReady());
+    return reasons;
   }
 
   private static void closeQuietly(EventExport export) {
@@ -282,11 +323,18 @@ public final class Daemon implements AutoCloseable {
    * @throws IllegalArgumentException for an unsupported platform
    */
   static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper) {
+    return catalog(config, platform, mapper, DaemonMetrics.standalone());
+  }
+
+  /** The agents' programs as configured, their installs timed and counted in {@code metrics}. */
+  private static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper,
+      DaemonMetrics metrics) {
     Downloader downloader = Downloader.standard();
     NpmRegistry npm = new NpmRegistry(config.install().npmRegistry(), downloader, mapper, null);
     Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
         new ArchiveExtractor(config.install().archiveLimits()), INSTALL_LOCK_TIMEOUT);
-    return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries());
+    return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries(),
+        metrics);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sandboxagent.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandboxagent.host.http.AccessLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Locale;
@@ -14,18 +15,25 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * How the daemon logs: the lowest level written ({@code --log-level}, {@code SANDBOX_AGENT_LOG_LEVEL})
- * and the line format ({@code --log-format text|json}, {@code SANDBOX_AGENT_LOG_FORMAT}); a flag wins
- * over the variable. Applied to the console handlers of the root logger, unless a logging
- * configuration file was given to the JVM.
+ * How the daemon logs: the lowest level written ({@code --log-level}, {@code SANDBOX_AGENT_LOG_LEVEL}),
+ * the line format ({@code --log-format text|json}, {@code SANDBOX_AGENT_LOG_FORMAT}) and whether each
+ * request is logged ({@code --access-log}, {@code SANDBOX_AGENT_ACCESS_LOG}); a flag wins over the
+ * variable. Applied to the console handlers of the root logger, unless a logging configuration file
+ * was given to the JVM.
  *
  * @param level the lowest level written
  * @param json whether each line is one JSON object (for log shippers) rather than text
+ * @param accessLog whether a line is written for every request (at level INFO, whatever {@code level})
  */
-record LogSettings(Level level, boolean json) {
+record LogSettings(Level level, boolean json, boolean accessLog) {
 
-  /** The defaults: info and above, as text. */
-  static final LogSettings DEFAULT = new LogSettings(Level.INFO, false);
+  /** The defaults: info and above, as text, no access log. */
+  static final LogSettings DEFAULT = new LogSettings(Level.INFO, false, false);
+
+  /** Settings without the access log. */
+  LogSettings(Level level, boolean json) {
+    this(level, json, false);
+  }
 
   private static final Map<String, Level> LEVELS = Map.of(
       "error", Level.SEVERE, "warn", Level.WARNING, "info", Level.INFO, "debug", Level.FINE, "trace", Level.FINEST);
@@ -37,13 +45,34 @@ record LogSettings(Level level, boolean json) {
    * @throws IllegalArgumentException for a variable's bad value
    */
   static LogSettings of(String levelFlag, String formatFlag, Map<String, String> env) {
+    return of(levelFlag, formatFlag, false, env);
+  }
+
+  /**
+   * The settings from the flags (null, or false for {@code --access-log}, when not given), else
+   * from {@code env}.
+   *
+   * @throws UsageException for a flag's bad value
+   * @throws IllegalArgumentException for a variable's bad value
+   */
+  static LogSettings of(String levelFlag, String formatFlag, boolean accessLogFlag, Map<String, String> env) {
     Level level = levelFlag != null ? level(levelFlag, "--log-level", true)
         : env.containsKey("SANDBOX_AGENT_LOG_LEVEL") ? level(env.get("SANDBOX_AGENT_LOG_LEVEL"), "SANDBOX_AGENT_LOG_LEVEL", false)
         : DEFAULT.level();
     boolean json = formatFlag != null ? json(formatFlag, "--log-format", true)
         : env.containsKey("SANDBOX_AGENT_LOG_FORMAT") ? json(env.get("SANDBOX_AGENT_LOG_FORMAT"), "SANDBOX_AGENT_LOG_FORMAT", false)
         : DEFAULT.json();
-    return new LogSettings(level, json);
+    boolean accessLog = accessLogFlag || (env.containsKey("SANDBOX_AGENT_ACCESS_LOG")
+        && onOff(env.get("SANDBOX_AGENT_ACCESS_LOG"), "SANDBOX_AGENT_ACCESS_LOG"));
+    return new LogSettings(level, json, accessLog);
+  }
+
+  private static boolean onOff(String value, String source) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "1", "true", "on", "yes" -> true;
+      case "", "0", "false", "off", "no" -> false;
+      default -> throw invalid(source, value, "1, true, on, yes, 0, false, off or no", false);
+    };
   }
 
   private static Level level(String value, String source, boolean flag) {
@@ -69,6 +98,9 @@ record LogSettings(Level level, boolean json) {
 
   /** Applies the settings to the root logger's console handlers (not when the JVM was given a logging file). */
   void apply() {
+    if (accessLog) {
+      AccessLog.enable(true);
+    }
     if (System.getProperty("java.util.logging.config.file") != null) {
       return;
     }
@@ -76,7 +108,8 @@ record LogSettings(Level level, boolean json) {
     root.setLevel(level);
     for (Handler handler : root.getHandlers()) {
       if (handler instanceof ConsoleHandler) {
-        handler.setLevel(level);
+        // Other loggers are held to the level by the root; the access log's lines pass at INFO.
+        handler.setLevel(accessLog && level.intValue() > Level.INFO.intValue() ? Level.INFO : level);
         if (json) {
           handler.setFormatter(new JsonFormatter());
         }
@@ -99,6 +132,9 @@ record LogSettings(Level level, boolean json) {
           .put("level", levelName(record.getLevel()))
           .put("logger", record.getLoggerName())
           .put("message", formatMessage(record));
+      if (record instanceof FieldsRecord fields) {
+        fields.fields().forEach((name, value) -> line.set(name, JSON.valueToTree(value)));
+      }
       if (record.getThrown() != null) {
         StringWriter trace = new StringWriter();
         try (PrintWriter writer = new PrintWriter(trace)) {

@@ -91,6 +91,8 @@ public final class Main {
             --log-level <LEVEL>            error, warn, info, debug or trace [env SANDBOX_AGENT_LOG_LEVEL; default: info]
             --log-format <FORMAT>          text, or json: one object a line with time (UTC), level, logger, message
                                            and error [env SANDBOX_AGENT_LOG_FORMAT; default: text]
+            --access-log                   log one line per request: method, path, route, status, duration, tenant
+                                           [env SANDBOX_AGENT_ACCESS_LOG=1]
 
       install options (server and install-agent):
             --acp-agents <DIR>             more ACP agents: one JSON entry file each [env SANDBOX_AGENT_ACP_AGENTS]
@@ -237,7 +239,7 @@ public final class Main {
     }
     HostConfig config;
     try {
-      LogSettings.of(a.logLevel, a.logFormat, env).apply();
+      LogSettings.of(a.logLevel, a.logFormat, a.accessLog, env).apply();
       config = a.toConfig(true, env);
       config.cors().validate();
     } catch (UsageException e) {
@@ -336,6 +338,7 @@ public final class Main {
     String acpAgents;
     String logLevel;
     String logFormat;
+    boolean accessLog;
     String tenantsFile;
     String dataDir;
     boolean ephemeral;
@@ -385,6 +388,7 @@ public final class Main {
           case "--event-sink" -> a.eventSink = value(args, ++i, arg, inline);
           case "--log-level" -> a.logLevel = value(args, ++i, arg, inline);
           case "--log-format" -> a.logFormat = value(args, ++i, arg, inline);
+          case "--access-log" -> a.accessLog = true;
           case "--max-body-size" -> a.maxBodyBytes = positiveLong(value(args, ++i, arg, inline), arg);
           case "--header-timeout" -> a.headerTimeout = seconds(value(args, ++i, arg, inline), arg);
           case "--idle-timeout" -> a.idleTimeout = seconds(value(args, ++i, arg, inline), arg);
@@ -415,7 +419,8 @@ public final class Main {
             }
           }
         }
-        if (inline != null && (arg.equals("--no-token") || arg.equals("--help") || arg.equals("--reinstall"))) {
+        if (inline != null && (arg.equals("--no-token") || arg.equals("--help") || arg.equals("--reinstall")
+            || arg.equals("--access-log"))) {
           throw new UsageException("unexpected value for '" + arg + "'");
         }
         if (inline != null) {

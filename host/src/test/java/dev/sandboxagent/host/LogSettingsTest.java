@@ -24,6 +24,17 @@ class LogSettingsTest {
   }
 
   @Test
+  void theAccessLogIsOnWithTheFlagOrTheVariableAndOffByDefault() {
+    assertThat(LogSettings.of(null, null, false, Map.of()).accessLog()).isFalse();
+    assertThat(LogSettings.of(null, null, true, Map.of()).accessLog()).isTrue();
+    assertThat(LogSettings.of(null, null, false, Map.of("SANDBOX_AGENT_ACCESS_LOG", "1")).accessLog()).isTrue();
+    assertThat(LogSettings.of(null, null, false, Map.of("SANDBOX_AGENT_ACCESS_LOG", "true")).accessLog()).isTrue();
+    assertThat(LogSettings.of(null, null, false, Map.of("SANDBOX_AGENT_ACCESS_LOG", "off")).accessLog()).isFalse();
+    assertThatThrownBy(() -> LogSettings.of(null, null, false, Map.of("SANDBOX_AGENT_ACCESS_LOG", "loud")))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("'SANDBOX_AGENT_ACCESS_LOG'");
+  }
+
+  @Test
   void aBadFlagIsAUsageErrorAndABadVariableAnError() {
     assertThatThrownBy(() -> LogSettings.of("loud", null, Map.of())).isInstanceOf(UsageException.class)
         .hasMessage("invalid value 'loud' for '--log-level': expected error, warn, info, debug or trace");

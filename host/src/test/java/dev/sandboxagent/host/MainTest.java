@@ -43,6 +43,15 @@ class MainTest {
   }
 
   @Test
+  void theAccessLogFlagTakesNoValue() {
+    assertThat(Main.ParsedArgs.parse(new String[] {"server", "--no-token", "--access-log"}).accessLog).isTrue();
+    assertThat(Main.ParsedArgs.parse(new String[] {"server", "--no-token"}).accessLog).isFalse();
+    Run run = run(Map.of(), "server", "--no-token", "--access-log=1");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("unexpected value for '--access-log'");
+  }
+
+  @Test
   void tokenWithNoTokenIsAUsageErrorNamingBothInEitherOrder() {
     for (String[] args : List.of(
         new String[] {"server", "--token", SECRET, "--no-token"},

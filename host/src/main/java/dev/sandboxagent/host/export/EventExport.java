@@ -62,6 +62,8 @@ public final class EventExport implements AutoCloseable {
   private final Map<List<String>, Position> positions = new HashMap<>();
   private volatile boolean connected;
   private volatile long lag;
+  /** When the export fell behind ({@link System#nanoTime()}): meaningful only while {@link #lag} is above 0. */
+  private volatile long behindSince;
   private volatile long exported;
   private volatile String lastError;
   private volatile Instant lastErrorAt;
@@ -83,7 +85,9 @@ public final class EventExport implements AutoCloseable {
 
   /** The export's state now. */
   public ExportStatus status() {
-    return new ExportStatus(connected, lag, exported, lastError, lastErrorAt);
+    long waiting = lag;
+    Duration behind = waiting == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - behindSince));
+    return new ExportStatus(connected, waiting, exported, lastError, lastErrorAt, behind);
   }
 
   private void run() {
@@ -149,6 +153,14 @@ public final class EventExport implements AutoCloseable {
     connected = false;
   }
 
+  /** Notes how many stored events wait, and since when the export has been behind. */
+  private void lag(long waiting) {
+    if (waiting > 0 && lag == 0) {
+      behindSince = System.nanoTime();
+    }
+    lag = waiting;
+  }
+
   private void failed(String message) {
     lastError = message == null ? "unknown failure" : message;
     lastErrorAt = clock.instant();
@@ -178,7 +190,7 @@ public final class EventExport implements AutoCloseable {
     // Deleted sessions are forgotten.
     positions.keySet().retainAll(current.keySet());
     positions.putAll(current);
-    lag = waiting;
+    lag(waiting);
     return pending;
   }
 
@@ -222,7 +234,7 @@ public final class EventExport implements AutoCloseable {
           positions.put(key, new Position(last, end || from.end()));
           store.exported(s.tenant(), s.id(), last, end || from.end());
           exported += count;
-          lag = Math.max(0, lag - count);
+          lag(Math.max(0, lag - count));
         });
       }
       sessions.executeBatch();

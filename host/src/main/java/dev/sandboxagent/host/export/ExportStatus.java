@@ -1,5 +1,6 @@
 package dev.sandboxagent.host.export;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -10,5 +11,7 @@ import java.time.Instant;
  * @param exported how many events this daemon has exported since it started
  * @param lastError the last failure, or null if there was none since the daemon started
  * @param lastErrorAt when it happened, or null
+ * @param behind how long the export has been behind (since it last had nothing waiting); zero when it has not
  */
-public record ExportStatus(boolean connected, long lag, long exported, String lastError, Instant lastErrorAt) {}
+public record ExportStatus(boolean connected, long lag, long exported, String lastError, Instant lastErrorAt,
+    Duration behind) {}

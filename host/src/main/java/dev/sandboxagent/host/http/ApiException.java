@@ -3,6 +3,7 @@ package dev.sandboxagent.host.http;
 import static java.util.Objects.requireNonNull;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -152,6 +153,12 @@ final class ApiException extends RuntimeException {
   public static ApiException streamError(String message) {
     return new ApiException(
         ErrorType.STREAM_ERROR, "stream error: " + message, null, null, Map.of("message", message), null);
+  }
+
+  /** The daemon is not ready, for these reasons. */
+  public static ApiException notReady(List<String> reasons) {
+    return new ApiException(ErrorType.NOT_READY, "not ready: " + String.join("; ", reasons), null, null,
+        Map.of("reasons", reasons), null);
   }
 
   private static Map<String, Object> stderrDetails(Integer exitCode, String stderr) {

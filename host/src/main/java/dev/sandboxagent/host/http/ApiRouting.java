@@ -7,6 +7,7 @@ import dev.sandboxagent.host.agent.AgentDirectory;
 import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.export.ExportStatus;
 import dev.sandboxagent.host.install.AgentCatalog;
+import dev.sandboxagent.host.metrics.DaemonMetrics;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionException;
 import dev.sandboxagent.host.session.SessionManager;
@@ -18,6 +19,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +36,8 @@ public final class ApiRouting {
   /** Raw-path patterns of every API route, for authentication and 405 answers. */
   private static final List<Pattern> API_ROUTES = List.of(
       Pattern.compile("/v1/health"),
+      Pattern.compile("/v1/health/(live|ready)"),
+      Pattern.compile("/metrics"),
       Pattern.compile("/v1/openapi.json"),
       Pattern.compile("/v1/agents"),
       Pattern.compile("/v1/plugins"),
@@ -58,11 +62,13 @@ public final class ApiRouting {
    * @param events the writer of event streams
    * @param exportStatus the state of the event export, or null when there is no event sink
    * @param storeStatus whether the session store writes what it is given
+   * @param metrics the daemon's metrics, served at {@code /metrics}
+   * @param notReady why the daemon cannot serve requests now; empty when it is ready
    */
   public record Services(
       AdapterRegistry registry, AgentCatalog catalog, SessionManager sessions, ObjectMapper mapper, Tenants tenants,
       CorsConfig cors, long maxBodyBytes, SseWriter events, Supplier<ExportStatus> exportStatus,
-      Supplier<StoreStatus> storeStatus) {}
+      Supplier<StoreStatus> storeStatus, DaemonMetrics metrics, Supplier<List<String>> notReady) {}
 
   private ApiRouting() {}
 
@@ -90,7 +96,9 @@ public final class ApiRouting {
     AgentsService agents = new AgentsService(new AgentDirectory(s.registry(), s.catalog(), s.sessions().sharedServers()),
         bodies, responses);
     SessionsService sessions = new SessionsService(s.sessions(), bodies, responses, s.events());
+    RouteTemplates templates = new RouteTemplates();
 
+    routing.addFilter(new RequestObserver(s.metrics(), templates));
     if (s.cors().enabled()) {
       routing.addFilter(new CorsFilter(s.cors()));
     }
@@ -107,7 +115,7 @@ public final class ApiRouting {
     });
 
     Map<String, List<Method>> methods = new LinkedHashMap<>();
-    Routes r = new Routes(routing, methods);
+    Routes r = new Routes(routing, methods, templates);
     byte[] healthy = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
     r.get("/v1/health", (req, res) -> {
       // Healthy means ready: the plugins found at start-up are loaded (a wait only in the first
@@ -119,6 +127,23 @@ public final class ApiRouting {
       } else {
         responses.json(res, Health.of(s.mapper(), s.exportStatus() == null ? null : s.exportStatus().get(), store));
       }
+    });
+    r.get("/v1/health/live", (req, res) -> Responses.json(res, healthy));
+    r.get("/v1/health/ready", (req, res) -> {
+      List<String> reasons = s.notReady().get();
+      if (!reasons.isEmpty()) {
+        throw ApiException.notReady(reasons);
+      }
+      Responses.json(res, healthy);
+    });
+    r.get("/metrics", (req, res) -> {
+      if (!AuthFilter.tenant(req).admin()) {
+        throw ApiException.adminOnly();
+      }
+      ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
+      s.metrics().write(body);
+      res.header(HeaderNames.CONTENT_TYPE, DaemonMetrics.CONTENT_TYPE);
+      res.send(body.toByteArray());
     });
     r.get("/v1/openapi.json", (req, res) -> Responses.json(res, OpenApiDocument.bytes()));
     r.get("/v1/agents", agents::list);
@@ -139,6 +164,9 @@ public final class ApiRouting {
     r.post("/v1/sessions/{sessionId}/permissions/{permissionId}/reply", sessions::replyPermission);
 
     InspectorUi.register(routing);
+    templates.add("/ui");
+    templates.add("/ui/");
+    templates.add("/ui/{file}");
 
     // A known path called with another method: 405 with Allow; anything else: 404, empty.
     methods.forEach((path, allowed) -> routing.any(path, (req, res) -> {
@@ -156,21 +184,31 @@ public final class ApiRouting {
     });
   }
 
-  private record Routes(HttpRouting.Builder routing, Map<String, List<Method>> methods) {
+  private record Routes(HttpRouting.Builder routing, Map<String, List<Method>> methods, RouteTemplates templates) {
     void get(String path, Handler handler) {
+      known(path);
       routing.get(path, handler);
       routing.head(path, handler);
       methods.computeIfAbsent(path, k -> new ArrayList<>()).addAll(List.of(Method.GET, Method.HEAD));
     }
 
     void post(String path, Handler handler) {
+      known(path);
       routing.post(path, handler);
       methods.computeIfAbsent(path, k -> new ArrayList<>()).add(Method.POST);
     }
 
     void delete(String path, Handler handler) {
+      known(path);
       routing.delete(path, handler);
       methods.computeIfAbsent(path, k -> new ArrayList<>()).add(Method.DELETE);
+    }
+
+    /** Names the route in metrics and the access log (once per path, whatever its methods). */
+    private void known(String path) {
+      if (!methods.containsKey(path)) {
+        templates.add(path);
+      }
     }
   }
 }

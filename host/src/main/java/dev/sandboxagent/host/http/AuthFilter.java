@@ -10,8 +10,8 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Bearer-token authentication for the API routes (the health check and the OpenAPI document are
- * exempt; unknown paths are left to answer 404). The token names a tenant ({@link Tenant#DEFAULT}
+ * Bearer-token authentication for the API routes and {@code /metrics} (the health checks, the
+ * probes and the OpenAPI document are exempt; unknown paths are left to answer 404). The token names a tenant ({@link Tenant#DEFAULT}
  * for the daemon's own token), which is put in the request's context for the handlers. Tokens are
  * compared in constant time and never logged.
  */
@@ -33,7 +33,8 @@ final class AuthFilter implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().rawPath();
-    if (path.equals("/v1/health") || path.equals("/v1/openapi.json") || !ApiRouting.isApiRoute(path)) {
+    if (path.equals("/v1/health") || path.equals("/v1/health/live") || path.equals("/v1/health/ready")
+        || path.equals("/v1/openapi.json") || !ApiRouting.isApiRoute(path)) {
       chain.proceed();
       return;
     }

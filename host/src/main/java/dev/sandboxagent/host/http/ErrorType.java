@@ -25,6 +25,8 @@ enum ErrorType {
   /** A message's idempotency key was accepted before with another message (an addition). */
   IDEMPOTENCY_KEY_REUSED(422, "Idempotency Key Reused"),
   STREAM_ERROR(502, "Stream Error"),
+  /** The daemon cannot serve yet, or any more: the readiness probe's answer (an addition). */
+  NOT_READY(503, "Not Ready"),
   TIMEOUT(504, "Timeout");
 
   private final int status;

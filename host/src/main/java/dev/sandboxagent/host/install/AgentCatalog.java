@@ -8,6 +8,7 @@ import dev.sandboxagent.api.InstallContext;
 import dev.sandboxagent.api.InstallSource;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.metrics.DaemonMetrics;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.File;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ public final class AgentCatalog {
   private final String path;
   private final Map<String, Path> explicitBinaries;
   private final Installer installer;
+  private final DaemonMetrics metrics;
 
   /**
    * @param installer installs agents into its install directory, the first place binaries are looked for
@@ -41,6 +43,19 @@ public final class AgentCatalog {
    * @param explicitBinaries per agent id, a program to use before any other
    */
   public AgentCatalog(Installer installer, Path defaultInstallDir, String path, Map<String, Path> explicitBinaries) {
+    this(installer, defaultInstallDir, path, explicitBinaries, DaemonMetrics.standalone());
+  }
+
+  /**
+   * @param installer installs agents into its install directory, the first place binaries are looked for
+   * @param defaultInstallDir the last-resort place binaries are looked for
+   * @param path the {@code PATH} value to search, or null
+   * @param explicitBinaries per agent id, a program to use before any other
+   * @param metrics where installs are timed and failures counted
+   */
+  public AgentCatalog(Installer installer, Path defaultInstallDir, String path, Map<String, Path> explicitBinaries,
+      DaemonMetrics metrics) {
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.installer = requireNonNull(installer, "installer is null");
     this.installDir = installer.installDir();
     this.defaultInstallDir = requireNonNull(defaultInstallDir, "defaultInstallDir is null");
@@ -111,6 +126,25 @@ public final class AgentCatalog {
     if (!reinstall && resolve(descriptor).isPresent()) {
       return Optional.empty();
     }
+    long start = System.nanoTime();
+    boolean done = false;
+    try {
+      Optional<Installer.Result> result = installFrom(agent, reinstall, version, listener);
+      done = true;
+      if (result.isPresent()) {
+        metrics.installed(descriptor.id(), System.nanoTime() - start);
+      }
+      return result;
+    } finally {
+      if (!done) {
+        metrics.installFailed(descriptor.id());
+      }
+    }
+  }
+
+  private Optional<Installer.Result> installFrom(LoadedAgent agent, boolean reinstall, String version,
+      Installer.Listener listener) {
+    AgentDescriptor descriptor = agent.descriptor();
     try {
       List<InstallSource> sources =
           AgentCalls.call(agent, "installSources", () -> agent.adapter().installSources(installer.platform()));

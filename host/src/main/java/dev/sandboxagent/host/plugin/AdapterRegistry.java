@@ -138,6 +138,11 @@ public final class AdapterRegistry implements AutoCloseable {
     }
   }
 
+  /** Whether the first scan of the plugins directory is done. */
+  public boolean isLoaded() {
+    return loaded.getCount() == 0;
+  }
+
   /** Waits until the first scan of the plugins directory is done. */
   public void awaitLoaded() {
     boolean interrupted = false;

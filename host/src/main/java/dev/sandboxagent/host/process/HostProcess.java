@@ -63,6 +63,8 @@ public final class HostProcess implements AgentProcess {
   private final Thread stderrReader;
   private final Object stopLock = new Object();
   private Thread reaper;
+  /** Whether the takedown had begun when the process exited: guarded by {@link #stopLock}. */
+  private boolean stoppedBeforeExit;
   private boolean finished;
   private volatile boolean inputClosed;
   private volatile boolean groupGone;
@@ -176,6 +178,16 @@ public final class HostProcess implements AgentProcess {
     takeDown();
   }
 
+  /**
+   * Whether the daemon had begun to stop the process when it exited (a stop, a terminate, an idle
+   * timeout, the shutdown), rather than it exiting on its own; false until it has exited.
+   */
+  public boolean stoppedByHost() {
+    synchronized (stopLock) {
+      return stoppedBeforeExit;
+    }
+  }
+
   /** Stops the process and all it started, and waits until that is done or {@code limit} has passed. */
   public void stopAndWait(Duration limit) {
     join(takeDown(), limit);
@@ -233,6 +245,9 @@ public final class HostProcess implements AgentProcess {
   private void watchExit() {
     try {
       int code = awaitExit();
+      synchronized (stopLock) {
+        stoppedBeforeExit = reaper != null;
+      }
       if (!await(stdoutEnded, DRAIN)) {
         LOG.log(System.Logger.Level.INFO, "{0} exited with {1} but what it left behind holds its output; "
             + "stopping that", name, code);

@@ -13,6 +13,7 @@ import dev.sandboxagent.api.SharedServer;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.host.agent.AgentStateDirectories;
 import dev.sandboxagent.host.agent.SharedServers;
+import dev.sandboxagent.host.process.HostProcess;
 import dev.sandboxagent.host.process.ProcessScope;
 import dev.sandboxagent.host.process.ProcessSupervisor;
 import java.io.UncheckedIOException;
@@ -150,7 +151,11 @@ final class HostSessionContext implements SessionContext, EventSink {
     if (session.closed()) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "session " + session.id() + " is closed");
     }
-    return processes.start(spec, environment, workingDirectory, listener, session.agent().id() + "-" + session.id());
+    MeteredListener metered = new MeteredListener(listener, session.metrics());
+    HostProcess process = processes.start(spec, environment, workingDirectory, metered,
+        session.agent().id() + "-" + session.id());
+    metered.started(process);
+    return process;
   }
 
   @Override
@@ -165,8 +170,11 @@ final class HostSessionContext implements SessionContext, EventSink {
   @Override
   public AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener) {
     String scope = session.tenant().scope();
-    return supervisor.shared().start(spec, environment, workingDirectory, listener,
+    MeteredListener metered = new MeteredListener(listener, session.metrics());
+    HostProcess process = supervisor.shared().start(spec, environment, workingDirectory, metered,
         session.agent().id() + "-shared" + (scope.isEmpty() ? "" : "-" + scope));
+    metered.started(process);
+    return process;
   }
 
   @Override

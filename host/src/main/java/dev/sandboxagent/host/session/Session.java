@@ -16,6 +16,7 @@ import dev.sandboxagent.api.event.UniversalEvent;
 import dev.sandboxagent.api.event.Usage;
 import dev.sandboxagent.host.agent.AgentCalls;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.metrics.SessionMetrics;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.tenant.Tenant;
 import java.lang.System.Logger.Level;
@@ -52,6 +53,7 @@ public final class Session {
   private final TurnWatch turns;
   private final HostSessionContext context;
   private final SessionJournal journal;
+  private final SessionMetrics metrics;
   private final IdempotencyKeys idempotencyKeys = new IdempotencyKeys();
   private volatile String resumeNativeSessionId;
   /** The native session id the agent announced last: the conversation to continue (guarded by recordLock). */
@@ -64,7 +66,9 @@ public final class Session {
 
   Session(
       Tenant tenant, String id, LoadedAgent agent, SessionSettings settings, EventCodec codec, Clock clock, Path binary,
-      Path workingDirectory, Map<String, String> environment, SessionResources resources, SessionJournal journal) {
+      Path workingDirectory, Map<String, String> environment, SessionResources resources, SessionJournal journal,
+      SessionMetrics metrics) {
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.tenant = requireNonNull(tenant, "tenant is null");
     this.id = requireNonNull(id, "id is null");
     this.agent = requireNonNull(agent, "agent is null");
@@ -81,7 +85,7 @@ public final class Session {
     // timeout is the agent's, unless the daemon's environment or the tenant's sets another.
     this.turns = new TurnWatch(agent.descriptor().builtin() ? null
         : TurnWatch.idleTimeout(agent.id(), agent.descriptor().idleTimeout(),
-            name -> environment.containsKey(name) ? environment.get(name) : System.getenv(name)));
+            name -> environment.containsKey(name) ? environment.get(name) : System.getenv(name)), metrics::turnEnded);
     this.context = new HostSessionContext(this, binary, workingDirectory, Map.copyOf(environment),
         requireNonNull(resources, "resources is null"));
     this.journal = requireNonNull(journal, "journal is null");
@@ -210,6 +214,11 @@ public final class Session {
     String tail = status.stderrTail().isBlank() ? "" : ": " + status.stderrTail().strip();
     record(List.of(AgentEvent.processExit(agent.descriptor().displayName()
         + " exited with status 0 before the end of its turn" + tail, status)));
+  }
+
+  /** The series this session updates. */
+  SessionMetrics metrics() {
+    return metrics;
   }
 
   SessionJournal journal() {
@@ -377,6 +386,7 @@ public final class Session {
       }
       List<RecordedEvent> recorded = normalize(batch);
       log.append(recorded);
+      metrics.recorded(recorded.size());
       journal.recorded(recorded, conversation(batch));
       int closed = 0;
       for (RecordedEvent event : recorded) {
@@ -404,6 +414,8 @@ public final class Session {
       endedAt = clock.instant();
       List<RecordedEvent> recorded = normalize(lastEvents);
       log.appendAndSeal(recorded);
+      metrics.recorded(recorded.size());
+      metrics.ended(why.reason().wireName());
       journal.recorded(recorded, conversation(lastEvents));
       journal.ended(why, endedAt);
       return true;

@@ -18,6 +18,8 @@ import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.agent.AgentStateDirectories;
 import dev.sandboxagent.host.agent.SharedServers;
 import dev.sandboxagent.host.install.AgentCatalog;
+import dev.sandboxagent.host.metrics.AgentTenant;
+import dev.sandboxagent.host.metrics.DaemonMetrics;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import dev.sandboxagent.host.process.ProcessSupervisor;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,7 @@ public final class SessionManager {
   private final Supplier<Map<String, String>> environment;
   private final SessionResources resources;
   private final SessionStore store;
+  private final DaemonMetrics metrics;
   private final CountDownLatch restored = new CountDownLatch(1);
   // Sessions are keyed by tenant and id: each tenant has its own namespace of session ids, and
   // another tenant's id is simply not found.
@@ -69,19 +73,22 @@ public final class SessionManager {
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
       Supplier<Map<String, String>> environment, ProcessSupervisor processes) {
     this(registry, catalog, codec, clock, workingDirectory, environment, processes, SessionStore.ephemeral(),
-        AgentStateDirectories.temporary());
+        AgentStateDirectories.temporary(), DaemonMetrics.standalone());
     restored.countDown();
   }
 
   /**
-   * A manager whose sessions are written to {@code store} and whose agents keep their state in
-   * {@code states}. Requests wait until {@link SessionRestorer} has restored the stored sessions.
+   * A manager whose sessions are written to {@code store} and counted in {@code metrics}, and whose
+   * agents keep their state in {@code states}. Requests wait until {@link SessionRestorer} has
+   * restored the stored sessions.
    */
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
       Supplier<Map<String, String>> environment, ProcessSupervisor processes, SessionStore store,
-      AgentStateDirectories states) {
+      AgentStateDirectories states, DaemonMetrics metrics) {
     this.store = requireNonNull(store, "store is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    metrics.runningSessions(this::running);
     this.registry = requireNonNull(registry, "registry is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.codec = requireNonNull(codec, "codec is null");
@@ -159,7 +166,7 @@ public final class SessionManager {
     Map<String, String> env = new LinkedHashMap<>(environment.get());
     env.putAll(tenant.environment());
     Session session = new Session(tenant, id, agent, settings, codec, clock, binary, workingDirectory, env, resources,
-        new SessionJournal(store, tenant.id(), id, null));
+        new SessionJournal(store, tenant.id(), id, null), metrics.session(agent.id(), tenant.id()));
     session.journal().created(settings, clock.instant());
     AgentSession handle;
     try {
@@ -186,6 +193,7 @@ public final class SessionManager {
         AgentEvent.synthetic(new EventData.SessionStarted(metadata)).withNativeSessionId(nativeSessionId)));
     sessions.put(key, session);
     newestFirst.addFirst(session);
+    session.metrics().created();
     if (shuttingDown) {
       session.close();
     }
@@ -322,6 +330,21 @@ public final class SessionManager {
     restored.countDown();
   }
 
+  /**
+   * Why requests cannot be served now: the stored sessions are being restored, or the daemon is
+   * shutting down. Empty when they can.
+   */
+  public List<String> notReady() {
+    List<String> reasons = new ArrayList<>();
+    if (restored.getCount() > 0) {
+      reasons.add("the stored sessions are being restored");
+    }
+    if (shuttingDown) {
+      reasons.add("the daemon is shutting down");
+    }
+    return reasons;
+  }
+
   private void awaitRestored() {
     try {
       restored.await();
@@ -342,6 +365,21 @@ public final class SessionManager {
 
   SessionStore store() {
     return store;
+  }
+
+  DaemonMetrics metrics() {
+    return metrics;
+  }
+
+  /** The sessions that have not ended, counted by agent and tenant. */
+  private Map<AgentTenant, Integer> running() {
+    Map<AgentTenant, Integer> running = new HashMap<>();
+    for (Session session : sessions.values()) {
+      if (session.ending().isEmpty()) {
+        running.merge(new AgentTenant(session.agent().id(), session.tenant().id()), 1, Integer::sum);
+      }
+    }
+    return running;
   }
 
   AdapterRegistry registry() {

@@ -121,7 +121,7 @@ public final class SessionRestorer {
     env.putAll(tenant.environment());
     Session session = new Session(tenant, stored.id(), agent, settings, manager.codec(), manager.clock(), binary,
         manager.workingDirectory(), env, manager.resources(), new SessionJournal(manager.store(), tenant.id(), stored.id(),
-            stored.nativeSessionId()));
+            stored.nativeSessionId()), manager.metrics().session(agent.id(), tenant.id()));
     session.restore(decode(stored), ending(stored.ending()), stored.ending() == null ? null : stored.ending().at(),
         stored.nativeSessionId());
     for (StoredIdempotencyKey key : stored.idempotencyKeys()) {

@@ -1,10 +1,12 @@
 package dev.sandboxagent.host.session;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * Counts a session's open turns and tells when one has gone idle. A turn opens when a message is
@@ -12,11 +14,15 @@ import java.util.function.Function;
  * exits or is stopped. Each of the session's agent processes ({@link AgentOutput}) owns the turns it
  * serves: one waiting when it starts (the message it was started for) and each one opened while it
  * runs with its stdin open (a message written to it), so that a process that exits ends only its
- * own turns. Thread-safe.
+ * own turns. Each turn's duration goes to a listener when it ends (turns end in the order they
+ * opened). Thread-safe.
  */
 final class TurnWatch {
 
   private final Duration idleTimeout;
+  private final LongConsumer turnEnded;
+  /** When each open turn opened ({@link System#nanoTime()}), oldest first: {@link #open} of them. */
+  private final ArrayDeque<Long> openedAt = new ArrayDeque<>();
   private int open;
   /** Open turns no process owns yet (at most {@link #open}). */
   private int unowned;
@@ -25,7 +31,16 @@ final class TurnWatch {
 
   /** @param idleTimeout how long a turn may yield nothing, or null to never end one for it */
   TurnWatch(Duration idleTimeout) {
+    this(idleTimeout, nanos -> { });
+  }
+
+  /**
+   * @param idleTimeout how long a turn may yield nothing, or null to never end one for it
+   * @param turnEnded told how long each turn lasted (nanoseconds) when it ends
+   */
+  TurnWatch(Duration idleTimeout, LongConsumer turnEnded) {
     this.idleTimeout = idleTimeout;
+    this.turnEnded = turnEnded;
   }
 
   /**
@@ -58,6 +73,7 @@ final class TurnWatch {
   synchronized boolean opening(Iterable<AgentOutput> processes) {
     open++;
     lastActivity = System.nanoTime();
+    openedAt.addLast(lastActivity);
     boolean owned = false;
     for (AgentOutput process : processes) {
       if (process.takesInput()) {
@@ -78,6 +94,7 @@ final class TurnWatch {
   /** The message of the last {@link #opening} was not handed over after all. */
   synchronized void abandoned(Iterable<AgentOutput> processes) {
     open = Math.max(0, open - 1);
+    openedAt.pollLast();
     boolean owned = false;
     for (AgentOutput process : processes) {
       if (process.takesInput() && process.owned > process.ended) {
@@ -109,6 +126,7 @@ final class TurnWatch {
     lastActivity = System.nanoTime();
     if (closed > 0) {
       open = Math.max(0, open - closed);
+      ended(lastActivity);
       unowned = Math.min(unowned, open);
       if (process != null) {
         process.ended += closed;
@@ -121,6 +139,7 @@ final class TurnWatch {
     int remaining = Math.max(0, process.owned - process.ended);
     process.ended = process.owned;
     open = Math.max(0, open - remaining);
+    ended(System.nanoTime());
     unowned = Math.min(unowned, open);
     return remaining;
   }
@@ -129,6 +148,14 @@ final class TurnWatch {
   synchronized void reset() {
     open = 0;
     unowned = 0;
+    ended(System.nanoTime());
+  }
+
+  /** The turns beyond the open ones have ended at {@code now}: their durations are reported. */
+  private void ended(long now) {
+    while (openedAt.size() > open) {
+      turnEnded.accept(now - openedAt.pollFirst());
+    }
   }
 
   /** The number of open turns. */

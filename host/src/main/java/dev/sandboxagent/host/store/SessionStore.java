@@ -24,6 +24,11 @@ public interface SessionStore extends AutoCloseable {
     return StoreStatus.WRITING;
   }
 
+  /** Whether the store is open: its database read and not closed; the ephemeral store always is. */
+  default boolean isOpen() {
+    return true;
+  }
+
   /** Stores a new session (its events follow with {@link #append}). */
   long create(StoredSession session);
 

@@ -119,6 +119,11 @@ public final class SqliteStore implements SessionStore {
     }
   }
 
+  @Override
+  public boolean isOpen() {
+    return opened.isDone() && !opened.isCompletedExceptionally();
+  }
+
   /**
    * Waits until the database is open.
    *

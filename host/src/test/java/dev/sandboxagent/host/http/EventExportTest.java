@@ -163,11 +163,20 @@ class EventExportTest {
       state = awaitSink(server, s -> !s.get("connected").asBoolean() && s.get("lag").asLong() > 0);
       assertThat(state.get("lastError").asText()).isNotEmpty();
       assertThat(state.get("lastErrorAt").asText()).isNotEmpty();
+      Exposition behind = Exposition.parse(server.get("/metrics").body());
+      assertThat(behind.count("sandbox_agent_event_sink_connected")).isZero();
+      assertThat(behind.count("sandbox_agent_event_sink_lag_events")).isPositive();
+      assertThat(behind.count("sandbox_agent_event_sink_lag_seconds")).isPositive();
 
       // Back: it catches up.
       postgres.start();
       awaitExported(server, "exp");
       awaitSink(server, s -> s.get("connected").asBoolean() && s.get("lag").asLong() == 0);
+      Exposition caughtUp = Exposition.parse(server.get("/metrics").body());
+      assertThat(caughtUp.count("sandbox_agent_event_sink_connected")).isEqualTo(1);
+      assertThat(caughtUp.count("sandbox_agent_event_sink_lag_events")).isZero();
+      assertThat(caughtUp.count("sandbox_agent_event_sink_lag_seconds")).isZero();
+      assertThat(caughtUp.count("sandbox_agent_event_sink_exported_events_total")).isEqualTo(served(server, "exp").size());
 
       // Down again: an idle export notices too. And it stays down while the daemon stops.
       postgres.stop();

@@ -103,6 +103,9 @@ class InstallApiTest {
       assertThat(create.statusCode()).isEqualTo(500);
       assertThat(TestServer.json(create).path("type").asText()).isEqualTo("urn:sandbox-agent:error:install_failed");
       assertThat(TestServer.json(server.get("/v1/sessions")).path("sessions")).isEmpty();
+      Exposition metrics = Exposition.parse(server.get("/metrics").body());
+      assertThat(metrics.count("sandbox_agent_agent_install_failures_total", "agent", "fakeagent")).isEqualTo(2);
+      assertThat(metrics.count("sandbox_agent_agent_install_duration_seconds_count", "agent", "fakeagent")).isZero();
     }
   }
 
@@ -136,6 +139,13 @@ class InstallApiTest {
       assertThat(agent.path("path").asText()).isEqualTo(tmp.resolve("install/fakeagent").toString());
 
       assertThat(server.post("/v1/sessions/s1", "{\"agent\":\"fakeagent\"}").statusCode()).isEqualTo(200);
+      // two installs that installed something; the session found the agent installed
+      Exposition metrics = Exposition.parse(server.get("/metrics").body());
+      assertThat(metrics.count("sandbox_agent_agent_install_duration_seconds_count", "agent", "fakeagent"))
+          .isEqualTo(2);
+      assertThat(metrics.count("sandbox_agent_agent_install_duration_seconds_sum", "agent", "fakeagent"))
+          .isPositive();
+      assertThat(metrics.count("sandbox_agent_agent_install_failures_total", "agent", "fakeagent")).isZero();
     }
   }
 

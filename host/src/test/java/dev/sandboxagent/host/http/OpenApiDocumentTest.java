@@ -17,7 +17,8 @@ class OpenApiDocumentTest {
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
     List<String> paths = new ArrayList<>();
     doc.get("paths").fieldNames().forEachRemaining(paths::add);
-    assertThat(paths).contains("/v1/openapi.json", "/v1/plugins", "/v1/plugins/rescan");
+    assertThat(paths).contains("/v1/openapi.json", "/v1/plugins", "/v1/plugins/rescan", "/metrics", "/v1/health/live",
+        "/v1/health/ready");
     for (String path : paths) {
       assertThat(ApiRouting.isApiRoute(path.replaceAll("\\{[^}]+}", "x"))).as(path).isTrue();
     }

@@ -186,4 +186,19 @@ class TenantIsolationTest {
     assertThat(TestServer.json(refused).get("detail").asText()).isEqualTo("permission denied: administrators only");
     assertThat(call(ADMIN, "POST", "/v1/plugins/rescan", null).statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void onlyAdministratorsReadTheMetricsWhichNameEachTenant() {
+    assertThat(call(ACME, "POST", "/v1/sessions/m", "{\"agent\":\"script\"}").statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = call(ACME, "GET", "/metrics", null);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(TestServer.json(refused).get("type").asText()).isEqualTo("urn:sandbox-agent:error:permission_denied");
+    HttpResponse<String> metrics = call(ADMIN, "GET", "/metrics", null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    Exposition e = Exposition.parse(metrics.body());
+    assertThat(e.count("sandbox_agent_sessions_created_total", "agent", "script", "tenant", "acme")).isEqualTo(1);
+    assertThat(e.count("sandbox_agent_sessions_running", "agent", "script", "tenant", "acme")).isEqualTo(1);
+    assertThat(e.count("sandbox_agent_http_requests_total", "method", "GET", "route", "/metrics", "status", "403"))
+        .isEqualTo(1);
+  }
 }
