@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +33,8 @@ final class FakeAnthropic implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
+  /** The tool results the model received, as texts, oldest first. */
+  final List<String> toolResults = new CopyOnWriteArrayList<>();
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
 
@@ -104,6 +107,7 @@ final class FakeAnthropic implements AutoCloseable {
       }
     }
     if (toolResult != null) {
+      toolResults.add(toolResult);
       String flat = toolResult.replace('\n', ' ');
       if (flat.length() > 200) {
         flat = flat.substring(0, 200) + "...";
