@@ -225,6 +225,44 @@ class AcpLiveIT {
     }
   }
 
+  /**
+   * Gemini CLI ({@code gemini --acp}) against {@link FakeGemini} ({@code GOOGLE_GEMINI_BASE_URL},
+   * with a Gemini API key): two plain turns and a tool turn ({@code run_shell_command}) of one
+   * conversation; in another, a command approved and one declined; then a terminate that leaves
+   * nothing running.
+   */
+  @Test
+  void theDaemonDrivesTheRealGeminiCli() throws Exception {
+    Path program = LiveAgents.program("gemini");
+    Path project = Files.createDirectories(work.resolve("project"));
+    MarkedProcesses marked = new MarkedProcesses();
+    try (FakeGemini model = new FakeGemini()) {
+      Map<String, String> env = new HashMap<>(marked.environment());
+      env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+      env.put("GEMINI_API_KEY", "fake-gemini-key");
+      env.put("GOOGLE_GEMINI_BASE_URL", model.baseUrl());
+      env.put("PATH", recordingWrapper(program, "gemini") + ":" + System.getenv("PATH"));
+      Launcher daemon = Launcher.start(project, "t",
+          List.of("--acp-agents", entries("gemini", "gemini-recorded", "[\"--acp\"]").toString()), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/g1", "{\"agent\":\"gemini\"}").statusCode()).isEqualTo(200);
+        int end1 = turn(daemon, "g1", 0, "Say hello.", Reply.NOT_ASKED);
+        int end2 = turn(daemon, "g1", end1, "Say hello again.", Reply.NOT_ASKED);
+        assertThat(daemon.events("g1").toString()).contains(FakeGemini.HELLO).contains("end_turn");
+
+        turn(daemon, "g1", end2, ScriptedPrompts.ECHO, Reply.ONCE_IF_ASKED);
+        assertToolTurn(daemon, "g1", end2, "echo hi");
+        assertThat(model.toolResults).as("the model received the command's output").anyMatch(r -> r.contains("hi"));
+        assertThat(Launcher.types(daemon.events("g1"))).doesNotContain("error", "agent.unparsed", "session.ended");
+
+        assertApprovedAndDeclined(daemon, "g2", true, "gemini", project, model.toolResults, "canceled by the user");
+        terminateLeavesNothing(daemon, marked, "g1", "g2");
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
   /** How a turn's permission request is answered. */
   private enum Reply {
     /** The turn must not ask. */
