@@ -263,6 +263,39 @@ class AcpLiveIT {
     }
   }
 
+  /**
+   * Copilot CLI ({@code copilot --acp}, the shipped entry, installed by the daemon from its platform
+   * package) without GitHub credentials: it talks only to GitHub's service, so a session is refused
+   * within seconds with the agent's own reason, and no process is left.
+   */
+  @Test
+  void copilotWithoutCredentialsIsRefusedClearlyAndQuickly() throws Exception {
+    Path program = LiveAgents.program("copilot");
+    Path project = Files.createDirectories(work.resolve("project"));
+    MarkedProcesses marked = new MarkedProcesses();
+    Map<String, String> env = new HashMap<>(marked.environment());
+    env.put("HOME", Files.createDirectories(work.resolve("home")).toString());
+    env.put("PATH", program.getParent() + ":" + System.getenv("PATH"));
+    for (String token : List.of("COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN")) {
+      env.put(token, "");
+    }
+    Launcher daemon = Launcher.start(project, "t", List.of(), env);
+    try {
+      long start = System.nanoTime();
+      var response = daemon.post("/v1/sessions/p1", "{\"agent\":\"copilot\"}");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "LIVE copilot without credentials: %d in %.1f s: %s%n", response.statusCode(),
+          seconds, response.body());
+      assertThat(response.statusCode()).isGreaterThanOrEqualTo(400);
+      assertThat(response.body()).contains("Authentication required");
+      assertThat(seconds).as("refused within seconds").isLessThan(60);
+      assertThat(MarkedProcesses.awaitNone(() -> marked.runningExcept(daemon.process.pid()),
+          LiveTerminate.GONE_WITHIN)).as("processes left after the refusal").isEmpty();
+    } finally {
+      daemon.stop();
+    }
+  }
+
   /** How a turn's permission request is answered. */
   private enum Reply {
     /** The turn must not ask. */
@@ -323,7 +356,8 @@ class AcpLiveIT {
     int results = toolResults.size();
     int approved = turn(daemon, session, before, ScriptedPrompts.TOUCH, Reply.ONCE);
     assertThat(project.resolve("created-by-agent.txt")).as("approved: %s", daemon.events(session)).exists();
-    assertThat(since(daemon.events(session), before)).contains("\"kind\":\"tool_result\"")
+    assertThat(since(daemon.events(session), before)).contains("\"kind\":\"tool_call\"")
+        .contains("\"kind\":\"tool_result\"")
         .contains("Done. The command's output was:");
     assertThat(toolResults.size()).as("the model received the approved command's output").isGreaterThan(results);
 
