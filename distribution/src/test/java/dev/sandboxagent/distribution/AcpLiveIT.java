@@ -3,6 +3,8 @@ package dev.sandboxagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,7 +55,7 @@ class AcpLiveIT {
       env.put("PATH", bin + ":" + System.getenv("PATH"));
       Launcher daemon = Launcher.start(project, "t", List.of("--acp-agents", entries.toString()), env);
       try {
-        assertThat(daemon.post("/v1/sessions/o1", "{\"agent\":\"opencode-acp\"}").statusCode()).isEqualTo(200);
+        assertThat(createSession(daemon, "o1", "opencode-acp").statusCode()).isEqualTo(200);
         daemon.post("/v1/sessions/o1/messages", "{\"message\":\"Say hello.\"}");
         int end1 = daemon.awaitEvent("o1", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT)
             .get("sequence").asInt();
@@ -67,7 +69,7 @@ class AcpLiveIT {
             .contains("Done. The command's output was:");
         assertThat(Launcher.types(o1)).doesNotContain("error", "session.ended");
 
-        assertThat(daemon.post("/v1/sessions/o2", "{\"agent\":\"opencode-acp\"}").statusCode()).isEqualTo(200);
+        assertThat(createSession(daemon, "o2", "opencode-acp").statusCode()).isEqualTo(200);
         daemon.post("/v1/sessions/o2/messages", "{\"message\":\"Create the empty file created-by-agent.txt with touch.\"}");
         JsonNode ask = daemon.awaitEvent("o2", 0, Launcher.ofType("permission.requested"), TIMEOUT);
         String id = ask.get("data").get("permission_id").asText();
@@ -119,7 +121,7 @@ class AcpLiveIT {
       Launcher daemon = Launcher.start(project, "t",
           List.of("--acp-agents", entries("qwen", "qwen-recorded", "[\"--acp\"]").toString()), env);
       try {
-        assertThat(daemon.post("/v1/sessions/q1", "{\"agent\":\"qwen\"}").statusCode()).isEqualTo(200);
+        assertThat(createSession(daemon, "q1", "qwen").statusCode()).isEqualTo(200);
         int end1 = turn(daemon, "q1", 0, "Say hello.", Reply.NOT_ASKED);
         int end2 = turn(daemon, "q1", end1, "Say hello again.", Reply.NOT_ASKED);
         JsonNode events = daemon.events("q1");
@@ -158,7 +160,7 @@ class AcpLiveIT {
       Launcher daemon = Launcher.start(project, "t",
           List.of("--acp-agents", entries("claude-acp", "claude-acp-recorded", "[]").toString()), env);
       try {
-        assertThat(daemon.post("/v1/sessions/c1", "{\"agent\":\"claude-acp\"}").statusCode()).isEqualTo(200);
+        assertThat(createSession(daemon, "c1", "claude-acp").statusCode()).isEqualTo(200);
         turn(daemon, "c1", 0, "Say hello.", Reply.NOT_ASKED);
         assertThat(daemon.events("c1").toString()).contains(FakeAnthropic.HELLO);
         assertApprovedAndDeclined(daemon, "c1", false, "claude-acp", project, model.toolResults,
@@ -207,7 +209,7 @@ class AcpLiveIT {
       Launcher daemon = Launcher.start(project, "t",
           List.of("--acp-agents", entries("codex-acp", "codex-acp-recorded", "[]").toString()), env);
       try {
-        assertThat(daemon.post("/v1/sessions/x1", "{\"agent\":\"codex-acp\"}").statusCode()).isEqualTo(200);
+        assertThat(createSession(daemon, "x1", "codex-acp").statusCode()).isEqualTo(200);
         int end1 = turn(daemon, "x1", 0, "Say hello.", Reply.NOT_ASKED);
         int end2 = turn(daemon, "x1", end1, "Say hello again.", Reply.NOT_ASKED);
         assertThat(daemon.events("x1").toString()).contains(FakeResponses.HELLO);
@@ -245,7 +247,7 @@ class AcpLiveIT {
       Launcher daemon = Launcher.start(project, "t",
           List.of("--acp-agents", entries("gemini", "gemini-recorded", "[\"--acp\"]").toString()), env);
       try {
-        assertThat(daemon.post("/v1/sessions/g1", "{\"agent\":\"gemini\"}").statusCode()).isEqualTo(200);
+        assertThat(createSession(daemon, "g1", "gemini").statusCode()).isEqualTo(200);
         int end1 = turn(daemon, "g1", 0, "Say hello.", Reply.NOT_ASKED);
         int end2 = turn(daemon, "g1", end1, "Say hello again.", Reply.NOT_ASKED);
         assertThat(daemon.events("g1").toString()).contains(FakeGemini.HELLO).contains("end_turn");
@@ -282,7 +284,7 @@ class AcpLiveIT {
     Launcher daemon = Launcher.start(project, "t", List.of(), env);
     try {
       long start = System.nanoTime();
-      var response = daemon.post("/v1/sessions/p1", "{\"agent\":\"copilot\"}");
+      HttpResponse<String> response = createSession(daemon, "p1", "copilot");
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "LIVE copilot without credentials: %d in %.1f s: %s%n", response.statusCode(),
           seconds, response.body());
@@ -350,7 +352,7 @@ class AcpLiveIT {
   private static void assertApprovedAndDeclined(Launcher daemon, String session, boolean create, String agent,
       Path project, List<String> toolResults, String declinedResult) throws Exception {
     if (create) {
-      assertThat(daemon.post("/v1/sessions/" + session, "{\"agent\":\"" + agent + "\"}").statusCode()).isEqualTo(200);
+      assertThat(createSession(daemon, session, agent).statusCode()).isEqualTo(200);
     }
     int before = lastSequence(daemon, session);
     int results = toolResults.size();
@@ -372,6 +374,16 @@ class AcpLiveIT {
     } else {
       assertThat(declined).as("the model is told of the decline").singleElement().asString().contains(declinedResult);
     }
+  }
+
+  /**
+   * Creates a session of {@code agent}, which starts the agent and sets up its conversation: a cold
+   * start of some agents (OpenCode's first, in a new home) takes longer than the usual request timeout.
+   */
+  private static HttpResponse<String> createSession(Launcher daemon, String session, String agent) {
+    return daemon.send(daemon.request("/v1/sessions/" + session).timeout(TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"agent\":\"" + agent + "\"}")).build());
   }
 
   private static String since(JsonNode events, int after) {
