@@ -46,6 +46,7 @@ class AcpFlowIT {
          "permissionModes": {"default": null, "bypass": "yolo"}, "idleTimeoutSeconds": 2}
         """);
     Files.writeString(entries.resolve("broken.json"), "{\"id\": \"Not An Id\"}");
+    Files.writeString(entries.resolve("elsewhere.json"), "{\"id\": \"elsewhere\", \"install\": {\"path\": \"no-such-acp-agent\"}}");
     calls = work.resolve("calls.jsonl");
     marked = new MarkedProcesses();
     Map<String, String> env = new HashMap<>(marked.environment());
@@ -203,9 +204,9 @@ class AcpFlowIT {
   }
 
   @Test
-  void aSessionOfAnAgentTheDaemonCannotInstallSaysHowToInstallIt() throws Exception {
-    var response = daemon.post("/v1/sessions/x6", "{\"agent\":\"gemini\"}");
+  void aSessionOfAnAgentTheDaemonCannotInstallSaysHowToGetIt() throws Exception {
+    var response = daemon.post("/v1/sessions/x6", "{\"agent\":\"elsewhere\"}");
     assertThat(response.statusCode()).isEqualTo(500);
-    assertThat(response.body()).contains("install_failed").contains("npm install -g @google/gemini-cli");
+    assertThat(response.body()).contains("install_failed").contains("put `no-such-acp-agent` on PATH");
   }
 }

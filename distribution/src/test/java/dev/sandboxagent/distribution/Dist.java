@@ -35,7 +35,9 @@ final class Dist {
 
   /** Runs a short command and returns its output (stdout and stderr), stripped; fails unless it exits 0. */
   static String run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // no input: a program that reads its stdin (an ACP agent) ends at once
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new AssertionError(String.join(" ", command) + " failed: " + out);

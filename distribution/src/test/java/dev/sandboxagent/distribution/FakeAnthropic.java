@@ -35,6 +35,8 @@ final class FakeAnthropic implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
+  /** The tool results the model received, as texts, oldest first. */
+  final List<String> toolResults = new CopyOnWriteArrayList<>();
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
   /** The text of every tool result the model was sent, in order. */

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A scripted OpenAI Chat Completions API on loopback ({@code POST /v1/chat/completions}, streamed),
  * so that the real OpenCode runs offline. Replies depend on the last message: a tool result →
  * {@code Done. The command's output was: <output>}; a prompt of {@link ScriptedPrompts} (echo, touch,
- * sleep) → a text and a {@code bash} call; anything else (and requests without tools,
- * such as title generation) → a greeting.
+ * sleep) → a text and a call of the agent's shell tool: Qwen Code's {@code run_shell_command} when the
+ * request offers it, else OpenCode's {@code bash}; anything else (and requests without tools, such as
+ * title generation) → a greeting.
  */
 final class FakeChatCompletions implements AutoCloseable {
 
@@ -27,6 +29,8 @@ final class FakeChatCompletions implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
+  /** The tool results the model received, oldest first. */
+  final List<String> toolResults = new CopyOnWriteArrayList<>();
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
 
@@ -84,6 +88,7 @@ final class FakeChatCompletions implements AutoCloseable {
     JsonNode last = messages.isArray() && !messages.isEmpty() ? messages.get(messages.size() - 1) : JSON.createObjectNode();
     boolean tools = request.path("tools").isArray() && !request.path("tools").isEmpty();
     if (tools && last.path("role").asText().equals("tool")) {
+      toolResults.add(text(last.path("content")));
       String output = text(last.path("content")).replace('\n', ' ');
       if (output.length() > 200) {
         output = output.substring(0, 200) + "...";
@@ -103,10 +108,24 @@ final class FakeChatCompletions implements AutoCloseable {
     ObjectNode delta = JSON.createObjectNode();
     ObjectNode call = delta.putArray("tool_calls").addObject().put("index", 0).put("id", "call_fake_" + ids.incrementAndGet())
         .put("type", "function");
-    call.putObject("function").put("name", "bash").put("arguments", JSON.createObjectNode().put("command", command)
-        .put("description", "Run the requested command").toString());
+    ObjectNode arguments = JSON.createObjectNode().put("command", command).put("description", "Run the requested command");
+    String tool = "bash";
+    if (offers(request, "run_shell_command")) {
+      tool = "run_shell_command";
+      arguments.put("is_background", false);
+    }
+    call.putObject("function").put("name", tool).put("arguments", arguments.toString());
     chunk(out, id, delta, null);
     chunk(out, id, JSON.createObjectNode(), "tool_calls");
+  }
+
+  private static boolean offers(JsonNode request, String tool) {
+    for (JsonNode t : request.path("tools")) {
+      if (t.path("function").path("name").asText().equals(tool)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String text(JsonNode content) {

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A scripted OpenAI Responses API on loopback ({@code POST /v1/responses}, streamed), so that the
  * real Codex runs offline. Replies depend on the last input item: a function call output →
  * {@code Done. The command's output was: <output>}; a prompt of {@link ScriptedPrompts} (echo, touch,
- * sleep) → a text and an {@code exec_command} call; anything else → a greeting.
+ * sleep) → a text and an {@code exec_command} call (made with {@link #escalatingWrites()}, the
+ * {@code touch} one asks to run outside the sandbox, {@code sandbox_permissions: require_escalated},
+ * which Codex puts to the user when it asks only on request); anything else → a greeting.
  */
 final class FakeResponses implements AutoCloseable {
 
@@ -27,10 +30,24 @@ final class FakeResponses implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
+  /** The function call outputs the model received, oldest first. */
+  final List<String> toolResults = new CopyOnWriteArrayList<>();
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
 
+  private final boolean escalateWrites;
+
   FakeResponses() throws IOException {
+    this(false);
+  }
+
+  /** A server whose {@code touch} calls ask to run outside the sandbox. */
+  static FakeResponses escalatingWrites() throws IOException {
+    return new FakeResponses(true);
+  }
+
+  private FakeResponses(boolean escalateWrites) throws IOException {
+    this.escalateWrites = escalateWrites;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
@@ -97,6 +114,7 @@ final class FakeResponses implements AutoCloseable {
     List<ObjectNode> items = new ArrayList<>();
     if (last.path("type").asText().equals("function_call_output")) {
       String output = last.path("output").isTextual() ? last.get("output").asText() : last.path("output").toString();
+      toolResults.add(output);
       String flat = output.replace('\n', ' ');
       if (flat.length() > 200) {
         flat = flat.substring(0, 200) + "...";
@@ -123,8 +141,12 @@ final class FakeResponses implements AutoCloseable {
 
   private ObjectNode call(String command) {
     int n = ids.incrementAndGet();
+    ObjectNode arguments = JSON.createObjectNode().put("cmd", command);
+    if (escalateWrites && command.startsWith("touch ")) {
+      arguments.put("sandbox_permissions", "require_escalated").put("justification", "Create the file the user asked for");
+    }
     return JSON.createObjectNode().put("type", "function_call").put("id", "fc_fake_" + n).put("call_id", "call_fake_" + n)
-        .put("name", "exec_command").put("arguments", JSON.createObjectNode().put("cmd", command).toString())
+        .put("name", "exec_command").put("arguments", arguments.toString())
         .put("status", "completed");
   }
 

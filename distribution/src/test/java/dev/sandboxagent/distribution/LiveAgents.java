@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The versions are those the daemon targets and the recorded native fixtures come from, so that a
  * new vendor release cannot turn the build red on its own; {@code -Dlive.version.<agent>=latest} (or
  * another version) tries a different one. Amp has no recorded version: its current release is used.
+ * The Node.js ACP agents are installed the same way, with their dependencies.
  *
  * <p>Live tests run by default. {@code -DskipLive} or {@code SANDBOX_AGENT_LIVE=0} skips them; so does
  * a registry that cannot be reached (probed once, with a notice), while a failed install with the
@@ -33,7 +34,12 @@ final class LiveAgents {
   private static volatile boolean probed;
   private static final Map<String, Installed> INSTALLED = new ConcurrentHashMap<>();
   private static final Map<String, String> VERSIONS = Map.of(
-      "claude", "2.1.330", "codex", "0.169.0", "opencode", "1.18.33", "amp", "latest");
+      "claude", "2.1.330", "codex", "0.169.0", "opencode", "1.18.33", "amp", "latest",
+      // the Node.js ACP agents, at the versions their shipped entries pin
+      "qwen", "0.15.10", "claude-acp", "0.49.0", "codex-acp", "2.6.0", "gemini", "0.61.0");
+
+  /** The program names that are not the agent's id. */
+  private static final Map<String, String> BINARIES = Map.of("claude-acp", "claude-agent-acp");
 
   /** An installed program and how long its install took (or why it failed). */
   record Installed(Path program, double seconds, String version, AssertionError failure) {}
@@ -51,49 +57,6 @@ final class LiveAgents {
       throw installed.failure();
     }
     return installed.program();
-  }
-
-  /**
-   * The program {@code bin} of the npm package {@code pkg} at {@code version}, for agents that are
-   * Node.js programs (which users install with npm, not the daemon), installed with {@code npm
-   * install} on first use; skips the calling test as {@link #program} does, and when there is no
-   * {@code npm}.
-   */
-  static Path npmProgram(String pkg, String version, String bin) {
-    assumeEnabled();
-    Installed installed = INSTALLED.computeIfAbsent("npm:" + pkg, k -> installNpm(pkg, version, bin));
-    if (installed.failure() != null) {
-      throw installed.failure();
-    }
-    assumeTrue(installed.program() != null, "no npm to install " + pkg + " with");
-    return installed.program();
-  }
-
-  private static Installed installNpm(String pkg, String version, String bin) {
-    Path dir = Path.of(System.getProperty("live.agents.dir", Dist.dir().resolveSibling("live-agents").toString()))
-        .resolve("npm");
-    long start = System.nanoTime();
-    try {
-      Process npm;
-      try {
-        npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-            pkg + "@" + version).redirectErrorStream(true).start();
-      } catch (IOException e) {
-        return new Installed(null, 0, null, null);
-      }
-      String log = new String(npm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!npm.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || npm.exitValue() != 0) {
-        throw new AssertionError("npm install " + pkg + "@" + version + " failed: " + log);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "LIVE npm install %s@%s %5.1f s%n", pkg, version, seconds);
-      return new Installed(dir.resolve("node_modules/.bin").resolve(bin), seconds, version, null);
-    } catch (AssertionError e) {
-      return new Installed(null, (System.nanoTime() - start) / 1e9, null, e);
-    } catch (Exception e) {
-      return new Installed(null, (System.nanoTime() - start) / 1e9, null,
-          new AssertionError("npm install " + pkg + " failed: " + e, e));
-    }
   }
 
   /** The install of {@code agent} made by {@link #program}. */
@@ -149,8 +112,9 @@ final class LiveAgents {
       String wanted = System.getProperty("live.version." + agent, VERSIONS.getOrDefault(agent, "latest"));
       // latest is asked for as users do, with no version: the install then copes with a platform
       // package that lags behind a fresh release
-      Path program = wanted.equals("latest") ? Dist.installAgent(agent, dir, "--reinstall")
+      Path link = wanted.equals("latest") ? Dist.installAgent(agent, dir, "--reinstall")
           : Dist.installAgent(agent, dir, "--reinstall", "--agent-version", wanted);
+      Path program = link.resolveSibling(BINARIES.getOrDefault(agent, agent));
       double seconds = (System.nanoTime() - start) / 1e9;
       String version = Dist.run(program.toString(), "--version").lines().findFirst().orElse("");
       System.out.printf(Locale.ROOT, "LIVE install %-8s %-32s %5.1f s%n", agent, version, seconds);

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LiveInstallIT {
 
   @ParameterizedTest
-  @ValueSource(strings = {"claude", "codex", "opencode", "amp"})
+  // qwen: the smallest of the Node.js ACP agents (about 55 MiB with its dependencies)
+  @ValueSource(strings = {"claude", "codex", "opencode", "amp", "qwen"})
   void installsFromNpmAndRuns(String agent) throws Exception {
     LiveAgents.Installed installed = LiveAgents.installed(agent);
     String printed = Dist.run(installed.program().toString(), "--version");

@@ -31,6 +31,25 @@ public sealed interface InstallSource {
   }
 
   /**
+   * An npm package that is a Node.js program, installed with its dependencies the way {@code npm
+   * install} installs it (every tarball checked against the registry's integrity), into a tree of
+   * its own in the install directory; the program is the package's {@code bin} entry {@code bin}.
+   * Needs {@code npm} on the daemon's {@code PATH}, and Node.js to run.
+   *
+   * @param packageName the package, e.g. {@code @qwen-code/qwen-code}
+   * @param version the version or dist-tag installed when none is asked for, or null for the latest
+   * @param bin the name of the program in the package's {@code bin}, e.g. {@code qwen}
+   * @since 1.3
+   */
+  record NodePackage(String packageName, String version, String bin) implements InstallSource {
+    /** Validates the source. */
+    public NodePackage {
+      requireNonNull(packageName, "packageName is null");
+      requireNonNull(bin, "bin is null");
+    }
+  }
+
+  /**
    * A download from the vendor's own location.
    *
    * @param versionedUrl the artifact URL with {@code {version}} where the version goes

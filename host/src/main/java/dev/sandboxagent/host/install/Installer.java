@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>The sources are tried in the order of the settings' source kinds: the user's local file
- * ({@link LocalSource}), the npm registry ({@link NpmSource}), the vendor's download location
+ * ({@link LocalSource}), the npm registry ({@link NpmSource} for a native program, {@link
+ * NodePackageSource} for a Node.js one), the vendor's download location
  * ({@link DownloadSource}); the first that installs wins.
  */
 public final class Installer {
@@ -172,10 +173,13 @@ public final class Installer {
           out.add(new LocalSource(local, sources, extractor));
         }
       }
-      case NPM -> sources.stream()
-          .filter(InstallSource.Npm.class::isInstance)
-          .map(InstallSource.Npm.class::cast)
-          .forEach(s -> out.add(new NpmSource(s, npm, extractor, platform)));
+      case NPM -> sources.forEach(s -> {
+        if (s instanceof InstallSource.Npm n) {
+          out.add(new NpmSource(n, npm, extractor, platform));
+        } else if (s instanceof InstallSource.NodePackage p) {
+          out.add(new NodePackageSource(p, npm, System.getenv("PATH")));
+        }
+      });
       case VENDOR -> sources.stream()
           .filter(InstallSource.Download.class::isInstance)
           .map(InstallSource.Download.class::cast)

@@ -68,6 +68,41 @@ public record Integrity(String sri, String sha1Hex) {
         + (algorithm.equals("SHA-1") ? HexFormat.of().formatHex(actual) : Base64.getEncoder().encodeToString(actual)));
   }
 
+  /**
+   * Whether an integrity string recorded elsewhere (npm's lockfile) names a digest that this one
+   * expects too: one algorithm in common with equal values.
+   */
+  boolean agreesWith(String recordedSri) {
+    if (recordedSri == null) {
+      return false;
+    }
+    for (String token : recordedSri.strip().split("\\s+")) {
+      int dash = token.indexOf('-');
+      if (dash <= 0) {
+        continue;
+      }
+      String algorithm = token.substring(0, dash);
+      byte[] recorded;
+      try {
+        recorded = Base64.getDecoder().decode(token.substring(dash + 1));
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      List<byte[]> expected = new ArrayList<>();
+      if (algorithm.equals("sha1") && sha1Hex != null && !sha1Hex.isBlank()) {
+        expected.add(HexFormat.of().parseHex(sha1Hex.strip().toLowerCase(Locale.ROOT)));
+      }
+      List<byte[]> fromSri = expectedFromSri(algorithm);
+      if (fromSri != null) {
+        expected.addAll(fromSri);
+      }
+      if (expected.stream().anyMatch(e -> MessageDigest.isEqual(e, recorded))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private List<byte[]> expectedFromSri(String prefix) {
     if (sri == null) {
       return null;

@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,26 @@ final class FakeRegistry implements AutoCloseable {
   /** Publishes {@code name@version} built from {@code entries}; returns the tarball bytes. */
   byte[] publish(String name, String version, Map<String, String> optionalDependencies, List<Entry> entries)
       throws IOException {
+    return publish(name, version, optionalDependencies, Map.of(), Map.of(), entries);
+  }
+
+  /**
+   * Publishes a Node.js package {@code name@version} with {@code dependencies} and {@code bin}
+   * (program name to file); its {@code package/package.json} is written from them, beside {@code
+   * entries}.
+   */
+  byte[] publishNode(String name, String version, Map<String, String> dependencies, Map<String, String> bin,
+      List<Entry> entries) throws IOException {
+    ObjectNode manifest = JSON.createObjectNode().put("name", name).put("version", version);
+    dependencies.forEach(manifest.putObject("dependencies")::put);
+    bin.forEach(manifest.putObject("bin")::put);
+    List<Entry> all = new ArrayList<>(entries);
+    all.add(Entry.file("package/package.json", JSON.writeValueAsString(manifest), 0644));
+    return publish(name, version, Map.of(), dependencies, bin, all);
+  }
+
+  private byte[] publish(String name, String version, Map<String, String> optionalDependencies,
+      Map<String, String> dependencies, Map<String, String> bin, List<Entry> entries) throws IOException {
     byte[] tgz = tarGz(entries);
     String file = "tarballs/" + name.replace("/", "_") + "-" + version + ".tgz";
     files.put("/" + file, tgz);
@@ -85,6 +106,12 @@ final class FakeRegistry implements AutoCloseable {
       manifest.put("version", version);
       ObjectNode optional = manifest.putObject("optionalDependencies");
       optionalDependencies.forEach(optional::put);
+      if (!dependencies.isEmpty()) {
+        dependencies.forEach(manifest.putObject("dependencies")::put);
+      }
+      if (!bin.isEmpty()) {
+        bin.forEach(manifest.putObject("bin")::put);
+      }
       ObjectNode dist = manifest.putObject("dist");
       dist.put("tarball", base() + file);
       dist.put("integrity", "sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", tgz)));

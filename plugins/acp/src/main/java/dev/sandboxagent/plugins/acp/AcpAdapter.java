@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * One ACP agent of an entry: one agent process per session ({@link AcpSession}), spoken to in ACP
- * over its stdio. A native program is installed by the daemon from its npm platform package; a
- * Node.js program is installed with npm by the user and found on {@code PATH}.
+ * over its stdio. The daemon installs a native program from its npm platform package and a Node.js
+ * program from its npm package with its dependencies; a program of neither kind is found on {@code
+ * PATH}.
  */
 final class AcpAdapter implements AgentAdapter {
 
@@ -55,7 +56,7 @@ final class AcpAdapter implements AgentAdapter {
     return entry.installSources(platform);
   }
 
-  /** Called for a program the daemon does not install: says how to install it. */
+  /** Called for a program the daemon does not install (no install source): says how to get it. */
   @Override
   public void install(InstallContext context) {
     throw new AgentException(AgentException.Kind.INSTALL_FAILED,

@@ -26,10 +26,13 @@ import java.util.Set;
  * @param id the agent id
  * @param displayName the display name
  * @param npmPackage the npm package the program comes from, or null for a program on {@code PATH}
- * @param binary the program's file name, looked up in the install directory and on {@code PATH}
+ * @param npmVersion the version (or dist-tag) of a Node.js package installed when none is asked
+ *     for, or null for the latest
+ * @param binary the program's file name, looked up in the install directory and on {@code PATH};
+ *     for a Node.js package also its name in the package's {@code bin}
  * @param platformPackages for a package whose program is native: the npm package holding it per
  *     platform ({@link Platform#id()}, e.g. {@code linux-x64-musl}); empty for a Node.js package,
- *     which is installed with npm rather than by the daemon
+ *     which the daemon installs with its dependencies
  * @param binaryPath the program's path inside a platform package
  * @param args the arguments that start ACP mode
  * @param env extra environment of the agent's process
@@ -44,6 +47,7 @@ record AcpAgentEntry(
     String id,
     String displayName,
     String npmPackage,
+    String npmVersion,
     String binary,
     Map<String, String> platformPackages,
     String binaryPath,
@@ -105,8 +109,14 @@ record AcpAgentEntry(
     return builder.build();
   }
 
-  /** Where the daemon installs the program from on {@code platform}: a native platform package, else nowhere. */
+  /**
+   * Where the daemon installs the program from on {@code platform}: a Node.js package, a native
+   * program's platform package, or nowhere (a program on {@code PATH}, or no build for the platform).
+   */
   List<InstallSource> installSources(Platform platform) {
+    if (npmPackage != null && platformPackages.isEmpty()) {
+      return List.of(new InstallSource.NodePackage(npmPackage, npmVersion, binary));
+    }
     String pkg = platformPackages.get(platform.id());
     if (pkg == null && platform.musl()) {
       pkg = platformPackages.get(new Platform(platform.os(), platform.arch(), false).id());
@@ -117,11 +127,14 @@ record AcpAgentEntry(
     return List.of(new InstallSource.Npm(npmPackage, pkg, binaryPath));
   }
 
-  /** How a user installs a program the daemon does not install. */
+  /** How a user gets the program when it is missing. */
   String installHint() {
-    return npmPackage != null
-        ? "install it with `npm install -g " + npmPackage + "` so that `" + binary + "` is on PATH"
-        : "put `" + binary + "` on PATH";
+    if (npmPackage == null) {
+      return "put `" + binary + "` on PATH";
+    }
+    return platformPackages.isEmpty()
+        ? "install it with `sandbox-agent install-agent " + id + "` (it needs npm) or put `" + binary + "` on PATH"
+        : npmPackage + " has no build for this platform; put `" + binary + "` on PATH";
   }
 
   /**
@@ -149,11 +162,15 @@ record AcpAgentEntry(
     String displayName = json.has("displayName") ? text(json, "displayName", true) : id;
     JsonNode install = json.path("install");
     if (!install.isObject()) {
-      throw new IllegalArgumentException("install must be an object: {\"npm\": package, \"bin\": program} or "
-          + "{\"path\": program}");
+      throw new IllegalArgumentException("install must be an object: {\"npm\": package, \"version\": version, "
+          + "\"bin\": program} or {\"path\": program}");
     }
     String npm = install.has("npm") ? text(install, "npm", true) : null;
     String binary = npm != null ? text(install, "bin", true) : text(install, "path", true);
+    String npmVersion = install.has("version") ? text(install, "version", true) : null;
+    if (npmVersion != null && npm == null) {
+      throw new IllegalArgumentException("install.version needs install.npm");
+    }
     if (binary.contains("/")) {
       throw new IllegalArgumentException("install.bin/install.path is a program name, not a path: " + binary);
     }
@@ -227,7 +244,10 @@ record AcpAgentEntry(
     if (idle <= 0) {
       throw new IllegalArgumentException("idleTimeoutSeconds must be positive");
     }
-    AcpAgentEntry entry = new AcpAgentEntry(id, displayName, npm, binary, platformPackages, binaryPath, args,
+    if (npmVersion != null && !platformPackages.isEmpty()) {
+      throw new IllegalArgumentException("install.version is for a Node.js package, not one with platformPackages");
+    }
+    AcpAgentEntry entry = new AcpAgentEntry(id, displayName, npm, npmVersion, binary, platformPackages, binaryPath, args,
         strings(json, "env"), capabilities, modes, permissionModes, credentials, listingOrder, Duration.ofSeconds(idle));
     entry.descriptor(); // validates the id and the rest as the daemon will
     return entry;

@@ -37,7 +37,7 @@ import java.util.Map;
  *       informational updates: status items;
  *   <li>{@code session/request_permission}: {@code permission.requested} whose action is the tool
  *       call's title (else its kind) and whose metadata holds the tool call, the options and the
- *       request id;
+ *       request id, after the call's {@code tool_call} item when no {@code tool_call} announced it;
  *   <li>the answer to {@code session/prompt} ({@code stopReason}): a {@code turn.completed} status
  *       item whose detail names the stop reason; an error answer: an {@code error} event;
  *   <li>extension notifications (methods starting with {@code _}): nothing; anything else: {@code
@@ -367,6 +367,11 @@ public final class AcpTranslator implements EventTranslator {
   private void permission(JsonNode id, JsonNode params, List<AgentEvent> out) {
     closeMessage(out);
     JsonNode call = params.path("toolCall");
+    String callId = call.path("toolCallId").asText("");
+    if (!callId.isEmpty() && !tools.containsKey(callId)) {
+      // a call announced only by its permission request (Gemini CLI, Qwen Code): its item comes first
+      toolCall(call, out);
+    }
     String action = call.path("title").isTextual() && !call.get("title").textValue().isBlank()
         ? call.get("title").textValue()
         : call.path("kind").asText("permission");

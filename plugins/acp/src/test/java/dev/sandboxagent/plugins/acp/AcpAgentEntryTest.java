@@ -37,14 +37,40 @@ class AcpAgentEntryTest {
   }
 
   @Test
-  void nativeProgramsInstallFromTheirNpmPlatformPackagesAndNodeProgramsFromNowhere() {
+  void nativeProgramsInstallFromTheirNpmPlatformPackagesAndNodeProgramsFromTheirPinnedPackages() {
     assertThat(AcpTestEntries.adapter("opencode-acp").installSources(LINUX))
         .containsExactly(new InstallSource.Npm("opencode-ai", "opencode-linux-x64", "bin/opencode"));
     assertThat(AcpTestEntries.adapter("copilot").installSources(new Platform("linux", "arm64", true)))
         .containsExactly(new InstallSource.Npm("@github/copilot", "@github/copilot-linuxmusl-arm64", "copilot"));
-    assertThat(AcpTestEntries.adapter("gemini").installSources(LINUX)).isEmpty();
+    AcpAgentEntry linuxOnly = AcpTestEntries.entry("""
+        {"id": "native", "install": {"npm": "native-agent", "bin": "native", "platformPackages":
+         {"linux-x64": "native-agent-linux-x64"}}}
+        """);
+    assertThat(linuxOnly.installSources(new Platform("darwin", "arm64", false))).isEmpty();
+    assertThat(linuxOnly.installHint()).isEqualTo("native-agent has no build for this platform; put `native` on PATH");
+    assertThat(AcpTestEntries.adapter("qwen").installSources(LINUX))
+        .containsExactly(new InstallSource.NodePackage("@qwen-code/qwen-code", "0.15.10", "qwen"));
+    assertThat(AcpTestEntries.adapter("gemini").installSources(LINUX))
+        .containsExactly(new InstallSource.NodePackage("@google/gemini-cli", "0.61.0", "gemini"));
+    assertThat(AcpTestEntries.adapter("claude-acp").installSources(LINUX)).containsExactly(
+        new InstallSource.NodePackage("@agentclientprotocol/claude-agent-acp", "0.49.0", "claude-agent-acp"));
+    assertThat(AcpTestEntries.adapter("codex-acp").installSources(LINUX))
+        .containsExactly(new InstallSource.NodePackage("@agentclientprotocol/codex-acp", "2.6.0", "codex-acp"));
     assertThat(AcpTestEntries.adapter("gemini").entry().installHint())
-        .isEqualTo("install it with `npm install -g @google/gemini-cli` so that `gemini` is on PATH");
+        .isEqualTo("install it with `sandbox-agent install-agent gemini` (it needs npm) or put `gemini` on PATH");
+  }
+
+  @Test
+  void aUserEntryNamesANodePackageWithOrWithoutAVersion() {
+    assertThat(AcpTestEntries.entry("""
+        {"id": "mine", "install": {"npm": "my-acp-agent", "bin": "my-acp"}}
+        """).installSources(LINUX)).containsExactly(new InstallSource.NodePackage("my-acp-agent", null, "my-acp"));
+    assertThat(AcpTestEntries.entry("""
+        {"id": "mine", "install": {"npm": "my-acp-agent", "version": "1.2.3", "bin": "my-acp"}}
+        """).installSources(LINUX)).containsExactly(new InstallSource.NodePackage("my-acp-agent", "1.2.3", "my-acp"));
+    assertThat(AcpTestEntries.entry("""
+        {"id": "mine", "install": {"path": "my-acp"}}
+        """).installSources(LINUX)).isEmpty();
   }
 
   @Test
@@ -108,6 +134,12 @@ class AcpAgentEntryTest {
     assertThatThrownBy(() -> AcpTestEntries.entry(
         "{\"id\": \"x\", \"install\": {\"path\": \"x\"}, \"env\": {\"A\": 1}}"))
         .hasMessage("env.A must be a string");
+    assertThatThrownBy(() -> AcpTestEntries.entry(
+        "{\"id\": \"x\", \"install\": {\"path\": \"x\", \"version\": \"1.0.0\"}}"))
+        .hasMessage("install.version needs install.npm");
+    assertThatThrownBy(() -> AcpTestEntries.entry(
+        "{\"id\": \"x\", \"install\": {\"npm\": \"pkg\", \"bin\": \"x\", \"version\": 2}}"))
+        .hasMessage("version must be a non-blank string");
   }
 
   @Test

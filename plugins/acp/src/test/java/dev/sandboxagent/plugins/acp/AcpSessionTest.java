@@ -179,7 +179,8 @@ class AcpSessionTest {
     session.send("hang");
     session.interruptTurn();
     session.send("say text");
-    await(turnCompleted(1));
+    // the interrupted turn ends too (cancelled), then the new one
+    await(turnCompleted(2));
     List<String> methods = methods(calls());
     assertThat(methods).containsSubsequence("initialize", "session/new", "session/prompt", "initialize",
         "session/load", "session/prompt");
@@ -221,8 +222,8 @@ class AcpSessionTest {
     context = TestSessionContext.of("s1", null, work, Map.of());
     assertThatThrownBy(() -> AcpSession.open(context, AcpTestEntries.adapter("gemini").entry()))
         .isInstanceOf(AgentException.class)
-        .hasMessage("Gemini CLI is not installed: install it with `npm install -g @google/gemini-cli` so that `gemini` "
-            + "is on PATH")
+        .hasMessage("Gemini CLI is not installed: install it with `sandbox-agent install-agent gemini` (it needs npm) "
+            + "or put `gemini` on PATH")
         .extracting(e -> ((AgentException) e).kind()).isEqualTo(AgentException.Kind.NOT_INSTALLED);
   }
 
