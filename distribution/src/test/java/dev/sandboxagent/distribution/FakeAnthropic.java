@@ -39,8 +39,6 @@ final class FakeAnthropic implements AutoCloseable {
   final List<String> toolResults = new CopyOnWriteArrayList<>();
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
-  /** The text of every tool result the model was sent, in order. */
-  final List<String> toolResults = new CopyOnWriteArrayList<>();
 
   FakeAnthropic() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
