@@ -53,14 +53,8 @@ public final class CredentialsCommand {
     }
     try (AdapterRegistry registry = AdapterRegistry.load(pluginsDir)) {
       List<AgentAdapter> adapters = registry.agents().stream().map(LoadedAgent::adapter).toList();
-      return run(args, out, err, System.getenv(), homeDirectory(System.getenv()), Clock.systemUTC(), adapters);
+      return run(args, out, err, System.getenv(), CredentialDiscovery.homeDirectory(System.getenv()), Clock.systemUTC(), adapters);
     }
-  }
-
-  /** {@code $HOME} (what the agents themselves use), else the JVM's idea of the user's home. */
-  public static String homeDirectory(Map<String, String> env) {
-    String home = env.get("HOME");
-    return home != null && !home.isBlank() ? home : System.getProperty("user.home");
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, String userHome,

@@ -3,8 +3,8 @@ package dev.sandboxagent.host.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.daemon.HostConfig;
+import dev.sandboxagent.host.http.CorsConfig;
 import dev.sandboxagent.host.http.ScriptAdapter;
 import dev.sandboxagent.host.http.TestServer;
 import java.io.ByteArrayOutputStream;

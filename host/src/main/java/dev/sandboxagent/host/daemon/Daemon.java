@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.daemon;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
-import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.export.EventExport;
 import dev.sandboxagent.host.export.PostgresSink;
 import dev.sandboxagent.host.http.ApiRouting;
@@ -278,7 +277,7 @@ public final class Daemon implements AutoCloseable {
    *
    * @throws IllegalArgumentException for an unsupported platform
    */
-  static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper) {
+  public static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper) {
     Downloader downloader = Downloader.standard();
     NpmRegistry npm = new NpmRegistry(config.install().npmRegistry(), downloader, mapper, null);
     Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
@@ -294,7 +293,7 @@ public final class Daemon implements AutoCloseable {
   static Map<String, String> discoveredCredentials(AdapterRegistry registry) {
     Map<String, String> env = System.getenv();
     List<AgentAdapter> adapters = registry.agents().stream().map(LoadedAgent::adapter).toList();
-    return new CredentialDiscovery(adapters, Path.of(CredentialsCommand.homeDirectory(env)), true, env,
+    return new CredentialDiscovery(adapters, Path.of(CredentialDiscovery.homeDirectory(env)), true, env,
         Clock.systemUTC()).discover().environment();
   }
 

@@ -1,8 +1,11 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sandboxagent.host.daemon.Daemon;
+import dev.sandboxagent.host.daemon.HostConfig;
+import dev.sandboxagent.host.http.CorsConfig;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line run in-process: token options and a server that cannot listen. */
 @Timeout(60)
-class MainTest {
+class CliTest {
 
   private static final String SECRET = "s3cret-value-0123";
 
@@ -33,13 +36,13 @@ class MainTest {
   private static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+    int exit = Cli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static HostConfig config(Map<String, String> env, String... args) {
-    return Main.ParsedArgs.parse(args).toConfig(true, env);
+    return Cli.ParsedArgs.parse(args).toConfig(true, env);
   }
 
   @Test

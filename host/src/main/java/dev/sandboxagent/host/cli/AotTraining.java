@@ -1,5 +1,7 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
+import dev.sandboxagent.host.daemon.Daemon;
+import dev.sandboxagent.host.daemon.HostConfig;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +28,7 @@ final class AotTraining {
 
   private AotTraining() {}
 
-  static int run(Main.ParsedArgs args, PrintStream err) {
+  static int run(Cli.ParsedArgs args, PrintStream err) {
     args.noToken = true;
     args.port = 0;
     HostConfig config = args.toConfig(true);

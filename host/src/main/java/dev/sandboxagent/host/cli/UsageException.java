@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 /** A command-line syntax error (exit status 2). */
 final class UsageException extends RuntimeException {

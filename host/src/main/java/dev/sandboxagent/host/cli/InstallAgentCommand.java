@@ -1,8 +1,10 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.agent.AgentFailure;
+import dev.sandboxagent.host.daemon.Daemon;
+import dev.sandboxagent.host.daemon.HostConfig;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.PlatformDetector;
@@ -28,7 +30,7 @@ final class InstallAgentCommand {
 
   private InstallAgentCommand() {}
 
-  static int run(Main.ParsedArgs args, PrintStream err) {
+  static int run(Cli.ParsedArgs args, PrintStream err) {
     if (args.positionals.size() != 1) {
       err.println(args.positionals.isEmpty()
           ? "error: the agent to install is required: sandbox-agent install-agent <AGENT>"

@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
