@@ -86,7 +86,7 @@ class LauncherIT {
       int port = taken.getLocalPort();
       assertThat(runToExit("server", "--no-token", "--port", String.valueOf(port))).isEqualTo(1);
       String out = Files.readString(work.resolve("out.log"));
-      assertThat(out).contains("error=\"address 127.0.0.1:" + port + " is already in use\"")
+      assertThat(out).contains("error: address 127.0.0.1:" + port + " is already in use")
           .doesNotContain("Exception").doesNotContain("SEVERE").doesNotContain("listening");
     }
   }

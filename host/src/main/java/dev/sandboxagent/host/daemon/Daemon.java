@@ -14,6 +14,7 @@ import dev.sandboxagent.host.http.SseWriter;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
+import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
@@ -277,12 +278,21 @@ public final class Daemon implements AutoCloseable {
    *
    * @throws IllegalArgumentException for an unsupported platform
    */
-  public static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper) {
+  static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper) {
+    return catalog(config.installDir(), config.defaultInstallDir(), config.install(), platform, mapper);
+  }
+
+  /**
+   * The agents' programs: installed into {@code installDir}, also looked for in {@code
+   * defaultInstallDir} and on {@code PATH}, as {@code settings} say.
+   */
+  public static AgentCatalog catalog(Path installDir, Path defaultInstallDir, InstallSettings settings,
+      Platform platform, ObjectMapper mapper) {
     Downloader downloader = Downloader.standard();
-    NpmRegistry npm = new NpmRegistry(config.install().npmRegistry(), downloader, mapper, null);
-    Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
-        new ArchiveExtractor(config.install().archiveLimits()), INSTALL_LOCK_TIMEOUT);
-    return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries());
+    NpmRegistry npm = new NpmRegistry(settings.npmRegistry(), downloader, mapper, null);
+    Installer installer = new Installer(installDir, platform, settings, npm, downloader,
+        new ArchiveExtractor(settings.archiveLimits()), INSTALL_LOCK_TIMEOUT);
+    return new AgentCatalog(installer, defaultInstallDir, System.getenv("PATH"), settings.binaries());
   }
 
   /**

@@ -31,18 +31,12 @@ class CliTest {
 
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Cli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRuns.Run run(Map<String, String> env, String... args) {
+    return CliRuns.run(env, args);
   }
 
   private static HostConfig config(Map<String, String> env, String... args) {
-    return Cli.ParsedArgs.parse(args).toConfig(true, env);
+    return CliRuns.serverConfig(env, args);
   }
 
   @Test
@@ -52,7 +46,7 @@ class CliTest {
         new String[] {"server", "--no-token", "--token", SECRET},
         new String[] {"-t", SECRET, "server", "-n"},
         new String[] {"--token=" + SECRET, "server", "--no-token"})) {
-      Run run = run(Map.of(), args);
+      CliRuns.Run run = run(Map.of(), args);
       assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(run.err()).as(String.join(" ", args))
           .contains("'--token <TOKEN>' cannot be used with '--no-token'").doesNotContain(SECRET);
@@ -63,14 +57,14 @@ class CliTest {
   @Test
   void tokenFileWithTokenOrNoTokenIsAUsageError() throws Exception {
     Path file = Files.writeString(tmp.resolve("token"), SECRET + "\n");
-    Run both = run(Map.of(), "server", "--token", SECRET, "--token-file", file.toString());
+    CliRuns.Run both = run(Map.of(), "server", "--token", SECRET, "--token-file", file.toString());
     assertThat(both.exit()).isEqualTo(2);
     assertThat(both.err()).contains("'--token <TOKEN>' cannot be used with '--token-file <FILE>'")
         .doesNotContain(SECRET);
-    Run off = run(Map.of(), "--token-file", file.toString(), "server", "-n");
+    CliRuns.Run off = run(Map.of(), "--token-file", file.toString(), "server", "-n");
     assertThat(off.exit()).isEqualTo(2);
     assertThat(off.err()).contains("'--token-file <FILE>' cannot be used with '--no-token'");
-    Run api = run(Map.of(), "api", "agents", "list", "--no-token", "-t", SECRET);
+    CliRuns.Run api = run(Map.of(), "api", "agents", "list", "--no-token", "-t", SECRET);
     assertThat(api.exit()).isEqualTo(2);
     assertThat(api.err()).contains("'--token <TOKEN>' cannot be used with '--no-token'").doesNotContain(SECRET);
   }
@@ -96,14 +90,14 @@ class CliTest {
   @Test
   void unreadableOrEmptyTokenFileStopsTheServerWithAClearError() throws Exception {
     Path empty = Files.writeString(tmp.resolve("empty"), "\n");
-    Run run = run(Map.of(), "server", "--token-file", empty.toString(), "--port", "0");
+    CliRuns.Run run = run(Map.of(), "server", "--token-file", empty.toString(), "--port", "0");
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error=\"the token file " + empty + " is empty\"\n");
+    assertThat(run.err()).isEqualTo("error: the token file " + empty + " is empty\n");
 
     Path missing = tmp.resolve("missing");
     run = run(Map.of(), "server", "--token-file", missing.toString(), "--port", "0");
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error=\"cannot read the token file " + missing + ": no such file\"\n");
+    assertThat(run.err()).isEqualTo("error: cannot read the token file " + missing + ": no such file\n");
 
     Path twoLines = Files.writeString(tmp.resolve("two"), SECRET + "\nsecond-line\n");
     run = run(Map.of(), "server", "--token-file", twoLines.toString(), "--port", "0");
@@ -119,13 +113,13 @@ class CliTest {
     try (Daemon daemon = Daemon.start(config, AdapterRegistry.of(List.of()))) {
       String endpoint = "http://127.0.0.1:" + daemon.port();
       assertThat(run(Map.of(), "api", "agents", "list", "-e", endpoint).exit()).isEqualTo(1);
-      Run fromEnv = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint);
+      CliRuns.Run fromEnv = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint);
       assertThat(fromEnv.exit()).as(fromEnv.err()).isZero();
       Path file = Files.writeString(tmp.resolve("token"), SECRET + "\n");
-      Run fromFile = run(Map.of("SANDBOX_TOKEN", "wrong"), "--token-file", file.toString(), "api", "agents", "list",
+      CliRuns.Run fromFile = run(Map.of("SANDBOX_TOKEN", "wrong"), "--token-file", file.toString(), "api", "agents", "list",
           "-e", endpoint);
       assertThat(fromFile.exit()).as(fromFile.err()).isZero();
-      Run off = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint, "--no-token");
+      CliRuns.Run off = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint, "--no-token");
       assertThat(off.exit()).isEqualTo(1);
       assertThat(off.err()).contains("401");
     }
@@ -150,11 +144,11 @@ class CliTest {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--port", String.valueOf(port),
+      CliRuns.Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--port", String.valueOf(port),
           "--plugins-dir",
           plugins.toString(), "--install-dir", tmp.resolve("install").toString());
       assertThat(run.exit()).isEqualTo(1);
-      assertThat(run.err()).isEqualTo("error=\"address 127.0.0.1:" + port + " is already in use\"\n");
+      assertThat(run.err()).isEqualTo("error: address 127.0.0.1:" + port + " is already in use\n");
     }
     assertNoNewThreadsLeft(before);
   }
@@ -163,11 +157,11 @@ class CliTest {
   void serverOnAnAddressOfAnotherMachineExitsWithOneClearLine() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     // 192.0.2.1 is reserved for documentation: no machine has it, so binding to it fails.
-    Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--host", "192.0.2.1", "--port",
+    CliRuns.Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--host", "192.0.2.1", "--port",
         "2468", "--plugins-dir", plugins.toString(), "--install-dir", tmp.resolve("install").toString());
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
-        .isEqualTo("error=\"cannot listen on 192.0.2.1:2468: 192.0.2.1 is not an address of this machine\"\n");
+        .isEqualTo("error: cannot listen on 192.0.2.1:2468: 192.0.2.1 is not an address of this machine\n");
   }
 
   @Test

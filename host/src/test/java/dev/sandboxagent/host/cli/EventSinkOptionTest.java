@@ -19,7 +19,7 @@ class EventSinkOptionTest {
   @TempDir Path tmp;
 
   private HostConfig config(Map<String, String> env, String... args) {
-    return Cli.ParsedArgs.parse(args).toConfig(true, env);
+    return CliRuns.serverConfig(env, args);
   }
 
   private static String refusal(Map<String, String> env, String... args) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RetentionOptionTest {
 
   private static HostConfig config(Map<String, String> env, String... args) {
-    return Cli.ParsedArgs.parse(args).toConfig(true, env);
+    return CliRuns.serverConfig(env, args);
   }
 
   private static String refusal(Map<String, String> env, int status, String... args) {
@@ -53,7 +53,7 @@ class RetentionOptionTest {
   void aRetentionThatIsNotAPositiveDurationIsRefused() {
     for (String value : new String[] {"0s", "-1d", "PT0S", "PT-5M", "week", "7", "7 d", "1.5h"}) {
       assertThat(refusal(Map.of(), 2, "--no-token", "server", "--retention", value))
-          .as(value).contains("invalid value for '--retention'").contains(value);
+          .as(value).contains("Invalid value for option '--retention'").contains(value);
       assertThat(refusal(Map.of("SANDBOX_AGENT_RETENTION", value), 1, "--no-token", "server"))
           .as(value).contains("invalid SANDBOX_AGENT_RETENTION").contains(value);
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ServerTimeoutOptionsTest {
 
   private static HostConfig config(String... args) {
-    return Cli.ParsedArgs.parse(args).toConfig(true);
+    return CliRuns.serverConfig(java.util.Map.of(), args);
   }
 
   @Test
@@ -38,7 +38,7 @@ class ServerTimeoutOptionsTest {
           new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(status).as(value).isEqualTo(2);
       assertThat(err.toString(StandardCharsets.UTF_8))
-          .contains("invalid value '" + value + "' for '--idle-timeout'");
+          .contains("Invalid value for option '--idle-timeout': '" + value + "'");
     }
   }
 }
