@@ -64,7 +64,7 @@ class CliIT {
   }
 
   @AfterAll
-  static void stopDaemon() {
+  static void stopDaemon() throws InterruptedException {
     if (daemon != null) {
       daemon.stop();
     }

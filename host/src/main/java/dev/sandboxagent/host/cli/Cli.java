@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -83,6 +84,15 @@ public final class Cli implements Callable<Integer> {
   /** Runs the command line {@code args}; returns the exit status. */
   static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     CommandContext context = new CommandContext(env, in, out, err);
+    Optional<ServerCommand> server = ServerFastPath.parse(args, context);
+    if (server.isPresent()) {
+      try {
+        return server.get().call();
+      } catch (RuntimeException e) {
+        PrintWriter writer = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        return report(e, "sandbox-agent server", writer);
+      }
+    }
     return commandLine(new Cli(context), context).execute(args);
   }
 
@@ -152,10 +162,19 @@ public final class Cli implements Callable<Integer> {
   }
 
   private static int failure(Exception e, CommandLine line, ParseResult parsed) {
+    return report(e, line.getCommandSpec().qualifiedName(), line.getErr());
+  }
+
+  /**
+   * Reports what made {@code command} fail: a usage error (2) with where to find its usage, else the
+   * failure's message (1).
+   */
+  private static int report(Exception e, String command, PrintWriter err) {
+    err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     if (e instanceof UsageException) {
-      return usageError(new ParameterException(line, e.getMessage()), new String[0]);
+      err.println("Run '" + command + " --help' for usage.");
+      return 2;
     }
-    line.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     return 1;
   }
 
