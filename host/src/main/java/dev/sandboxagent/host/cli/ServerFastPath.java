@@ -1,31 +1,22 @@
 package dev.sandboxagent.host.cli;
 
-import java.lang.reflect.Field;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Reads a well-formed {@code server} command line straight into {@link ServerCommand}, so that the
- * daemon's start does not wait for the parser. The parser's classes are of a class-file version the
- * JDK's AOT cache cannot hold, and building its model costs a daemon start far more than the rest of
- * its command line. The options are those the parser knows — the same annotated fields, converters
- * and names — so this is no second grammar: any argument it does not read plainly (help, an unknown
- * or repeated option, a bad value, clustered short options) leaves the whole command line to the
- * parser, which reports it.
+ * daemon's start does not wait for the parser: the parser's classes are of a class-file version the
+ * JDK's AOT cache cannot hold, and building its model from the annotations (annotation proxies, the
+ * parser's own code run cold) costs a start several times more than the rest of the command line.
+ * This is not a second grammar: it knows the server's options by the names and converters the
+ * annotated fields declare ({@code ServerFastPathTest} holds the two together), and any argument it
+ * does not read plainly — help, an unknown or repeated option, a bad value, clustered short options —
+ * leaves the whole command line to the parser, which reports it.
  */
 final class ServerFastPath {
 
   private ServerFastPath() {}
-
-  /** An option's field on the object it belongs to. */
-  private record Binding(Object owner, Field field, Option option) {}
 
   /**
    * The server command with its options set, when {@code args} is a {@code server} command line of
@@ -35,10 +26,7 @@ final class ServerFastPath {
     Cli cli = new Cli(context);
     ServerCommand server = new ServerCommand(context);
     server.cli = cli;
-    Map<String, Binding> options = new HashMap<>();
-    bind(cli, options);
-    bind(server, options);
-    Set<Field> given = new HashSet<>();
+    Set<String> given = new HashSet<>();
     boolean command = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -47,75 +35,96 @@ final class ServerFastPath {
         continue;
       }
       int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
-      Binding binding = options.get(eq > 0 ? arg.substring(0, eq) : arg);
-      if (binding == null || binding.owner() != cli && !command || !given.add(binding.field())
-          && !List.class.isAssignableFrom(binding.field().getType())) {
+      String name = longName(eq > 0 ? arg.substring(0, eq) : arg);
+      boolean global = name.equals("--token") || name.equals("--token-file") || name.equals("--no-token");
+      if (name.isEmpty() || !command && !global || !given.add(name) && !repeatable(name)) {
         return Optional.empty();
       }
+      boolean flag = name.equals("--no-token") || name.equals("--cors-allow-credentials")
+          || name.equals("--no-telemetry") || name.equals("--ephemeral");
       String value = null;
-      if (binding.field().getType() != boolean.class) {
+      if (flag) {
         if (eq > 0) {
-          value = arg.substring(eq + 1);
-        } else if (i + 1 < args.length) {
-          value = args[++i];
-        } else {
           return Optional.empty();
         }
       } else if (eq > 0) {
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
         return Optional.empty();
       }
-      if (!set(binding, value)) {
+      try {
+        set(cli, server, name, value);
+      } catch (RuntimeException e) {
+        // a bad value: the parser says what is wrong with it
         return Optional.empty();
       }
     }
     return command ? Optional.of(server) : Optional.empty();
   }
 
-  /** The options of {@code command} and of its mixins, by each of their names; help options are left out. */
-  private static void bind(Object command, Map<String, Binding> into) {
-    for (Class<?> type = command.getClass(); type != Object.class; type = type.getSuperclass()) {
-      for (Field field : type.getDeclaredFields()) {
-        Option option = field.getAnnotation(Option.class);
-        if (option != null && !option.usageHelp() && !option.versionHelp()) {
-          for (String name : option.names()) {
-            into.put(name, new Binding(command, field, option));
-          }
-        } else if (field.isAnnotationPresent(Mixin.class)) {
-          try {
-            bind(field.get(command), into);
-          } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }
-    }
+  /** The long name of a server or token option, or "" for anything else. */
+  static String longName(String name) {
+    return switch (name) {
+      case "-t" -> "--token";
+      case "-n" -> "--no-token";
+      case "-H" -> "--host";
+      case "-p" -> "--port";
+      case "-O" -> "--cors-allow-origin";
+      case "-M" -> "--cors-allow-method";
+      case "-A" -> "--cors-allow-header";
+      case "-C" -> "--cors-allow-credentials";
+      case "--token", "--token-file", "--no-token", "--host", "--port", "--cors-allow-origin", "--cors-allow-method",
+          "--cors-allow-header", "--cors-allow-credentials", "--no-telemetry", "--max-body-size", "--header-timeout",
+          "--idle-timeout", "--tenants", "--data-dir", "--ephemeral", "--retention", "--event-sink", "--log-level",
+          "--log-format", "--plugins-dir", "--install-dir", "--acp-agents", "--install-sources", "--agent-archive",
+          "--agent-bin", "--npm-registry", "--max-archive-size", "--max-archive-entries" -> name;
+      default -> "";
+    };
   }
 
-  /** Sets the option, converted as the parser would; false when the value is not plain. */
-  @SuppressWarnings("unchecked")
-  private static boolean set(Binding binding, String value) {
-    Field field = binding.field();
-    try {
-      Object converted;
-      if (value == null) {
-        converted = true;
-      } else if (binding.option().converter().length > 0) {
-        ITypeConverter<?> converter = binding.option().converter()[0].getDeclaredConstructor().newInstance();
-        converted = converter.convert(value);
-      } else if (field.getType() == String.class || List.class.isAssignableFrom(field.getType())) {
-        converted = value;
-      } else {
-        return false;
-      }
-      if (List.class.isAssignableFrom(field.getType())) {
-        ((List<Object>) field.get(binding.owner())).add(converted);
-      } else {
-        field.set(binding.owner(), converted);
-      }
-      return true;
-    } catch (Exception e) {
-      // a bad value: the parser says what is wrong with it
-      return false;
+  private static boolean repeatable(String name) {
+    return switch (name) {
+      case "--cors-allow-origin", "--cors-allow-method", "--cors-allow-header", "--agent-archive", "--agent-bin" -> true;
+      default -> false;
+    };
+  }
+
+  /** Sets the option as the parser would, with the converter its field declares. */
+  private static void set(Cli cli, ServerCommand server, String name, String value) {
+    InstallOptions install = server.install;
+    switch (name) {
+      case "--token" -> cli.token = value;
+      case "--token-file" -> cli.tokenFile = value;
+      case "--no-token" -> cli.noToken = true;
+      case "--host" -> server.host = value;
+      case "--port" -> server.port = new Converters.Port().convert(value);
+      case "--cors-allow-origin" -> server.origins.add(value);
+      case "--cors-allow-method" -> server.methods.add(value);
+      case "--cors-allow-header" -> server.headers.add(value);
+      case "--cors-allow-credentials" -> server.credentials = true;
+      case "--no-telemetry" -> server.noTelemetry = true;
+      case "--max-body-size" -> server.maxBodyBytes = new Converters.PositiveLong().convert(value);
+      case "--header-timeout" -> server.headerTimeout = new Converters.Seconds().convert(value);
+      case "--idle-timeout" -> server.idleTimeout = new Converters.Seconds().convert(value);
+      case "--tenants" -> server.tenantsFile = value;
+      case "--data-dir" -> server.dataDir = value;
+      case "--ephemeral" -> server.ephemeral = true;
+      case "--retention" -> server.retention = new Converters.Span().convert(value);
+      case "--event-sink" -> server.eventSink = value;
+      case "--log-level" -> server.logLevel = value;
+      case "--log-format" -> server.logFormat = value;
+      case "--plugins-dir" -> install.pluginsDir = value;
+      case "--install-dir" -> install.installDir = value;
+      case "--acp-agents" -> install.acpAgents = value;
+      case "--install-sources" -> install.installSources = new Converters.Sources().convert(value);
+      case "--agent-archive" -> install.archives.add(new Converters.AgentPath().convert(value));
+      case "--agent-bin" -> install.binaries.add(new Converters.AgentPath().convert(value));
+      case "--npm-registry" -> install.npmRegistry = value;
+      case "--max-archive-size" -> install.maxArchiveSize = new Converters.PositiveLong().convert(value);
+      case "--max-archive-entries" -> install.maxArchiveEntries = new Converters.PositiveInt().convert(value);
+      default -> throw new IllegalArgumentException(name);
     }
   }
 }

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sandboxagent.host.daemon.HostConfig;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** A plain {@code server} command line is read without the parser, into the same configuration. */
 class ServerFastPathTest {
@@ -38,6 +42,53 @@ class ServerFastPathTest {
       HostConfig viaFastPath = server.get().toConfig(server.get().cli.token(), server.get().cli.noToken(), env);
       assertThat(viaFastPath).as(String.join(" ", line)).usingRecursiveComparison()
           .isEqualTo(CliRuns.serverConfig(env, args));
+    }
+  }
+
+  /** Each option the parser knows for server is read, under each of its names, into the same configuration. */
+  @Test
+  void everyOptionOfTheParserIsReadTheSameWay() {
+    Map<String, String> env = Map.of("XDG_DATA_HOME", tmp.toString());
+    Map<String, String> samples = Map.ofEntries(Map.entry("<PORT>", "8080"), Map.entry("<BYTES>", "1000"),
+        Map.entry("<SECONDS>", "5"), Map.entry("<DURATION>", "12h"), Map.entry("<LIST>", "npm,local"),
+        Map.entry("<AGENT>=<PATH>", "mock=/bin/true"), Map.entry("<N>", "7"), Map.entry("<LEVEL>", "debug"),
+        Map.entry("<FORMAT>", "json"), Map.entry("<URL>", "postgresql://u@db/x"), Map.entry("<TOKEN>", "tok"));
+    CommandContext context = new CommandContext(env, InputStream.nullInputStream(), System.out, System.err);
+    picocli.CommandLine line = Cli.commandLine(new Cli(context), context);
+    Set<String> names = new HashSet<>();
+    for (OptionSpec option : line.getSubcommands().get("server").getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      for (String name : option.names()) {
+        names.add(name);
+        List<String> args = new ArrayList<>(List.of("server"));
+        if (!name.equals("-n") && !name.equals("--no-token") && !name.equals("-t") && !name.equals("--token")
+            && !name.equals("--token-file")) {
+          args.add("-n");
+        }
+        args.add(name);
+        if (option.arity().max() > 0) {
+          args.add(samples.getOrDefault(option.paramLabel(), tmp.resolve("x").toString()));
+        }
+        if (name.equals("--event-sink")) {
+          args.addAll(List.of("--data-dir", tmp.toString()));
+        }
+        if (name.equals("--token-file")) {
+          continue;
+        }
+        String[] line2 = args.toArray(String[]::new);
+        Optional<ServerCommand> server = fast(env, line2);
+        assertThat(server).as(String.join(" ", args)).isPresent();
+        if (name.equals("--tenants")) {
+          continue;
+        }
+        assertThat(server.get().toConfig(server.get().cli.token(), server.get().cli.noToken(), env))
+            .as(String.join(" ", args)).usingRecursiveComparison().isEqualTo(CliRuns.serverConfig(env, line2));
+      }
+    }
+    for (String name : names) {
+      assertThat(ServerFastPath.longName(name)).as(name).isNotEmpty();
     }
   }
 
