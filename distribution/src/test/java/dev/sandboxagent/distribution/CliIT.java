@@ -143,6 +143,8 @@ class CliIT {
 
         help("api", "api"),
         row("api", "usage error", 2, "", "error: missing command: agents or sessions", "api"),
+        help("api agents", "api", "agents"),
+        row("api agents", "usage error", 2, "", "error: missing command: list, install or modes", "api", "agents"),
         help("api agents list", "api", "agents", "list"),
         row("api agents list", "good", 0, "\"id\": \"mock\"", "", "api", "-e", "@E", "agents", "list", "-t",
             "cli-token"),
@@ -162,6 +164,8 @@ class CliIT {
         row("api agents modes", "failure", 1, "", "unexpected http status: 401 Unauthorized", "api", "agents", "modes",
             "mock", "-e", "@E", "-n"),
 
+        help("api sessions", "api", "sessions"),
+        row("api sessions", "usage error", 2, "", "error: missing command: list, create", "api", "sessions"),
         help("api sessions list", "api", "sessions", "list"),
         row("api sessions list", "good", 0, "\"sessionId\": \"demo\"", "", "-t", "cli-token", "api", "sessions", "list",
             "-e", "@E"),
@@ -240,6 +244,7 @@ class CliIT {
             "@E", "-t", "cli-token"),
 
         help("credentials", "credentials"),
+        row("credentials", "usage error", 2, "", "error: missing command: extract or extract-env", "credentials"),
         help("credentials extract", "credentials", "extract"),
         row("credentials extract", "good", 0, "\"source\": \"codex\"", "", "credentials", "extract", "-d", "@HOME"),
         row("credentials extract", "usage error", 2, "", "invalid value 'nobody' for '--agent <AGENT>'", "credentials",

@@ -42,11 +42,11 @@ class LauncherIT {
 
   @Test
   void refusesToStartWithoutATokenDecision() throws Exception {
-    assertThat(runToExit("server", "--port", "0")).isEqualTo(1);
+    assertThat(runToExit("server", "--port", "0")).isEqualTo(2);
     assertThat(Files.readString(work.resolve("out.log"))).contains("missing --token or --no-token for server mode");
     assertThat(runToExit("server", "--no-token", "--port", "notaport")).isEqualTo(2);
-    assertThat(runToExit("server", "--no-token", "--cors-allow-credentials")).isEqualTo(1);
-    assertThat(runToExit()).isEqualTo(1);
+    assertThat(runToExit("server", "--no-token", "--cors-allow-credentials")).isEqualTo(2);
+    assertThat(runToExit()).isEqualTo(2);
     assertThat(runToExit("--bogus")).isEqualTo(2);
   }
 
