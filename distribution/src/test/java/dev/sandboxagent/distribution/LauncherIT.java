@@ -42,11 +42,11 @@ class LauncherIT {
 
   @Test
   void refusesToStartWithoutATokenDecision() throws Exception {
-    assertThat(runToExit("server", "--port", "0")).isEqualTo(1);
+    assertThat(runToExit("server", "--port", "0")).isEqualTo(2);
     assertThat(Files.readString(work.resolve("out.log"))).contains("missing --token or --no-token for server mode");
     assertThat(runToExit("server", "--no-token", "--port", "notaport")).isEqualTo(2);
-    assertThat(runToExit("server", "--no-token", "--cors-allow-credentials")).isEqualTo(1);
-    assertThat(runToExit()).isEqualTo(1);
+    assertThat(runToExit("server", "--no-token", "--cors-allow-credentials")).isEqualTo(2);
+    assertThat(runToExit()).isEqualTo(2);
     assertThat(runToExit("--bogus")).isEqualTo(2);
   }
 
@@ -86,7 +86,7 @@ class LauncherIT {
       int port = taken.getLocalPort();
       assertThat(runToExit("server", "--no-token", "--port", String.valueOf(port))).isEqualTo(1);
       String out = Files.readString(work.resolve("out.log"));
-      assertThat(out).contains("error=\"address 127.0.0.1:" + port + " is already in use\"")
+      assertThat(out).contains("error: address 127.0.0.1:" + port + " is already in use")
           .doesNotContain("Exception").doesNotContain("SEVERE").doesNotContain("listening");
     }
   }

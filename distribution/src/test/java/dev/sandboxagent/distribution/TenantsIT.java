@@ -92,7 +92,7 @@ class TenantsIT {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("tenants file " + file).contains("sha256:<64 lowercase hex digits>");
     Run noToken = launcher("", "server", "--port", "0", "--no-token", "--tenants", file.toString());
-    assertThat(noToken.exit()).isEqualTo(1);
+    assertThat(noToken.exit()).as("flags that do not go together").isEqualTo(2);
     assertThat(noToken.err()).contains("--no-token cannot be combined with a tenants file");
   }
 }

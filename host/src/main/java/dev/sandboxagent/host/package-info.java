@@ -1,5 +1,5 @@
 /**
- * The daemon's entry point and wiring: {@link dev.sandboxagent.host.Main} parses the command line,
- * {@link dev.sandboxagent.host.Daemon} builds the agent registry, session manager and web server.
+ * The daemon's entry point: {@link dev.sandboxagent.host.Main} hands the command line to {@link
+ * dev.sandboxagent.host.cli.Cli}.
  */
 package dev.sandboxagent.host;

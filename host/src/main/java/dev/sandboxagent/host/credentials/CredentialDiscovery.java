@@ -38,6 +38,12 @@ public final class CredentialDiscovery {
    */
   public static final List<String> NAMED_PROVIDERS = List.of("anthropic", "openai");
 
+  /** {@code $HOME} (what the agents themselves use), else the JVM's idea of the user's home. */
+  public static String homeDirectory(Map<String, String> env) {
+    String home = env.get("HOME");
+    return home != null && !home.isBlank() ? home : System.getProperty("user.home");
+  }
+
   /** One credential. */
   public record Credential(String apiKey, String source, String authType, String provider) {
     /** Validates. */

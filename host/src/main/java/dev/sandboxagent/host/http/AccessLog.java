@@ -1,6 +1,5 @@
 package dev.sandboxagent.host.http;
 
-import dev.sandboxagent.host.FieldsRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;

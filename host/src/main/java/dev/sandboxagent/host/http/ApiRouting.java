@@ -2,7 +2,6 @@ package dev.sandboxagent.host.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentException;
-import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.agent.AgentDirectory;
 import dev.sandboxagent.host.agent.AgentFailure;
 import dev.sandboxagent.host.export.ExportStatus;

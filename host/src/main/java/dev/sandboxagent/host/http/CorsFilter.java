@@ -1,6 +1,5 @@
 package dev.sandboxagent.host.http;
 
-import dev.sandboxagent.host.CorsConfig;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;

@@ -3,8 +3,7 @@ package dev.sandboxagent.host.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.daemon.HostConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

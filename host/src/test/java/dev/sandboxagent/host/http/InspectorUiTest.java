@@ -2,8 +2,7 @@ package dev.sandboxagent.host.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.daemon.HostConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

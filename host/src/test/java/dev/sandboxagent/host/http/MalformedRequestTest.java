@@ -3,7 +3,6 @@ package dev.sandboxagent.host.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandboxagent.host.CorsConfig;
 import dev.sandboxagent.host.http.RawHttp.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

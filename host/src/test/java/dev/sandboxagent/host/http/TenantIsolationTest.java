@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.daemon.HostConfig;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.tenant.Tenants;
 import java.net.URI;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.Daemon;
-import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.daemon.Daemon;
+import dev.sandboxagent.host.daemon.HostConfig;
+import dev.sandboxagent.host.http.CorsConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,18 +1,21 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
+import dev.sandboxagent.host.daemon.Daemon;
+import dev.sandboxagent.host.daemon.HostConfig;
 import dev.sandboxagent.host.plugin.LoadedAgent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 
 /**
  * {@code sandbox-agent aot-training}: the workload the build runs once with {@code
@@ -22,14 +25,20 @@ import java.time.Duration;
  * of the first agent that needs no program (the scripted mock of this build), a message, its events
  * and stream, terminate, delete, the readiness probe and the metrics — and exits normally so that the JVM writes the cache.
  */
-final class AotTraining {
+@Command(name = "aot-training", hidden = true, description = "Run the workload an AOT cache is recorded from.")
+final class AotTrainingCommand implements Callable<Integer> {
 
-  private AotTraining() {}
+  private final CommandContext context;
 
-  static int run(Main.ParsedArgs args, PrintStream err) {
-    args.noToken = true;
-    args.port = 0;
-    HostConfig config = args.toConfig(true);
+  AotTrainingCommand(CommandContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    ServerCommand server = new ServerCommand(context);
+    server.port = 0;
+    HostConfig config = server.toConfig(null, true, context.env());
     Daemon daemon = Daemon.start(config);
     try {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -38,8 +47,7 @@ final class AotTraining {
       String agent = daemon.registry().agents().stream().filter(a -> a.descriptor().builtin())
           .map(LoadedAgent::id).findFirst().orElse(null);
       if (agent == null) {
-        err.println("error=\"training failed: no loaded agent runs without a program\"");
-        return 1;
+        throw new IllegalStateException("training failed: no loaded agent runs without a program");
       }
       for (int round = 0; round < 3; round++) {
         String session = "aot-training-" + round;
@@ -60,8 +68,7 @@ final class AotTraining {
       }
       return 0;
     } catch (IOException e) {
-      err.println("error=\"training failed: " + e.getMessage() + "\"");
-      return 1;
+      throw new IllegalStateException("training failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;

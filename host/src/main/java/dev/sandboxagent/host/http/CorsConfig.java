@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.http;
 
 import java.util.List;
 import java.util.Locale;

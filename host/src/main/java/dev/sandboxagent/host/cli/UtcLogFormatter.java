@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

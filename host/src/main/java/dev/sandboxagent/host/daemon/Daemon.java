@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.daemon;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,7 +7,6 @@ import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
 import dev.sandboxagent.host.agent.AgentStateDirectories;
 import dev.sandboxagent.host.credentials.CredentialDiscovery;
-import dev.sandboxagent.host.credentials.CredentialsCommand;
 import dev.sandboxagent.host.export.EventExport;
 import dev.sandboxagent.host.export.PostgresSink;
 import dev.sandboxagent.host.http.ApiRouting;
@@ -16,6 +15,7 @@ import dev.sandboxagent.host.http.SseWriter;
 import dev.sandboxagent.host.install.AgentCatalog;
 import dev.sandboxagent.host.install.ArchiveExtractor;
 import dev.sandboxagent.host.install.Downloader;
+import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.install.Installer;
 import dev.sandboxagent.host.install.NpmRegistry;
 import dev.sandboxagent.host.install.PlatformDetector;
@@ -329,12 +329,25 @@ public final class Daemon implements AutoCloseable {
   /** The agents' programs as configured, their installs timed and counted in {@code metrics}. */
   private static AgentCatalog catalog(HostConfig config, Platform platform, ObjectMapper mapper,
       DaemonMetrics metrics) {
+    return catalog(config.installDir(), config.defaultInstallDir(), config.install(), platform, mapper, metrics);
+  }
+
+  /**
+   * The agents' programs: installed into {@code installDir}, also looked for in {@code
+   * defaultInstallDir} and on {@code PATH}, as {@code settings} say.
+   */
+  public static AgentCatalog catalog(Path installDir, Path defaultInstallDir, InstallSettings settings,
+      Platform platform, ObjectMapper mapper) {
+    return catalog(installDir, defaultInstallDir, settings, platform, mapper, DaemonMetrics.standalone());
+  }
+
+  private static AgentCatalog catalog(Path installDir, Path defaultInstallDir, InstallSettings settings,
+      Platform platform, ObjectMapper mapper, DaemonMetrics metrics) {
     Downloader downloader = Downloader.standard();
-    NpmRegistry npm = new NpmRegistry(config.install().npmRegistry(), downloader, mapper, null);
-    Installer installer = new Installer(config.installDir(), platform, config.install(), npm, downloader,
-        new ArchiveExtractor(config.install().archiveLimits()), INSTALL_LOCK_TIMEOUT);
-    return new AgentCatalog(installer, config.defaultInstallDir(), System.getenv("PATH"), config.install().binaries(),
-        metrics);
+    NpmRegistry npm = new NpmRegistry(settings.npmRegistry(), downloader, mapper, null);
+    Installer installer = new Installer(installDir, platform, settings, npm, downloader,
+        new ArchiveExtractor(settings.archiveLimits()), INSTALL_LOCK_TIMEOUT);
+    return new AgentCatalog(installer, defaultInstallDir, System.getenv("PATH"), settings.binaries(), metrics);
   }
 
   /**
@@ -345,7 +358,7 @@ public final class Daemon implements AutoCloseable {
   static Map<String, String> discoveredCredentials(AdapterRegistry registry) {
     Map<String, String> env = System.getenv();
     List<AgentAdapter> adapters = registry.agents().stream().map(LoadedAgent::adapter).toList();
-    return new CredentialDiscovery(adapters, Path.of(CredentialsCommand.homeDirectory(env)), true, env,
+    return new CredentialDiscovery(adapters, Path.of(CredentialDiscovery.homeDirectory(env)), true, env,
         Clock.systemUTC()).discover().environment();
   }
 

@@ -1,7 +1,8 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandboxagent.host.daemon.HostConfig;
 import dev.sandboxagent.host.export.PostgresSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,12 +19,12 @@ class EventSinkOptionTest {
   @TempDir Path tmp;
 
   private HostConfig config(Map<String, String> env, String... args) {
-    return Main.ParsedArgs.parse(args).toConfig(true, env);
+    return CliRuns.serverConfig(env, args);
   }
 
   private static String refusal(Map<String, String> env, String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, env, new PrintStream(new ByteArrayOutputStream()),
+    int exit = Cli.run(args, env, new PrintStream(new ByteArrayOutputStream()),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(exit).as(String.join(" ", args)).isEqualTo(1);
     return err.toString(StandardCharsets.UTF_8);

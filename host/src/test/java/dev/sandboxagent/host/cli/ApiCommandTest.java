@@ -1,10 +1,10 @@
-package dev.sandboxagent.host.client;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandboxagent.host.CorsConfig;
-import dev.sandboxagent.host.HostConfig;
+import dev.sandboxagent.host.daemon.HostConfig;
+import dev.sandboxagent.host.http.CorsConfig;
 import dev.sandboxagent.host.http.ScriptAdapter;
 import dev.sandboxagent.host.http.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -45,13 +45,11 @@ class ApiCommandTest {
   }
 
   private Run api(String token, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new java.util.ArrayList<>(List.of(args));
+    List<String> all = new java.util.ArrayList<>(List.of("--token", token, "api"));
+    all.addAll(List.of(args));
     all.addAll(List.of("--endpoint", server.base + "/"));
-    int exit = ApiCommand.run(all, token, false, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliRuns.Run run = CliRuns.run(java.util.Map.of(), all.toArray(String[]::new));
+    return new Run(run.exit(), run.out(), run.err());
   }
 
   @Test
@@ -110,7 +108,7 @@ class ApiCommandTest {
     Run notFound = api("s3cret", "sessions", "events", "nope");
     assertThat(notFound.exit()).isEqualTo(1);
     assertThat(notFound.err()).contains("\"type\": \"urn:sandbox-agent:error:session_not_found\"")
-        .contains("error=\"unexpected http status: 404 Not Found\"");
+        .contains("error: unexpected http status: 404 Not Found");
 
     Run unauthorized = api("wrong", "agents", "list");
     assertThat(unauthorized.exit()).isEqualTo(1);
@@ -118,11 +116,14 @@ class ApiCommandTest {
 
     Run badReply = api("s3cret", "sessions", "reply-permission", "s1", "p1", "-r", "maybe");
     assertThat(badReply.exit()).isEqualTo(2);
-    assertThat(badReply.err()).contains("invalid value 'maybe' for '--reply <REPLY>'");
+    assertThat(badReply.err()).contains("Invalid value for option '--reply'").contains("'maybe'");
 
     Run badAnswers = api("s3cret", "sessions", "reply-question", "s1", "q1", "-a", "\"yes\"");
-    assertThat(badAnswers.exit()).isEqualTo(1);
-    assertThat(badAnswers.err()).contains("--answers must be a JSON array of string arrays");
+    assertThat(badAnswers.exit()).isEqualTo(2);
+    assertThat(badAnswers.err()).contains("expected a JSON array of string arrays");
+    Run notJson = api("s3cret", "sessions", "reply-question", "s1", "q1", "-a", "notjson");
+    assertThat(notJson.exit()).isEqualTo(2);
+    assertThat(notJson.err()).contains("not JSON").doesNotContain("Source").doesNotContain("\tat ");
 
     assertThat(api("s3cret", "sessions", "create", "s2").exit()).as("--agent is required").isEqualTo(2);
     assertThat(api("s3cret", "sessions", "explode").exit()).isEqualTo(2);
@@ -132,10 +133,30 @@ class ApiCommandTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       dead = socket.getLocalPort();
     }
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = ApiCommand.run(List.of("agents", "list", "-e", "http://127.0.0.1:" + dead), null, true,
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(exit).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("request to http://127.0.0.1:" + dead + "/v1/agents failed");
+    CliRuns.Run down = CliRuns.run(java.util.Map.of(), "api", "-e", "http://127.0.0.1:" + dead, "agents", "list");
+    assertThat(down.exit()).isEqualTo(1);
+    assertThat(down.err()).isEqualTo("error: the daemon is not reachable at http://127.0.0.1:" + dead
+        + " (connection refused); is `sandbox-agent server` running there? (-e, --endpoint)\n");
+
+    CliRuns.Run notAUrl = CliRuns.run(java.util.Map.of(), "api", "sessions", "list", "-e", "notaurl");
+    assertThat(notAUrl.exit()).isEqualTo(2);
+    assertThat(notAUrl.err()).startsWith("error: Invalid value for option '--endpoint': 'notaurl' is not")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void idsAreSentAsOnePathSegmentEach() throws Exception {
+    Run slash = api("s3cret", "sessions", "create", "x/y", "-a", "script");
+    assertThat(slash.exit()).isEqualTo(1);
+    assertThat(slash.err()).contains("path parameters must not contain path separators");
+    for (String id : List.of("q?x=1", "a#b", "a b", "%41", "é")) {
+      Run create = api("s3cret", "sessions", "create", id, "-a", "script");
+      assertThat(create.exit()).as(id + ": " + create.err()).isZero();
+    }
+    List<String> ids = new java.util.ArrayList<>();
+    api("s3cret", "sessions", "list").json().get("sessions").forEach(s -> ids.add(s.get("sessionId").asText()));
+    assertThat(ids).containsExactlyInAnyOrder("q?x=1", "a#b", "a b", "%41", "é");
+    assertThat(ApiClient.segment("q?x=1")).isEqualTo("q%3Fx%3D1");
+    assertThat(ApiClient.segment("é/")).isEqualTo("%C3%A9%2F");
   }
 }

@@ -1,10 +1,13 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxagent.host.Main;
+import dev.sandboxagent.host.daemon.HostConfig;
 import dev.sandboxagent.host.http.AccessLog;
+import dev.sandboxagent.host.http.CorsConfig;
 import dev.sandboxagent.host.http.ScriptAdapter;
 import dev.sandboxagent.host.http.TestServer;
 import java.io.File;

@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,7 +61,7 @@ class LogSettingsTest {
     assertThat(json.get("logger").asText()).isEqualTo("dev.sandboxagent.test");
     assertThat(json.get("message").asText()).isEqualTo("agent codex failed");
     assertThat(json.get("error").asText()).startsWith("java.lang.IllegalStateException: boom \"quoted\"\nsecond line")
-        .contains("at dev.sandboxagent.host.LogSettingsTest");
+        .contains("at dev.sandboxagent.host.cli.LogSettingsTest");
 
     record.setLevel(Level.FINER);
     record.setThrown(null);

@@ -1,4 +1,4 @@
-package dev.sandboxagent.host.credentials;
+package dev.sandboxagent.host.cli;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -10,7 +10,7 @@ import java.io.IOException;
  * JSON printed the way the command line prints it: two-space indentation, {@code "key": value},
  * {@code {}} and {@code []} for empty containers.
  */
-public final class PrettyJson {
+final class PrettyJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Separators SEPARATORS = Separators.createDefaultInstance()
@@ -24,7 +24,7 @@ public final class PrettyJson {
   private PrettyJson() {}
 
   /** Renders {@code value}. */
-  public static String render(Object value) {
+  static String render(Object value) {
     try {
       return JSON.writer(PRINTER).writeValueAsString(value);
     } catch (IOException e) {

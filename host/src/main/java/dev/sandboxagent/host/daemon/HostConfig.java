@@ -1,7 +1,8 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.daemon;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sandboxagent.host.http.CorsConfig;
 import dev.sandboxagent.host.install.InstallSettings;
 import dev.sandboxagent.host.tenant.Tenants;
 import java.net.URI;

@@ -1,10 +1,14 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sandboxagent.host.daemon.Daemon;
+import dev.sandboxagent.host.daemon.HostConfig;
+import dev.sandboxagent.host.http.CorsConfig;
 import dev.sandboxagent.host.plugin.AdapterRegistry;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,33 +26,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line run in-process: token options and a server that cannot listen. */
 @Timeout(60)
-class MainTest {
+class CliTest {
 
   private static final String SECRET = "s3cret-value-0123";
 
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRuns.Run run(Map<String, String> env, String... args) {
+    return CliRuns.run(env, args);
   }
 
   private static HostConfig config(Map<String, String> env, String... args) {
-    return Main.ParsedArgs.parse(args).toConfig(true, env);
+    return CliRuns.serverConfig(env, args);
   }
 
   @Test
   void theAccessLogFlagTakesNoValue() {
-    assertThat(Main.ParsedArgs.parse(new String[] {"server", "--no-token", "--access-log"}).accessLog).isTrue();
-    assertThat(Main.ParsedArgs.parse(new String[] {"server", "--no-token"}).accessLog).isFalse();
-    Run run = run(Map.of(), "server", "--no-token", "--access-log=1");
+    CommandContext context = new CommandContext(Map.of(), InputStream.nullInputStream(), System.out, System.err);
+    assertThat(ServerFastPath.parse(new String[] {"server", "--no-token", "--access-log"}, context).orElseThrow()
+        .accessLog).isTrue();
+    assertThat(ServerFastPath.parse(new String[] {"server", "--no-token"}, context).orElseThrow().accessLog).isFalse();
+    CliRuns.Run run = CliRuns.run(Map.of(), "server", "--no-token", "--access-log=1");
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("unexpected value for '--access-log'");
+    assertThat(run.err()).contains("--access-log");
   }
 
   @Test
@@ -58,7 +58,7 @@ class MainTest {
         new String[] {"server", "--no-token", "--token", SECRET},
         new String[] {"-t", SECRET, "server", "-n"},
         new String[] {"--token=" + SECRET, "server", "--no-token"})) {
-      Run run = run(Map.of(), args);
+      CliRuns.Run run = run(Map.of(), args);
       assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(run.err()).as(String.join(" ", args))
           .contains("'--token <TOKEN>' cannot be used with '--no-token'").doesNotContain(SECRET);
@@ -69,14 +69,14 @@ class MainTest {
   @Test
   void tokenFileWithTokenOrNoTokenIsAUsageError() throws Exception {
     Path file = Files.writeString(tmp.resolve("token"), SECRET + "\n");
-    Run both = run(Map.of(), "server", "--token", SECRET, "--token-file", file.toString());
+    CliRuns.Run both = run(Map.of(), "server", "--token", SECRET, "--token-file", file.toString());
     assertThat(both.exit()).isEqualTo(2);
     assertThat(both.err()).contains("'--token <TOKEN>' cannot be used with '--token-file <FILE>'")
         .doesNotContain(SECRET);
-    Run off = run(Map.of(), "--token-file", file.toString(), "server", "-n");
+    CliRuns.Run off = run(Map.of(), "--token-file", file.toString(), "server", "-n");
     assertThat(off.exit()).isEqualTo(2);
     assertThat(off.err()).contains("'--token-file <FILE>' cannot be used with '--no-token'");
-    Run api = run(Map.of(), "api", "agents", "list", "--no-token", "-t", SECRET);
+    CliRuns.Run api = run(Map.of(), "api", "agents", "list", "--no-token", "-t", SECRET);
     assertThat(api.exit()).isEqualTo(2);
     assertThat(api.err()).contains("'--token <TOKEN>' cannot be used with '--no-token'").doesNotContain(SECRET);
   }
@@ -102,14 +102,14 @@ class MainTest {
   @Test
   void unreadableOrEmptyTokenFileStopsTheServerWithAClearError() throws Exception {
     Path empty = Files.writeString(tmp.resolve("empty"), "\n");
-    Run run = run(Map.of(), "server", "--token-file", empty.toString(), "--port", "0");
+    CliRuns.Run run = run(Map.of(), "server", "--token-file", empty.toString(), "--port", "0");
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error=\"the token file " + empty + " is empty\"\n");
+    assertThat(run.err()).isEqualTo("error: the token file " + empty + " is empty\n");
 
     Path missing = tmp.resolve("missing");
     run = run(Map.of(), "server", "--token-file", missing.toString(), "--port", "0");
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error=\"cannot read the token file " + missing + ": no such file\"\n");
+    assertThat(run.err()).isEqualTo("error: cannot read the token file " + missing + ": no such file\n");
 
     Path twoLines = Files.writeString(tmp.resolve("two"), SECRET + "\nsecond-line\n");
     run = run(Map.of(), "server", "--token-file", twoLines.toString(), "--port", "0");
@@ -125,13 +125,13 @@ class MainTest {
     try (Daemon daemon = Daemon.start(config, AdapterRegistry.of(List.of()))) {
       String endpoint = "http://127.0.0.1:" + daemon.port();
       assertThat(run(Map.of(), "api", "agents", "list", "-e", endpoint).exit()).isEqualTo(1);
-      Run fromEnv = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint);
+      CliRuns.Run fromEnv = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint);
       assertThat(fromEnv.exit()).as(fromEnv.err()).isZero();
       Path file = Files.writeString(tmp.resolve("token"), SECRET + "\n");
-      Run fromFile = run(Map.of("SANDBOX_TOKEN", "wrong"), "--token-file", file.toString(), "api", "agents", "list",
+      CliRuns.Run fromFile = run(Map.of("SANDBOX_TOKEN", "wrong"), "--token-file", file.toString(), "api", "agents", "list",
           "-e", endpoint);
       assertThat(fromFile.exit()).as(fromFile.err()).isZero();
-      Run off = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint, "--no-token");
+      CliRuns.Run off = run(Map.of("SANDBOX_TOKEN", SECRET), "api", "agents", "list", "-e", endpoint, "--no-token");
       assertThat(off.exit()).isEqualTo(1);
       assertThat(off.err()).contains("401");
     }
@@ -156,11 +156,11 @@ class MainTest {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--port", String.valueOf(port),
+      CliRuns.Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--port", String.valueOf(port),
           "--plugins-dir",
           plugins.toString(), "--install-dir", tmp.resolve("install").toString());
       assertThat(run.exit()).isEqualTo(1);
-      assertThat(run.err()).isEqualTo("error=\"address 127.0.0.1:" + port + " is already in use\"\n");
+      assertThat(run.err()).isEqualTo("error: address 127.0.0.1:" + port + " is already in use\n");
     }
     assertNoNewThreadsLeft(before);
   }
@@ -169,11 +169,11 @@ class MainTest {
   void serverOnAnAddressOfAnotherMachineExitsWithOneClearLine() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     // 192.0.2.1 is reserved for documentation: no machine has it, so binding to it fails.
-    Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--host", "192.0.2.1", "--port",
+    CliRuns.Run run = run(Map.of("XDG_DATA_HOME", tmp.toString()), "server", "--no-token", "--host", "192.0.2.1", "--port",
         "2468", "--plugins-dir", plugins.toString(), "--install-dir", tmp.resolve("install").toString());
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
-        .isEqualTo("error=\"cannot listen on 192.0.2.1:2468: 192.0.2.1 is not an address of this machine\"\n");
+        .isEqualTo("error: cannot listen on 192.0.2.1:2468: 192.0.2.1 is not an address of this machine\n");
   }
 
   @Test

@@ -1,8 +1,9 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.host.http.AccessLog;
+import dev.sandboxagent.host.http.FieldsRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

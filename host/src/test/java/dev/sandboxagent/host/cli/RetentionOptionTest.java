@@ -1,7 +1,8 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandboxagent.host.daemon.HostConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +14,12 @@ import org.junit.jupiter.api.Test;
 class RetentionOptionTest {
 
   private static HostConfig config(Map<String, String> env, String... args) {
-    return Main.ParsedArgs.parse(args).toConfig(true, env);
+    return CliRuns.serverConfig(env, args);
   }
 
   private static String refusal(Map<String, String> env, int status, String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, env, new PrintStream(new ByteArrayOutputStream()),
+    int exit = Cli.run(args, env, new PrintStream(new ByteArrayOutputStream()),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(exit).as(String.join(" ", args)).isEqualTo(status);
     return err.toString(StandardCharsets.UTF_8);
@@ -52,7 +53,7 @@ class RetentionOptionTest {
   void aRetentionThatIsNotAPositiveDurationIsRefused() {
     for (String value : new String[] {"0s", "-1d", "PT0S", "PT-5M", "week", "7", "7 d", "1.5h"}) {
       assertThat(refusal(Map.of(), 2, "--no-token", "server", "--retention", value))
-          .as(value).contains("invalid value for '--retention'").contains(value);
+          .as(value).contains("Invalid value for option '--retention'").contains(value);
       assertThat(refusal(Map.of("SANDBOX_AGENT_RETENTION", value), 1, "--no-token", "server"))
           .as(value).contains("invalid SANDBOX_AGENT_RETENTION").contains(value);
     }

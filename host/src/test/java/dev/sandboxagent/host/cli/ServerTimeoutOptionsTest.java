@@ -1,7 +1,8 @@
-package dev.sandboxagent.host;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandboxagent.host.daemon.HostConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ServerTimeoutOptionsTest {
 
   private static HostConfig config(String... args) {
-    return Main.ParsedArgs.parse(args).toConfig(true);
+    return CliRuns.serverConfig(java.util.Map.of(), args);
   }
 
   @Test
@@ -33,11 +34,11 @@ class ServerTimeoutOptionsTest {
   void aTimeoutThatIsNotAPositiveNumberIsAUsageError() {
     for (String value : new String[] {"0", "-1", "ten"}) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int status = Main.run(new String[] {"--no-token", "server", "--idle-timeout", value}, java.util.Map.of(),
+      int status = Cli.run(new String[] {"--no-token", "server", "--idle-timeout", value}, java.util.Map.of(),
           new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(status).as(value).isEqualTo(2);
       assertThat(err.toString(StandardCharsets.UTF_8))
-          .contains("invalid value '" + value + "' for '--idle-timeout'");
+          .contains("Invalid value for option '--idle-timeout': '" + value + "'");
     }
   }
 }

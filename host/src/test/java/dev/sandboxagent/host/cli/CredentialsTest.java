@@ -1,4 +1,4 @@
-package dev.sandboxagent.host.credentials;
+package dev.sandboxagent.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +7,13 @@ import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentSession;
 import dev.sandboxagent.api.CredentialContext;
 import dev.sandboxagent.api.CredentialUse;
-import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.DiscoveredCredential.AuthType;
+import dev.sandboxagent.api.DiscoveredCredential;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.SessionContext;
 import dev.sandboxagent.host.credentials.CredentialDiscovery.Credential;
 import dev.sandboxagent.host.credentials.CredentialDiscovery.Found;
+import dev.sandboxagent.host.credentials.CredentialDiscovery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Discovery over agents whose credential files are lines of a text file in a fake home directory,
@@ -166,8 +168,7 @@ class CredentialsTest {
     assertThat(fromFile.other()).containsOnlyKeys("acme-ai");
     assertThat(command(agents, Map.of(), "extract", "-a", "acme").out()).isEqualTo("tok-file\n");
     assertThat(command(agents, Map.of(), "extract", "-a", "nobody").err())
-        .contains("[possible values: claude, codex, opencode, amp, acme]")
-        .contains("[-a|--agent claude|codex|opencode|amp|acme]");
+        .contains("[possible values: claude, codex, opencode, amp, acme]");
   }
 
   record Run(int exit, String out, String err) {}
@@ -179,8 +180,21 @@ class CredentialsTest {
   private Run command(List<AgentAdapter> agents, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CredentialsCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env, home.toString(), NOW, agents);
+    Map<String, String> withHome = new java.util.HashMap<>(env);
+    withHome.put("HOME", home.toString());
+    CommandContext context = new CommandContext(withHome, java.io.InputStream.nullInputStream(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    CommandLine.IFactory commands = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        return type == CredentialsCommand.class
+            ? type.cast(new CredentialsCommand(context, e -> agents, NOW))
+            : new Cli.Factory(context).create(type);
+      }
+    };
+    List<String> line = new ArrayList<>(List.of("credentials"));
+    line.addAll(List.of(args));
+    int exit = Cli.commandLine(new Cli(context), context, commands).execute(line.toArray(String[]::new));
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -243,14 +257,16 @@ class CredentialsTest {
   }
 
   @Test
-  void usageNamesTheAgentsThatUseCredentials() {
-    Run help = command(Map.of(), "--help");
+  void eachCommandHasItsOwnHelp() {
+    Run help = command(Map.of(), "extract", "--help");
     assertThat(help.exit()).isZero();
-    assertThat(help.out()).isEqualTo("""
-        Usage: sandbox-agent credentials extract [-a|--agent claude|codex|opencode|amp] [-p|--provider <P>]
-                                                 [-d|--home-dir <DIR>] [--no-oauth] [-r|--reveal]
-               sandbox-agent credentials extract-env [-e|--export] [-d|--home-dir <DIR>] [--no-oauth]
-        """);
+    assertThat(help.out()).startsWith("Usage: sandbox-agent credentials extract [").contains("-a, --agent=<AGENT>")
+        .contains("-r, --reveal").doesNotContain("--export");
+    Run group = command(Map.of(), "--help");
+    assertThat(group.out()).contains("extract-env").contains("Exit status");
+    Run none = command(Map.of());
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).startsWith("error: missing command: extract or extract-env\n");
   }
 
   @Test
