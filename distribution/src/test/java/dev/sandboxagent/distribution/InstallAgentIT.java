@@ -274,7 +274,7 @@ class InstallAgentIT {
     assertThat(unknown.stderr()).contains("unsupported agent: nosuch");
     assertThat(run("install-agent").exit()).isEqualTo(2);
     Run badSources = run("install-agent", "codex", "--install-sources", "ftp");
-    assertThat(badSources.exit()).isEqualTo(1);
+    assertThat(badSources.exit()).isEqualTo(2);
     assertThat(badSources.stderr()).contains("unknown install source 'ftp' (expected local, npm, vendor)");
     Run mock = run("install-agent", "mock");
     assertThat(mock.exit()).as(mock.stderr()).isZero();
