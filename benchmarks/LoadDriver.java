@@ -407,6 +407,29 @@ public class LoadDriver {
     throw new IllegalStateException("session " + session + " did not reach " + atLeast + " events");
   }
 
+  /** Events per second delivered in total while {@code subscribers} clients read the whole log at once. */
+  static double fanOut(String base, int subscribers, int total) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicLong events = new AtomicLong();
+    long start;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> readers = new ArrayList<>();
+      for (int i = 0; i < subscribers; i++) {
+        readers.add(pool.submit(() -> {
+          go.await();
+          events.addAndGet(readSse(base + "/v1/sessions/stream/events/sse?offset=0", total));
+          return null;
+        }));
+      }
+      start = System.nanoTime();
+      go.countDown();
+      for (Future<?> f : readers) {
+        f.get();
+      }
+    }
+    return events.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
   /** Fills one session's log with concurrent messages, then streams it to one and to 100 clients. */
   static double[] streamThroughput(String base) throws Exception {
     post(base + "/v1/sessions/stream", "{\"agent\":\"mock\"}");
@@ -433,28 +456,11 @@ public class LoadDriver {
         best = Math.max(best, rate);
       }
     }
-    // 100 subscribers at once
-    int subscribers = 100;
-    CountDownLatch go = new CountDownLatch(1);
-    AtomicLong events = new AtomicLong();
-    long start;
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<?>> readers = new ArrayList<>();
-      final int target = total;
-      for (int i = 0; i < subscribers; i++) {
-        readers.add(pool.submit(() -> {
-          go.await();
-          events.addAndGet(readSse(base + "/v1/sessions/stream/events/sse?offset=0", target));
-          return null;
-        }));
-      }
-      start = System.nanoTime();
-      go.countDown();
-      for (Future<?> f : readers) {
-        f.get();
-      }
+    // 100 subscribers at once, three times (one round on a shared machine says little)
+    double fanout = 0;
+    for (int round = 0; round < 3; round++) {
+      fanout = Math.max(fanout, fanOut(base, 100, total));
     }
-    double fanout = events.get() / ((System.nanoTime() - start) / 1e9);
     return new double[] {best, fanout, total};
   }
 
