@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,33 +24,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>anything else (and any request without tools) → {@code Hello! This is a scripted reply…}.
  * </ul>
  */
-final class FakeAnthropic implements AutoCloseable {
+final class FakeAnthropic extends FakeModelServer {
 
   static final String HELLO = "Hello! This is a scripted reply from the fake model.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
-  /** The tool results the model received, as texts, oldest first. */
-  final List<String> toolResults = new CopyOnWriteArrayList<>();
-  /** Every request received, with its time. */
-  final RequestLog requests = new RequestLog();
 
   FakeAnthropic() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return origin();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  @Override
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      requests.record(exchange);
       if (!path.equals("/v1/messages") || !exchange.getRequestMethod().equals("POST")) {
         if (path.equals("/v1/messages/count_tokens")) {
           send(exchange, 200, "application/json", "{\"input_tokens\":42}");
@@ -228,17 +215,5 @@ final class FakeAnthropic implements AutoCloseable {
     out.flush();
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
 }

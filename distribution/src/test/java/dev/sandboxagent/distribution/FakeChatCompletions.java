@@ -4,14 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,27 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request offers it, else OpenCode's {@code bash}; anything else (and requests without tools, such as
  * title generation) → a greeting.
  */
-final class FakeChatCompletions implements AutoCloseable {
+final class FakeChatCompletions extends FakeModelServer {
 
   static final String HELLO = "Hello! This is a scripted reply from the fake model.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
-  /** The tool results the model received, oldest first. */
-  final List<String> toolResults = new CopyOnWriteArrayList<>();
-  /** Every request received, with its time. */
-  final RequestLog requests = new RequestLog();
 
   FakeChatCompletions() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    return origin() + "/v1";
   }
 
   /**
@@ -60,10 +46,10 @@ final class FakeChatCompletions implements AutoCloseable {
         """.formatted(baseUrl());
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  @Override
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      requests.record(exchange);
       if (!path.endsWith("/chat/completions")) {
         byte[] body = "{\"error\":{\"message\":\"not found\"}}".getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(404, body.length);
@@ -154,8 +140,4 @@ final class FakeChatCompletions implements AutoCloseable {
     out.flush();
   }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
 }

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A scripted Gemini API on loopback ({@code POST /v1beta/models/<model>:streamGenerateContent?alt=sse}
@@ -23,40 +19,31 @@ import java.util.concurrent.Executors;
  * own model routing and checks) gets a JSON text that routes to the fast model and hands the turn to
  * the user.
  */
-final class FakeGemini implements AutoCloseable {
+final class FakeGemini extends FakeModelServer {
 
   static final String HELLO = "Hello! This is a scripted reply from the fake model.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  /** The function responses the model received, as JSON, oldest first. */
-  final List<String> toolResults = new CopyOnWriteArrayList<>();
-  /** Every request received, with its time. */
-  final RequestLog requests = new RequestLog();
 
   FakeGemini() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   /** The value of {@code GOOGLE_GEMINI_BASE_URL}. */
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return origin();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  @Override
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      requests.record(exchange);
       if (!exchange.getRequestMethod().equals("POST")) {
-        send(exchange, 404, "{\"error\":{\"code\":404,\"message\":\"not found\"}}");
+        send(exchange, 404, "application/json", "{\"error\":{\"code\":404,\"message\":\"not found\"}}");
         return;
       }
       JsonNode request = JSON.readTree(exchange.getRequestBody());
       if (path.endsWith(":countTokens")) {
-        send(exchange, 200, "{\"totalTokens\":10}");
+        send(exchange, 200, "application/json", "{\"totalTokens\":10}");
         return;
       }
       boolean tools = request.path("tools").isArray() && !request.path("tools").isEmpty();
@@ -76,7 +63,7 @@ final class FakeGemini implements AutoCloseable {
           body.write(("data: " + response + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         }
       } else {
-        send(exchange, 200, response.toString());
+        send(exchange, 200, "application/json", response.toString());
       }
     } catch (IOException e) {
       // the client went away
@@ -121,15 +108,5 @@ final class FakeGemini implements AutoCloseable {
     return JSON.createObjectNode().put("text", text);
   }
 
-  private static void send(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
 }

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,17 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code touch} one asks to run outside the sandbox, {@code sandbox_permissions: require_escalated},
  * which Codex puts to the user when it asks only on request); anything else → a greeting.
  */
-final class FakeResponses implements AutoCloseable {
+final class FakeResponses extends FakeModelServer {
 
   static final String HELLO = "Hello! This is a scripted reply from the fake model.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
   private final AtomicInteger ids = new AtomicInteger();
-  /** The function call outputs the model received, oldest first. */
-  final List<String> toolResults = new CopyOnWriteArrayList<>();
-  /** Every request received, with its time. */
-  final RequestLog requests = new RequestLog();
 
   private final boolean escalateWrites;
 
@@ -48,20 +39,16 @@ final class FakeResponses implements AutoCloseable {
 
   private FakeResponses(boolean escalateWrites) throws IOException {
     this.escalateWrites = escalateWrites;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    return origin() + "/v1";
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  @Override
+  void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      requests.record(exchange);
       if (!path.endsWith("/responses") || !exchange.getRequestMethod().equals("POST")) {
         byte[] body = (path.endsWith("/models") ? "{\"object\":\"list\",\"data\":[]}" : "{\"error\":{\"message\":\"not found\"}}")
             .getBytes(StandardCharsets.UTF_8);
@@ -155,8 +142,4 @@ final class FakeResponses implements AutoCloseable {
     out.flush();
   }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
 }

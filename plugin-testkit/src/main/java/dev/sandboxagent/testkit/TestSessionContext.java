@@ -226,14 +226,19 @@ public final class TestSessionContext implements SessionContext, EventSink, Auto
   /** The directory given by {@link #withStateDirectory}, else a temporary one made on the first call. */
   @Override
   public Path stateDirectory() {
-    return stateDirectory.updateAndGet(dir -> {
+    AtomicReference<Path> holder = stateDirectory;
+    synchronized (holder) {
       try {
-        return Files.createDirectories(dir != null ? dir : Files.createTempDirectory("sandbox-agent-test-state-"));
+        if (holder.get() == null) {
+          holder.set(Files.createTempDirectory("sandbox-agent-test-state-"));
+        }
+        return Files.createDirectories(holder.get());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    });
+    }
   }
+
 
   @Override
   public AgentProcess startSharedProcess(ProcessSpec spec, ProcessListener listener) {

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -59,23 +60,11 @@ final class ApiClient {
   }
 
   /**
-   * A path segment as it goes into a URL: every character but the unreserved ones ({@code A-Z a-z
-   * 0-9 - . _ ~}) percent-encoded as UTF-8, so an id is never read as a query, fragment or another
-   * segment.
+   * A path segment as it goes into a URL: percent-encoded as UTF-8 (a space as {@code %20}), so an
+   * id is never read as a query, fragment or another segment.
    */
   static String segment(String value) {
-    StringBuilder encoded = new StringBuilder();
-    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
-          || c == '~') {
-        encoded.append((char) c);
-      } else {
-        encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return encoded.toString();
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** The request's URL: the endpoint without its trailing slashes, then the path. */

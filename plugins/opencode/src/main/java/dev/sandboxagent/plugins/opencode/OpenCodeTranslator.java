@@ -240,14 +240,12 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
   /** A step's tokens and cost; its reasoning tokens count as output. */
   private static Usage usage(JsonNode step) {
     JsonNode tokens = step.path("tokens");
-    Long output = count(tokens, "output");
-    Long reasoning = count(tokens, "reasoning");
     JsonNode cost = step.path("cost");
-    return new Usage(count(tokens, "input"), new Usage(null, output, null, null, null, null)
-        .plus(new Usage(null, reasoning, null, null, null, null)).outputTokens(),
-        count(tokens.path("cache"), "read"), count(tokens.path("cache"), "write"),
-        cost.isNumber() ? cost.asDouble() : null, null);
+    Usage reasoning = new Usage(null, count(tokens, "reasoning"), null, null, null, null);
+    return new Usage(count(tokens, "input"), count(tokens, "output"), count(tokens.path("cache"), "read"),
+        count(tokens.path("cache"), "write"), cost.isNumber() ? cost.asDouble() : null, null).plus(reasoning);
   }
+
 
   /** The server stopped: open parts fail and an {@code error} says why. */
   @Override
