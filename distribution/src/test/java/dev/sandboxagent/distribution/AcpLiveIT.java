@@ -158,11 +158,18 @@ class AcpLiveIT {
       env.put("IS_SANDBOX", "1");
       env.put("PATH", recordingWrapper(program, "claude-acp") + ":" + program.getParent() + ":" + System.getenv("PATH"));
       Launcher daemon = Launcher.start(project, "t",
-          List.of("--acp-agents", entries("claude-acp", "claude-acp-recorded", "[]").toString()), env);
+          List.of("--acp-agents", entries("claude-acp", "claude-acp-recorded", "[]", "[\"images\"]").toString()), env);
       try {
         assertThat(createSession(daemon, "c1", "claude-acp").statusCode()).isEqualTo(200);
-        turn(daemon, "c1", 0, "Say hello.", Reply.NOT_ASKED);
+        int hello = turn(daemon, "c1", 0, "Say hello.", Reply.NOT_ASKED);
         assertThat(daemon.events("c1").toString()).contains(FakeAnthropic.HELLO);
+        // An image and a file, as ACP image and embedded resource blocks, reach the model.
+        TestAttachments attachments = TestAttachments.write(project);
+        assertThat(daemon.post("/v1/sessions/c1/messages", attachments.message("Describe the attachments."))
+            .statusCode()).isEqualTo(204);
+        daemon.awaitEvent("c1", hello, Launcher.statusCompleted("turn.completed"), TIMEOUT);
+        attachments.assertModelReceivedBoth(model.bodies);
+        TestAttachments.assertUserItemsShowAll(daemon.events("c1"), "Describe the attachments.");
         assertApprovedAndDeclined(daemon, "c1", false, "claude-acp", project, model.toolResults,
             "refused permission");
         terminateLeavesNothing(daemon, marked, "c1");
@@ -415,9 +422,14 @@ class AcpLiveIT {
 
   /** A directory with one entry replacing the shipped {@code id}: {@code program} with {@code args}. */
   private Path entries(String id, String program, String args) throws Exception {
+    return entries(id, program, args, "[]");
+  }
+
+  /** As {@link #entries(String, String, String)}, with these capability names. */
+  private Path entries(String id, String program, String args, String capabilities) throws Exception {
     Path entries = Files.createDirectories(work.resolve("acp-agents"));
-    Files.writeString(entries.resolve(id + ".json"),
-        "{\"id\": \"" + id + "\", \"install\": {\"path\": \"" + program + "\"}, \"args\": " + args + "}");
+    Files.writeString(entries.resolve(id + ".json"), "{\"id\": \"" + id + "\", \"install\": {\"path\": \"" + program
+        + "\"}, \"args\": " + args + ", \"capabilities\": " + capabilities + "}");
     return entries;
   }
 

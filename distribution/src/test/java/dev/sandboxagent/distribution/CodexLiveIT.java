@@ -106,6 +106,44 @@ class CodexLiveIT {
   }
 
   @Test
+  void anImageAndAFileSentWithAMessageReachTheModelAndUsageAddsUp() throws Exception {
+    Path program = LiveAgents.program("codex");
+    Path project = Files.createDirectories(work.resolve("project"));
+    TestAttachments attachments = TestAttachments.write(project);
+    try (FakeResponses model = new FakeResponses()) {
+      Map<String, String> env = Map.of("HOME", Files.createDirectories(work.resolve("home")).toString(),
+          "SANDBOX_AGENT_CODEX_BASE_URL", model.baseUrl(), "SANDBOX_AGENT_CODEX_MODEL", "gpt-5.5",
+          "OPENAI_API_KEY", "sk-fake-key");
+      Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "codex=" + program), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/a", "{\"agent\":\"codex\"}").statusCode()).isEqualTo(200);
+        assertThat(daemon.post("/v1/sessions/a/messages", attachments.message("Describe the attachments."))
+            .statusCode()).isEqualTo(204);
+        int end = daemon.awaitEvent("a", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
+        attachments.assertModelReceivedBoth(model.bodies);
+        TestAttachments.assertUserItemsShowAll(
+            Launcher.json(daemon.get("/v1/sessions/a/events")).get("events"), "Describe the attachments.");
+
+        assertThat(daemon.post("/v1/sessions/a/messages", attachments.inlineImageMessage("And this one?"))
+            .statusCode()).isEqualTo(204);
+        daemon.awaitEvent("a", end, Launcher.statusCompleted("turn.completed"), TIMEOUT);
+        String events = Launcher.json(daemon.get("/v1/sessions/a/events")).toString();
+        assertThat(events).contains("{\"type\":\"image\",\"path\":\"inline.png\",\"mime\":\"image/png\"}")
+            .doesNotContain(attachments.base64());
+
+        // Usage: the fake model reports 10 input and 5 output tokens for each answer.
+        long answers = model.requests.all().stream().filter(r -> r.line().startsWith("POST ")).count();
+        JsonNode usage = Launcher.json(daemon.get("/v1/sessions")).get("sessions").get(0).get("usage");
+        System.out.println("LIVE codex usage: " + usage + " over " + answers + " model answers");
+        assertThat(usage.get("input_tokens").asLong()).isEqualTo(10 * answers);
+        assertThat(usage.get("output_tokens").asLong()).isEqualTo(5 * answers);
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
+  @Test
   void terminateStopsTheRunningCommandAndTheModelHearsNoMore() throws Exception {
     Path program = LiveAgents.program("codex");
     Path project = Files.createDirectories(work.resolve("project"));

@@ -41,7 +41,8 @@ final class FakeChatCompletions extends FakeModelServer {
          "autoupdate": false, "share": "disabled", "permission": {"bash": {"*": "allow", "touch *": "ask"}},
          "provider": {"fake": {"npm": "@ai-sdk/openai-compatible", "name": "Fake LLM",
            "options": {"baseURL": "%s", "apiKey": "sk-fake-key"},
-           "models": {"fake-model": {"name": "Fake Model", "tool_call": true,
+           "models": {"fake-model": {"name": "Fake Model", "tool_call": true, "attachment": true,
+             "modalities": {"input": ["text", "image", "pdf"], "output": ["text"]},
              "limit": {"context": 200000, "output": 8192}}}}}}
         """.formatted(baseUrl());
   }

@@ -2,6 +2,7 @@ package dev.sandboxagent.distribution;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,13 +13,15 @@ import java.util.concurrent.Executors;
 
 /**
  * A scripted model API on loopback, so that a real agent program runs offline: a server on a free
- * port that records every request and hands it to {@link #handle}, and the tool results the model
- * was sent, which a subclass records as it reads them.
+ * port that records every request (and its body) and hands it to {@link #handle}, and the tool
+ * results the model was sent, which a subclass records as it reads them.
  */
 abstract class FakeModelServer implements AutoCloseable {
 
   /** Every request received, with its time. */
   final RequestLog requests = new RequestLog();
+  /** The body of every request that had one, as text, oldest first. */
+  final List<String> bodies = new CopyOnWriteArrayList<>();
   /** The tool results the model received, as texts, oldest first. */
   final List<String> toolResults = new CopyOnWriteArrayList<>();
   private final HttpServer server;
@@ -28,6 +31,11 @@ abstract class FakeModelServer implements AutoCloseable {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", exchange -> {
       requests.record(exchange);
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      if (body.length > 0) {
+        bodies.add(new String(body, StandardCharsets.UTF_8));
+      }
+      exchange.setStreams(new ByteArrayInputStream(body), null);
       handle(exchange);
     });
     server.start();

@@ -50,12 +50,16 @@ class MockFlowsIT {
   }
 
   private static JsonNode run(String id, String message, int expectedEvents) throws Exception {
-    String body = Launcher.JSON.createObjectNode().put("message", message).toString();
+    return runBody(id, Launcher.JSON.createObjectNode().put("message", message).toString(), expectedEvents);
+  }
+
+  /** Posts a message body and returns the session's events once there are {@code expectedEvents}. */
+  private static JsonNode runBody(String id, String body, int expectedEvents) throws Exception {
     assertThat(daemon.post("/v1/sessions/" + id + "/messages", body).statusCode()).isEqualTo(204);
     JsonNode events = daemon.awaitEvents(id, expectedEvents);
     Thread.sleep(300);
     JsonNode settled = daemon.awaitEvents(id, expectedEvents);
-    assertThat(settled.size()).as("events of %s", message).isEqualTo(expectedEvents);
+    assertThat(settled.size()).as("events of %s: %s", body, settled).isEqualTo(expectedEvents);
     return events;
   }
 
@@ -94,15 +98,19 @@ class MockFlowsIT {
   }
 
   /** What every ACP agent can do. */
-  private static final String ACP_BASELINE = "permissions toolCalls toolResults textMessages sessionLifecycle "
-      + "errorEvents reasoning status fileChanges streamingDeltas itemStarted";
+  private static final String ACP_BASELINE = "permissions toolCalls toolResults textMessages fileAttachments "
+      + "sessionLifecycle errorEvents reasoning status fileChanges streamingDeltas itemStarted";
+  /** What every ACP agent can do, and images. */
+  private static final String ACP_WITH_IMAGES = "permissions toolCalls toolResults textMessages images "
+      + "fileAttachments sessionLifecycle errorEvents reasoning status fileChanges streamingDeltas itemStarted";
 
   @Test
   void everyAgentAdvertisesTheCapabilitiesOfTheSpecTable() {
     java.util.Map<String, String> trueFlags = new java.util.HashMap<>(java.util.Map.of(
-        // Claude with real human-in-the-loop: permissions and questions reach the client
-        "claude", "planMode permissions questions toolCalls toolResults textMessages errorEvents reasoning status "
-            + "streamingDeltas itemStarted",
+        // Claude with real human-in-the-loop: permissions and questions reach the client; images and
+        // files as content blocks
+        "claude", "planMode permissions questions toolCalls toolResults textMessages images fileAttachments "
+            + "errorEvents reasoning status streamingDeltas itemStarted",
         "codex", "planMode permissions toolCalls toolResults textMessages images fileAttachments sessionLifecycle "
             + "errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas itemStarted "
             + "sharedProcess",
@@ -113,11 +121,11 @@ class MockFlowsIT {
             + "sessionLifecycle errorEvents reasoning status commandExecution fileChanges mcpTools streamingDeltas "
             + "itemStarted"));
     trueFlags.putAll(java.util.Map.of(
-        "gemini", ACP_BASELINE, "qwen", ACP_BASELINE, "copilot", ACP_BASELINE, "opencode-acp", ACP_BASELINE,
-        "claude-acp", "planMode permissions toolCalls toolResults textMessages images sessionLifecycle errorEvents "
-            + "reasoning status fileChanges mcpTools streamingDeltas itemStarted",
-        "codex-acp", "permissions toolCalls toolResults textMessages images sessionLifecycle errorEvents reasoning "
-            + "status fileChanges mcpTools streamingDeltas itemStarted"));
+        "gemini", ACP_WITH_IMAGES, "qwen", ACP_WITH_IMAGES, "copilot", ACP_BASELINE, "opencode-acp", ACP_WITH_IMAGES,
+        "claude-acp", "planMode permissions toolCalls toolResults textMessages images fileAttachments sessionLifecycle "
+            + "errorEvents reasoning status fileChanges mcpTools streamingDeltas itemStarted",
+        "codex-acp", "permissions toolCalls toolResults textMessages images fileAttachments sessionLifecycle "
+            + "errorEvents reasoning status fileChanges mcpTools streamingDeltas itemStarted"));
     for (JsonNode agent : json(daemon.get("/v1/agents")).get("agents")) {
       java.util.List<String> enabled = new ArrayList<>();
       agent.get("capabilities").properties().forEach(f -> {
@@ -279,6 +287,30 @@ class MockFlowsIT {
     assertThat(events.get(8).get("type").asText()).isEqualTo("item.completed");
     assertThat(item(events.get(8)).get("content").get(0).get("text").asText())
         .isEqualTo("Answers: Color: Blue; Sizes: S, L");
+  }
+
+  @Test
+  void theMockDescribesTheAttachmentsItReceived() throws Exception {
+    TestAttachments attachments = TestAttachments.write(work);
+    String id = session();
+    JsonNode events = runBody(id, attachments.message("echo done"), 10);
+    TestAttachments.assertUserItemsShowAll(events, "echo done");
+    List<String> said = new ArrayList<>();
+    for (JsonNode e : events) {
+      if (e.get("type").asText().equals("item.completed") && item(e).get("role").asText().equals("assistant")) {
+        said.add(item(e).get("content").get(0).get("text").asText());
+      }
+    }
+    assertThat(said).hasSize(2);
+    String described = said.get(0);
+    assertThat(described).startsWith("Received 2 attachments:\n- image " + TestAttachments.IMAGE + " (image/png, "
+        + attachments.png.length + " bytes, sha256 ").contains("- file " + TestAttachments.FILE + " (text/plain, ");
+    assertThat(said.get(1)).isEqualTo("done");
+
+    HttpResponse<String> outside = daemon.post("/v1/sessions/" + id + "/messages",
+        "{\"message\":\"x\",\"attachments\":[{\"type\":\"file\",\"path\":\"../x\"}]}");
+    assertThat(outside.statusCode()).isEqualTo(400);
+    assertThat(json(outside).get("detail").asText()).startsWith("invalid request: attachments[0].path: ");
   }
 
   @Test

@@ -29,6 +29,45 @@ class OpenCodeLiveIT {
   @TempDir Path work;
 
   @Test
+  void anImageAndAFileSentWithAMessageReachTheModelAndUsageAddsUp() throws Exception {
+    Path program = LiveAgents.program("opencode");
+    Path project = Files.createDirectories(work.resolve("project"));
+    TestAttachments attachments = TestAttachments.write(project);
+    try (FakeChatCompletions model = new FakeChatCompletions()) {
+      Map<String, String> env = Map.of("HOME", Files.createDirectories(work.resolve("home")).toString(),
+          "OPENCODE_CONFIG_CONTENT", model.openCodeConfig());
+      Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "opencode=" + program), env);
+      try {
+        assertThat(daemon.post("/v1/sessions/a", "{\"agent\":\"opencode\"}").statusCode()).isEqualTo(200);
+        assertThat(daemon.post("/v1/sessions/a/messages", attachments.message("Describe the attachments."))
+            .statusCode()).isEqualTo(204);
+        int end = daemon.awaitEvent("a", 0, Launcher.statusCompleted("session.idle"), TIMEOUT).get("sequence").asInt();
+        attachments.assertModelReceivedBoth(model.bodies);
+        TestAttachments.assertUserItemsShowAll(
+            Launcher.json(daemon.get("/v1/sessions/a/events")).get("events"), "Describe the attachments.");
+
+        assertThat(daemon.post("/v1/sessions/a/messages", attachments.inlineImageMessage("And this one?"))
+            .statusCode()).isEqualTo(204);
+        daemon.awaitEvent("a", end, Launcher.statusCompleted("session.idle"), TIMEOUT);
+        String events = Launcher.json(daemon.get("/v1/sessions/a/events")).toString();
+        assertThat(events).contains("{\"type\":\"image\",\"path\":\"inline.png\",\"mime\":\"image/png\"}")
+            .doesNotContain(attachments.base64());
+
+        // Usage: the fake model reports 10 input and 5 output tokens for each answer; the session's
+        // turns are the requests with tools (OpenCode also asks its small model for a title, without).
+        long answers = model.bodies.stream().filter(b -> b.contains("\"tools\"")).count();
+        JsonNode usage = Launcher.json(daemon.get("/v1/sessions")).get("sessions").get(0).get("usage");
+        System.out.println("LIVE opencode usage: " + usage + " over " + answers + " answers of "
+            + model.bodies.size() + " model requests");
+        assertThat(usage.get("input_tokens").asLong()).isEqualTo(10 * answers);
+        assertThat(usage.get("output_tokens").asLong()).isEqualTo(5 * answers);
+      } finally {
+        daemon.stop();
+      }
+    }
+  }
+
+  @Test
   void theDaemonDrivesTheRealOpenCode() throws Exception {
     Path program = LiveAgents.program("opencode");
     Path project = Files.createDirectories(work.resolve("project"));

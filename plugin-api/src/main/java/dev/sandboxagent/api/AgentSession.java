@@ -27,6 +27,23 @@ public interface AgentSession {
   void send(String message);
 
   /**
+   * Hands a message with attachments to the agent, as {@link #send(String)} does. The host calls this
+   * method for every message, with an empty list when there are none, and only with the kinds the
+   * agent's descriptor advertises ({@link Capability#IMAGES}, {@link Capability#FILE_ATTACHMENTS}).
+   * An attachment the agent cannot take after all is refused, before anything is handed over, with
+   * {@link Attachment#unsupported}. The default takes a message without attachments only.
+   *
+   * @throws AgentException when the message cannot be handed over
+   * @since 1.4
+   */
+  default void send(String message, List<Attachment> attachments) {
+    if (!attachments.isEmpty()) {
+      throw attachments.get(0).unsupported("this agent", "it takes no attachments");
+    }
+    send(message);
+  }
+
+  /**
    * Forwards answers to a pending question: one list of chosen labels per question of {@link
    * PendingQuestion#questions()}, in order. The host refuses more lists than questions; a client
    * that knows only the first question sends fewer. The default forwards nothing.

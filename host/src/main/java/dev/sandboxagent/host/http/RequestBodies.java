@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.host.session.CreateSessionRequest;
+import dev.sandboxagent.host.session.MessageRequest;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -128,8 +129,35 @@ final class RequestBodies {
     return value.booleanValue();
   }
 
-  String message(ServerRequest req) {
-    return requiredString(object(req), "message");
+  /**
+   * A message and its optional {@code attachments}: objects of {@code type} {@code image} or {@code
+   * file}, each with a {@code path} or Base64 {@code data}, an optional {@code mimeType} and, for
+   * data, an optional {@code name}.
+   */
+  MessageRequest message(ServerRequest req) {
+    ObjectNode body = object(req);
+    String text = requiredString(body, "message");
+    JsonNode attachments = body.get("attachments");
+    if (attachments == null || attachments.isNull()) {
+      return MessageRequest.text(text);
+    }
+    if (!attachments.isArray()) {
+      throw wrongType("attachments", "an array of objects");
+    }
+    List<MessageRequest.AttachmentRequest> requests = new ArrayList<>();
+    for (int i = 0; i < attachments.size(); i++) {
+      if (!(attachments.get(i) instanceof ObjectNode attachment)) {
+        throw wrongType("attachments", "an array of objects");
+      }
+      String field = "attachments[" + i + "]";
+      requests.add(new MessageRequest.AttachmentRequest(
+          requiredString(attachment, "type", field + ".type"),
+          optionalString(attachment, "path", field + ".path"),
+          optionalString(attachment, "data", field + ".data"),
+          optionalString(attachment, "mimeType", field + ".mimeType"),
+          optionalString(attachment, "name", field + ".name")));
+    }
+    return new MessageRequest(text, requests);
   }
 
   List<List<String>> answers(ServerRequest req) {
@@ -169,20 +197,29 @@ final class RequestBodies {
   }
 
   private static String requiredString(ObjectNode body, String field) {
-    String value = optionalString(body, field);
+    return requiredString(body, field, field);
+  }
+
+  /** The string {@code field} of {@code body}, named {@code shown} in errors. */
+  private static String requiredString(ObjectNode body, String field, String shown) {
+    String value = optionalString(body, field, shown);
     if (value == null) {
-      throw missing(field);
+      throw missing(shown);
     }
     return value;
   }
 
   private static String optionalString(ObjectNode body, String field) {
+    return optionalString(body, field, field);
+  }
+
+  private static String optionalString(ObjectNode body, String field, String shown) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;
     }
     if (!value.isTextual()) {
-      throw wrongType(field, "a string");
+      throw wrongType(shown, "a string");
     }
     return value.textValue();
   }

@@ -3,6 +3,7 @@ package dev.sandboxagent.host.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.event.Usage;
+import dev.sandboxagent.host.session.MessageRequest;
 import dev.sandboxagent.host.session.RecordedEvent;
 import dev.sandboxagent.host.session.Session;
 import dev.sandboxagent.host.session.SessionManager;
@@ -73,7 +74,7 @@ final class SessionsService {
   }
 
   void message(ServerRequest req, ServerResponse res) {
-    String message = bodies.message(req);
+    MessageRequest message = bodies.message(req);
     String idempotencyKey = req.headers().value(IDEMPOTENCY_KEY).orElse(null);
     sessions.send(AuthFilter.tenant(req), sessionId(req), message, idempotencyKey);
     Responses.noContent(res);
@@ -81,7 +82,7 @@ final class SessionsService {
 
   void messageStream(ServerRequest req, ServerResponse res) {
     boolean includeRaw = includeRaw(req);
-    String message = bodies.message(req);
+    MessageRequest message = bodies.message(req);
     Tenant tenant = AuthFilter.tenant(req);
     Session session = sessions.get(tenant, sessionId(req));
     long from = sessions.startTurn(tenant, session.id(), message);

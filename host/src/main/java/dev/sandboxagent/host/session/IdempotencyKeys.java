@@ -2,6 +2,7 @@ package dev.sandboxagent.host.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sandboxagent.api.Attachment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,13 +40,21 @@ final class IdempotencyKeys {
   }
 
   /** What identifies a message: the SHA-256 of its text, in hex. */
-  static String fingerprint(String message) {
+  static String fingerprint(String message, List<Attachment> attachments) {
+    MessageDigest digest;
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(message.getBytes(StandardCharsets.UTF_8)));
+      digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+    digest.update(message.getBytes(StandardCharsets.UTF_8));
+    // A message without attachments keeps the fingerprint it had before attachments existed.
+    for (Attachment attachment : attachments) {
+      String header = "\0" + attachment.kind() + "\0" + attachment.name() + "\0" + attachment.mimeType() + "\0";
+      digest.update(header.getBytes(StandardCharsets.UTF_8));
+      digest.update(attachment.content());
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
@@ -238,29 +239,33 @@ public final class SessionManager {
 
   /** Hands a message to the session's agent. */
   public void send(Tenant tenant, String id, String message) {
-    send(tenant, id, message, null);
+    send(tenant, id, MessageRequest.text(message), null);
   }
 
   /**
-   * Hands a message to the session's agent once per idempotency key: a message sent again with a
-   * key it was accepted with (within {@link IdempotencyKeys#KEPT}) is not handed over again, and
-   * the key with another message is refused.
+   * Hands a message and its attachments to the session's agent once per idempotency key: a message
+   * sent again with a key it was accepted with (within {@link IdempotencyKeys#KEPT}) is not handed
+   * over again, and the key with another message is refused. The attachments are read when the
+   * message arrives, and refused when the agent does not take their kind.
    *
    * @param idempotencyKey the client's key, or null for none
    */
-  public void send(Tenant tenant, String id, String message, String idempotencyKey) {
+  public void send(Tenant tenant, String id, MessageRequest message, String idempotencyKey) {
     if (idempotencyKey != null) {
       IdempotencyKeys.validate(idempotencyKey);
     }
     Session session = get(tenant, id);
-    String fingerprint = idempotencyKey == null ? null : IdempotencyKeys.fingerprint(message);
+    List<Attachment> attachments = Attachments.read(session.context().workingDirectory(), message.attachments());
+    Attachments.checkAccepted(session.agent().id(), session.agent().descriptor(), attachments);
+    String fingerprint =
+        idempotencyKey == null ? null : IdempotencyKeys.fingerprint(message.text(), attachments);
     session.commandLock().lock();
     try {
       // A message sent again is answered as the first was, once that one is stored too.
       boolean again = idempotencyKey != null
           && session.idempotencyKeys().accepted(id, idempotencyKey, fingerprint, clock.instant());
       if (!again) {
-        handOver(session, message);
+        handOver(session, message.text(), attachments);
         if (idempotencyKey != null) {
           session.acceptedWith(idempotencyKey, fingerprint);
         }
@@ -272,14 +277,14 @@ public final class SessionManager {
   }
 
   /** Holding the command lock: the message goes to the agent, reopened first after a restart. */
-  private void handOver(Session session, String message) {
+  private void handOver(Session session, String message, List<Attachment> attachments) {
     checkAccepting(session);
     if (session.handle() == null) {
       reopen(session);
     }
     session.turnOpening();
     try {
-      AgentCalls.run(session.agent(), "send", () -> session.handle().send(message));
+      AgentCalls.run(session.agent(), "send", () -> session.handle().send(message, attachments));
     } catch (RuntimeException e) {
       session.turnAbandoned();
       throw e;
@@ -410,11 +415,11 @@ public final class SessionManager {
    * Starts a one-turn stream: checks the session, notes the log position, sends the message, and
    * returns the sequence after which the turn's events start.
    */
-  public long startTurn(Tenant tenant, String id, String message) {
+  public long startTurn(Tenant tenant, String id, MessageRequest message) {
     Session session = get(tenant, id);
     checkAccepting(session);
     long from = session.log().size();
-    send(tenant, id, message);
+    send(tenant, id, message, null);
     return from;
   }
 

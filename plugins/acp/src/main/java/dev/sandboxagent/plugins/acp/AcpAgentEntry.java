@@ -64,7 +64,7 @@ record AcpAgentEntry(
   static final Set<Capability> BASELINE = Set.copyOf(EnumSet.of(Capability.TEXT_MESSAGES, Capability.STREAMING_DELTAS,
       Capability.ITEM_STARTED, Capability.TOOL_CALLS, Capability.TOOL_RESULTS, Capability.PERMISSIONS,
       Capability.REASONING, Capability.STATUS, Capability.ERROR_EVENTS, Capability.FILE_CHANGES,
-      Capability.SESSION_LIFECYCLE));
+      Capability.SESSION_LIFECYCLE, Capability.FILE_ATTACHMENTS));
 
   /**
    * An agent mode of the entry.

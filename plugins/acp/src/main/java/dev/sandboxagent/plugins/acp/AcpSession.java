@@ -2,11 +2,13 @@ package dev.sandboxagent.plugins.acp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
@@ -95,29 +97,75 @@ final class AcpSession implements AgentSession {
 
   @Override
   public void send(String message) {
+    send(message, List.of());
+  }
+
+  /**
+   * As {@link #send(String)}, with each attachment as a content block of the prompt: an image
+   * block when the agent offers image input, a file as an embedded resource when the agent offers
+   * embedded context, else as a resource link to the file; what the agent does not offer is refused
+   * before anything is sent.
+   */
+  @Override
+  public void send(String message, List<Attachment> attachments) {
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
     Connection c;
     UniversalItem item;
+    ArrayNode prompt = JSON.createArrayNode();
     synchronized (this) {
       if (connection == null || !connection.peer.isOpen()) {
         connect();
       }
       c = connection;
+      prompt.addObject().put("type", "text").put("text", message);
+      for (Attachment attachment : attachments) {
+        prompt.add(block(attachment, c));
+      }
+      List<ContentPart> parts = new ArrayList<>();
+      parts.add(new ContentPart.Text(message));
+      attachments.forEach(a -> parts.add(a.contentPart()));
       item = UniversalItem.of(idBase + "user_" + (++userMessages), ItemKind.MESSAGE, ItemRole.USER,
-          List.of(new ContentPart.Text(message)), ItemStatus.IN_PROGRESS);
+          List.copyOf(parts), ItemStatus.IN_PROGRESS);
     }
     context.events().emit(List.of(
         AgentEvent.synthetic(new EventData.ItemStarted(item)).withNativeSessionId(sessionId),
         AgentEvent.synthetic(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED)))
             .withNativeSessionId(sessionId)));
     ObjectNode params = JSON.createObjectNode().put("sessionId", sessionId);
-    params.putArray("prompt").addObject().put("type", "text").put("text", message);
+    params.set("prompt", prompt);
     // The answer (stop reason or error) reaches the translator as a line; an exit, through finish.
     CompletableFuture<JsonNode> turn = c.peer.request("session/prompt", params, TURN_TIMEOUT);
     c.turn = turn;
     turn.whenComplete((result, error) -> c.cancelPermissions());
+  }
+
+  /** The prompt content block of an attachment, as the connected agent can take it. */
+  private ObjectNode block(Attachment attachment, Connection c) {
+    ObjectNode block = JSON.createObjectNode();
+    String uri = attachment.path().map(p -> p.toUri().toString()).orElse(attachment.name());
+    if (attachment.kind() == Attachment.Kind.IMAGE) {
+      if (!c.promptImage) {
+        throw attachment.unsupported(entry.id(), entry.displayName() + " does not offer image input");
+      }
+      block.put("type", "image").put("mimeType", attachment.mimeType()).put("data", attachment.base64());
+      attachment.path().ifPresent(p -> block.put("uri", uri));
+      return block;
+    }
+    if (c.promptEmbeddedContext) {
+      ObjectNode resource = block.put("type", "resource").putObject("resource")
+          .put("uri", uri).put("mimeType", attachment.mimeType());
+      attachment.text().ifPresentOrElse(text -> resource.put("text", text),
+          () -> resource.put("blob", attachment.base64()));
+      return block;
+    }
+    if (attachment.path().isEmpty()) {
+      throw attachment.unsupported(entry.id(),
+          entry.displayName() + " takes files only as links to files, not inline content");
+    }
+    return block.put("type", "resource_link").put("uri", uri).put("name", attachment.name())
+        .put("mimeType", attachment.mimeType()).put("size", attachment.size());
   }
 
   /** Starts a process and sets up the conversation on it; on failure the process is stopped. */
@@ -157,6 +205,9 @@ final class AcpSession implements AgentSession {
           + "; the daemon speaks version " + PROTOCOL_VERSION);
     }
     c.loadSession = result.path("agentCapabilities").path("loadSession").asBoolean(false);
+    JsonNode prompt = result.path("agentCapabilities").path("promptCapabilities");
+    c.promptImage = prompt.path("image").asBoolean(false);
+    c.promptEmbeddedContext = prompt.path("embeddedContext").asBoolean(false);
   }
 
   /** Loads the session's conversation when there is one and the agent can, else starts one; returns the modes. */
@@ -287,6 +338,9 @@ final class AcpSession implements AgentSession {
     final Map<String, CompletableFuture<JsonNode>> permissions = new ConcurrentHashMap<>();
     volatile boolean ready;
     volatile boolean loadSession;
+    /** What the agent's prompts take besides text and resource links ({@code promptCapabilities}). */
+    volatile boolean promptImage;
+    volatile boolean promptEmbeddedContext;
     /** The latest {@code session/prompt}, or null. */
     volatile CompletableFuture<JsonNode> turn;
     private volatile AgentProcess process;

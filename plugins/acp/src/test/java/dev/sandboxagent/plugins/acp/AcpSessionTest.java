@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
+import dev.sandboxagent.api.event.FileAction;
+import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.testkit.TestSessionContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +87,54 @@ class AcpSessionTest {
     int[] seen = {0};
     return e -> e.data() instanceof EventData.ItemCompleted c && c.item().content().stream()
         .anyMatch(p -> p instanceof ContentPart.Status s && s.label().equals("turn.completed")) && ++seen[0] == nth;
+  }
+
+  @Test
+  void attachmentsBecomeImageAndResourceBlocksWhenTheAgentOffersThem() throws Exception {
+    open(Map.of("FAKE_ACP_PROMPT", "{\"image\":true,\"embeddedContext\":true}"));
+    Path notes = Files.writeString(work.resolve("notes.txt"), "hi");
+    Attachment image = new Attachment(Attachment.Kind.IMAGE, "a.png", "image/png", null, new byte[] {1, 2, 3});
+    Attachment text = new Attachment(Attachment.Kind.FILE, "notes.txt", "text/plain", notes, "hi".getBytes());
+    Attachment binary = new Attachment(Attachment.Kind.FILE, "b.bin", "application/octet-stream", null, new byte[] {0});
+    session.send("say text", List.of(image, text, binary));
+    await(turnCompleted(1));
+
+    assertThat(calls().get(2).path("params").path("prompt").toString()).isEqualTo("["
+        + "{\"type\":\"text\",\"text\":\"say text\"},"
+        + "{\"type\":\"image\",\"mimeType\":\"image/png\",\"data\":\"AQID\"},"
+        + "{\"type\":\"resource\",\"resource\":{\"uri\":\"" + notes.toUri() + "\",\"mimeType\":\"text/plain\",\"text\":\"hi\"}},"
+        + "{\"type\":\"resource\",\"resource\":{\"uri\":\"b.bin\",\"mimeType\":\"application/octet-stream\","
+        + "\"blob\":\"AA==\"}}]");
+    EventData.ItemCompleted user = context.recorded().stream().map(AgentEvent::data)
+        .filter(EventData.ItemCompleted.class::isInstance).map(EventData.ItemCompleted.class::cast)
+        .filter(c -> c.item().role() == ItemRole.USER).findFirst().orElseThrow();
+    assertThat(user.item().content()).containsExactly(new ContentPart.Text("say text"),
+        new ContentPart.Image("a.png", "image/png"), new ContentPart.FileRef("notes.txt", FileAction.READ, null),
+        new ContentPart.FileRef("b.bin", FileAction.READ, null));
+  }
+
+  @Test
+  void withoutPromptCapabilitiesAFileIsALinkAndWhatCannotBeSentIsRefusedBeforeThePrompt() throws Exception {
+    open(Map.of());
+    Path notes = Files.writeString(work.resolve("notes.txt"), "hi");
+    Attachment image = new Attachment(Attachment.Kind.IMAGE, "a.png", "image/png", null, new byte[] {1, 2, 3});
+    Attachment inline = new Attachment(Attachment.Kind.FILE, "n.txt", "text/plain", null, "hi".getBytes());
+    assertThatThrownBy(() -> session.send("say text", List.of(image)))
+        .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED))
+        .hasMessageContaining("does not offer image input");
+    assertThatThrownBy(() -> session.send("say text", List.of(inline)))
+        .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED))
+        .hasMessageContaining("takes files only as links to files");
+    assertThat(context.recorded()).noneMatch(e -> e.data() instanceof EventData.ItemCompleted);
+
+    Attachment file = new Attachment(Attachment.Kind.FILE, "notes.txt", "text/plain", notes, "hi".getBytes());
+    session.send("say text", List.of(file));
+    await(turnCompleted(1));
+    List<JsonNode> calls = calls();
+    assertThat(methods(calls)).containsExactly("initialize", "session/new", "session/prompt");
+    assertThat(calls.get(2).path("params").path("prompt").get(1).toString()).isEqualTo(
+        "{\"type\":\"resource_link\",\"uri\":\"" + notes.toUri() + "\",\"name\":\"notes.txt\","
+            + "\"mimeType\":\"text/plain\",\"size\":2}");
   }
 
   @Test

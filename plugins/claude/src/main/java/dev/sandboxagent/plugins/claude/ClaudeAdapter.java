@@ -36,6 +36,8 @@ public class ClaudeAdapter implements AgentAdapter {
               Capability.TOOL_CALLS,
               Capability.TOOL_RESULTS,
               Capability.TEXT_MESSAGES,
+              Capability.IMAGES,
+              Capability.FILE_ATTACHMENTS,
               Capability.ERROR_EVENTS,
               Capability.REASONING,
               Capability.STATUS,

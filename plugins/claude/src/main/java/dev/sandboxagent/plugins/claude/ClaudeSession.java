@@ -8,6 +8,7 @@ import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentProcess;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.EventTranslator;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
@@ -70,12 +71,25 @@ final class ClaudeSession implements AgentSession {
 
   @Override
   public void send(String message) {
+    send(message, List.of());
+  }
+
+  /**
+   * As {@link #send(String)}, with images as image content blocks and files as document blocks
+   * (text, or a PDF); other files are refused.
+   */
+  @Override
+  public void send(String message, List<Attachment> attachments) {
+    String line = userLine(message, attachments);
     synchronized (lock) {
       ensureProcess();
-      process.writeLine(userLine(message));
+      process.writeLine(line);
       // Claude does not echo the user's message: the daemon records it, as clients expect.
+      List<ContentPart> parts = new ArrayList<>();
+      parts.add(new ContentPart.Text(message));
+      attachments.forEach(a -> parts.add(a.contentPart()));
       UniversalItem item = UniversalItem.of(userIds + (++userMessages), ItemKind.MESSAGE, ItemRole.USER,
-          List.of(new ContentPart.Text(message)), ItemStatus.IN_PROGRESS);
+          List.copyOf(parts), ItemStatus.IN_PROGRESS);
       context.events().emit(List.of(
           AgentEvent.synthetic(new EventData.ItemStarted(item)),
           AgentEvent.synthetic(new EventData.ItemCompleted(item.withStatus(ItemStatus.COMPLETED)))));
@@ -271,14 +285,48 @@ final class ClaudeSession implements AgentSession {
   }
 
   static String userLine(String message) {
+    return userLine(message, List.of());
+  }
+
+  /**
+   * The stream-json user line: the attachments' content blocks, then the text.
+   *
+   * @throws AgentException when a file is neither text nor a PDF
+   */
+  static String userLine(String message, List<Attachment> attachments) {
     ObjectNode line = JSON.createObjectNode();
     line.put("type", "user");
     line.put("session_id", "");
     line.putNull("parent_tool_use_id");
     ObjectNode msg = line.putObject("message");
     msg.put("role", "user");
-    msg.putArray("content").addObject().put("type", "text").put("text", message);
+    ArrayNode content = msg.putArray("content");
+    for (Attachment attachment : attachments) {
+      content.add(block(attachment));
+    }
+    content.addObject().put("type", "text").put("text", message);
     return line.toString();
+  }
+
+  /** The Messages API content block of one attachment. */
+  private static ObjectNode block(Attachment attachment) {
+    ObjectNode block = JSON.createObjectNode();
+    if (attachment.kind() == Attachment.Kind.IMAGE) {
+      block.put("type", "image").putObject("source").put("type", "base64")
+          .put("media_type", attachment.mimeType()).put("data", attachment.base64());
+      return block;
+    }
+    block.put("type", "document");
+    if (attachment.mimeType().equals("application/pdf")) {
+      block.putObject("source").put("type", "base64").put("media_type", "application/pdf")
+          .put("data", attachment.base64());
+    } else {
+      String text = attachment.text()
+          .orElseThrow(() -> attachment.unsupported("claude", "a file must be text or a PDF"));
+      block.putObject("source").put("type", "text").put("media_type", "text/plain").put("data", text);
+    }
+    block.put("title", attachment.name());
+    return block;
   }
 
   @Override

@@ -2,20 +2,24 @@ package dev.sandboxagent.plugins.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PermissionMode;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.support.JsonRpcException;
 import dev.sandboxagent.api.support.JsonRpcMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -123,6 +127,32 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
 
   @Override
   public void send(String message) {
+    send(message, List.of());
+  }
+
+  /**
+   * As {@link #send(String)}, with each image as a {@code localImage} input item (its path) or an
+   * {@code image} item (a data URL, for inline content), and each text file as a text item holding
+   * its content; other files are refused. The user's item Codex echoes shows them by name.
+   */
+  @Override
+  public void send(String message, List<Attachment> attachments) {
+    ArrayNode input = JSON.createArrayNode();
+    Map<String, ContentPart> shown = new LinkedHashMap<>();
+    for (Attachment attachment : attachments) {
+      ObjectNode item = input.addObject();
+      if (attachment.kind() == Attachment.Kind.IMAGE && attachment.path().isPresent()) {
+        item.put("type", "localImage").put("path", attachment.path().get().toString());
+      } else if (attachment.kind() == Attachment.Kind.IMAGE) {
+        item.put("type", "image").put("url", attachment.dataUrl());
+      } else {
+        String text = attachment.text()
+            .orElseThrow(() -> attachment.unsupported("codex", "a file must be text"));
+        item.put("type", "text").put("text", "Attached file " + attachment.name() + ":\n\n" + text)
+            .putArray("text_elements");
+      }
+      shown.put(CodexTranslator.inputKey(item), attachment.contentPart());
+    }
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
@@ -138,6 +168,10 @@ final class CodexSession implements AgentSession, CodexServer.Listener {
     params.put("threadId", threadId);
     String text = "plan".equals(context.agentMode()) ? PLAN_PREFIX + message : message;
     params.putArray("input").addObject().put("type", "text").put("text", text).putArray("text_elements");
+    params.withArray("input").addAll(input);
+    synchronized (translator) {
+      translator.showInputsAs(shown);
+    }
     turnPolicy(context.permissionMode(), params);
     if (context.model() != null && !context.model().isBlank()) {
       params.put("model", context.model());

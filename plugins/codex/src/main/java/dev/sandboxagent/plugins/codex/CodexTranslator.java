@@ -60,11 +60,37 @@ public final class CodexTranslator extends JsonLineTranslator {
   /** The usage of the model calls of the turn so far (each token-usage update reports its last call). */
   private Usage turnUsage = Usage.NONE;
   private final Map<String, String> openItems = new LinkedHashMap<>();
+  /** How to show input items the daemon sent for attachments, by {@link #inputKey}. */
+  private final Map<String, ContentPart> shownInputs = new LinkedHashMap<>();
 
   /** A translator whose own status item ids start with {@code codex_<prefix>}. */
   public CodexTranslator(String prefix) {
     super("codex");
     this.prefix = prefix;
+  }
+
+  /**
+   * Shows the user's input items with these keys as the given parts (an attachment by its name,
+   * not by its absolute path, data URL or inlined content), until the user item that holds them
+   * completes.
+   */
+  public void showInputsAs(Map<String, ContentPart> parts) {
+    shownInputs.putAll(parts);
+  }
+
+  /** The key of a user input item for {@link #showInputsAs}: its type and its path, URL or text. */
+  public static String inputKey(JsonNode input) {
+    String type = input.path("type").asText("");
+    String value = switch (type) {
+      case "localImage", "local_image" -> input.path("path").asText("");
+      case "image" -> input.path("url").asText(input.path("image_url").asText(""));
+      default -> input.path("text").asText("");
+    };
+    return (type.equals("local_image") ? "localImage" : type) + "\0" + value;
+  }
+
+  private ContentPart shown(JsonNode input, ContentPart otherwise) {
+    return shownInputs.getOrDefault(inputKey(input), otherwise);
   }
 
   @Override
@@ -176,11 +202,15 @@ public final class CodexTranslator extends JsonLineTranslator {
         List<ContentPart> parts = new ArrayList<>();
         for (JsonNode input : item.path("content")) {
           switch (input.path("type").asText("")) {
-            case "text" -> parts.add(new ContentPart.Text(input.path("text").asText("")));
-            case "image" -> parts.add(new ContentPart.Image(input.path("url").asText(input.path("image_url").asText("")), null));
-            case "localImage", "local_image" -> parts.add(new ContentPart.Image(input.path("path").asText(""), null));
+            case "text" -> parts.add(shown(input, new ContentPart.Text(input.path("text").asText(""))));
+            case "image" -> parts.add(shown(input,
+                new ContentPart.Image(input.path("url").asText(input.path("image_url").asText("")), null)));
+            case "localImage", "local_image" -> parts.add(shown(input, new ContentPart.Image(input.path("path").asText(""), null)));
             default -> parts.add(new ContentPart.Json(input));
           }
+        }
+        if (status == ItemStatus.COMPLETED) {
+          item.path("content").forEach(input -> shownInputs.remove(inputKey(input)));
         }
         yield UniversalItem.of(id, ItemKind.MESSAGE, ItemRole.USER, parts, effective);
       }

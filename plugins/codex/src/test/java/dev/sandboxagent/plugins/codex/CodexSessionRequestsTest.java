@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PermissionReply;
 import dev.sandboxagent.api.event.EventData;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +70,20 @@ class CodexSessionRequestsTest {
 
     assertThatThrownBy(() -> session.replyPermission(pending, PermissionReply.ONCE))
         .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.kind()).isEqualTo(AgentException.Kind.PROCESS_EXITED));
+    session.close();
+  }
+
+  @Test
+  void aFileThatIsNotTextIsRefusedBeforeTheTurnStarts() {
+    CodexSession session = CodexSession.open(context);
+    Attachment binary = new Attachment(Attachment.Kind.FILE, "data.bin", "application/octet-stream", null,
+        new byte[] {0, 1, 2});
+    assertThatThrownBy(() -> session.send("Read it.", List.of(binary)))
+        .isInstanceOfSatisfying(AgentException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AgentException.Kind.UNSUPPORTED);
+          assertThat(e.getMessage()).isEqualTo(
+              "codex cannot take the attachment data.bin (application/octet-stream): a file must be text");
+        });
     session.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.sandboxagent.plugins.mock;
 
 import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
@@ -14,8 +15,11 @@ import dev.sandboxagent.api.event.SessionEndReason;
 import dev.sandboxagent.api.event.TerminatedBy;
 import dev.sandboxagent.api.event.UniversalItem;
 import dev.sandboxagent.api.event.Usage;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,14 +140,51 @@ final class MockScript {
    * and then the selected script, or nothing when the message is only white space.
    */
   static List<List<AgentEvent>> steps(int k, String message) {
+    return steps(k, message, List.of());
+  }
+
+  /**
+   * As {@link #steps(int, String)}, for a message with attachments: the user message shows them,
+   * and an assistant message {@code P_attachments} describes each (kind, name, media type, size and
+   * SHA-256 of the content) before the selected script.
+   */
+  static List<List<AgentEvent>> steps(int k, String message, List<Attachment> attachments) {
     String t = MockText.strip(message);
-    if (t.isEmpty()) {
+    if (t.isEmpty() && attachments.isEmpty()) {
       return List.of();
     }
     MockScript script = new MockScript(k);
-    script.item("user", ItemKind.MESSAGE, ItemRole.USER, List.of(new ContentPart.Text(t)), ItemStatus.COMPLETED);
-    script.select(t);
+    List<ContentPart> user = new ArrayList<>();
+    user.add(new ContentPart.Text(t));
+    attachments.forEach(a -> user.add(a.contentPart()));
+    script.item("user", ItemKind.MESSAGE, ItemRole.USER, List.copyOf(user), ItemStatus.COMPLETED);
+    if (!attachments.isEmpty()) {
+      script.assistant("attachments", describe(attachments));
+    }
+    if (!t.isEmpty()) {
+      script.select(t);
+    }
     return List.copyOf(script.steps);
+  }
+
+  /** What {@code P_attachments} says: one line per attachment. */
+  static String describe(List<Attachment> attachments) {
+    StringBuilder text = new StringBuilder("Received " + attachments.size()
+        + (attachments.size() == 1 ? " attachment:" : " attachments:"));
+    for (Attachment a : attachments) {
+      text.append("\n- ").append(a.kind() == Attachment.Kind.IMAGE ? "image " : "file ").append(a.name())
+          .append(" (").append(a.mimeType()).append(", ").append(a.size()).append(" bytes, sha256 ")
+          .append(sha256(a.content())).append(')');
+    }
+    return text.toString();
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   private void select(String t) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.SessionContext;
 import java.util.List;
@@ -58,12 +59,18 @@ final class MockSession implements AgentSession {
    */
   @Override
   public void send(String message) {
+    send(message, List.of());
+  }
+
+  /** As {@link #send(String)}; the script first describes the attachments (see {@link MockScript}). */
+  @Override
+  public void send(String message, List<Attachment> attachments) {
     requireNonNull(message, "message is null");
     if (closed) {
       return;
     }
     int k = counter.incrementAndGet();
-    List<List<AgentEvent>> steps = MockScript.steps(k, message);
+    List<List<AgentEvent>> steps = MockScript.steps(k, message, attachments);
     if (!steps.isEmpty()) {
       context.events().emit(steps.get(0));
       context.runInBackground(TASK_NAME, () -> play(steps.subList(1, steps.size())));

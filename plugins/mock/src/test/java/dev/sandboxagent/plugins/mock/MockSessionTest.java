@@ -3,7 +3,10 @@ package dev.sandboxagent.plugins.mock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxagent.api.AgentEvent;
+import dev.sandboxagent.api.Attachment;
+import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.FileAction;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +42,34 @@ class MockSessionTest {
     assertThat(context.batches).extracting(MockSessionTest::firstNativeId).containsExactly(
         "mock_1_user", "mock_1_user", "mock_1_tool_call", "mock_1_tool_call", "mock_1_tool_result",
         "mock_1_tool_result");
+  }
+
+  @Test
+  void attachmentsAreShownInTheUserItemAndDescribedBeforeTheScript() {
+    FakeSessionContext context = FakeSessionContext.inline();
+    MockSession session = new MockSession(context, NO_SLEEP);
+    Attachment image = new Attachment(Attachment.Kind.IMAGE, "shots/a.png", "image/png", null, new byte[] {1, 2, 3});
+    Attachment file = new Attachment(Attachment.Kind.FILE, "notes.txt", "text/plain", null, new byte[0]);
+    session.send("echo done", List.of(image, file));
+
+    assertThat(context.batches).extracting(MockSessionTest::firstNativeId).containsExactly(
+        "mock_1_user", "mock_1_user", "mock_1_attachments", "mock_1_attachments", "mock_1_echo", "mock_1_echo");
+    EventData.ItemCompleted user = (EventData.ItemCompleted) context.batches.get(1).get(0).data();
+    assertThat(user.item().content()).containsExactly(new ContentPart.Text("echo done"),
+        new ContentPart.Image("shots/a.png", "image/png"), new ContentPart.FileRef("notes.txt", FileAction.READ, null));
+    EventData.ItemCompleted described = (EventData.ItemCompleted) context.batches.get(3).get(0).data();
+    assertThat(described.item().content()).containsExactly(new ContentPart.Text("Received 2 attachments:\n"
+        + "- image shots/a.png (image/png, 3 bytes, sha256 039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81)\n"
+        + "- file notes.txt (text/plain, 0 bytes, sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855)"));
+  }
+
+  @Test
+  void aBlankMessageWithAnAttachmentIsStillDescribed() {
+    FakeSessionContext context = FakeSessionContext.inline();
+    Attachment file = new Attachment(Attachment.Kind.FILE, "notes.txt", "text/plain", null, new byte[0]);
+    new MockSession(context, NO_SLEEP).send(" ", List.of(file));
+    assertThat(context.batches).extracting(MockSessionTest::firstNativeId).containsExactly(
+        "mock_1_user", "mock_1_user", "mock_1_attachments", "mock_1_attachments");
   }
 
   @Test

@@ -2,10 +2,12 @@ package dev.sandboxagent.plugins.opencode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentSession;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
@@ -17,7 +19,9 @@ import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.api.event.ItemKind;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An OpenCode session: a session of the shared server. Messages are {@code prompt_async} calls
@@ -84,8 +88,22 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
 
   /** The {@code prompt_async} body: the text, the agent mode, and {@code provider/model} when set. */
   static ObjectNode promptBody(String message, String agentMode, String model, String variant) {
+    return promptBody(message, List.of(), agentMode, model, variant);
+  }
+
+  /**
+   * The body of {@code prompt_async}: the text part, then a file part per attachment (see {@link
+   * #url}); OpenCode reads a file given by a {@code file:} URL itself, a text file as its Read tool does.
+   */
+  static ObjectNode promptBody(
+      String message, List<Attachment> attachments, String agentMode, String model, String variant) {
     ObjectNode body = JSON.createObjectNode();
-    body.putArray("parts").addObject().put("type", "text").put("text", message);
+    ArrayNode parts = body.putArray("parts");
+    parts.addObject().put("type", "text").put("text", message);
+    for (Attachment attachment : attachments) {
+      parts.addObject().put("type", "file").put("mime", attachment.mimeType()).put("url", url(attachment))
+          .put("filename", attachment.name());
+    }
     if (agentMode != null && !agentMode.isBlank()) {
       body.put("agent", agentMode);
     }
@@ -109,8 +127,25 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     return sessionId;
   }
 
+  /**
+   * The URL of an attachment's file part: a {@code data:} URL for an image (OpenCode would replace
+   * a {@code file:} URL of an image by one) and for inline content, else the file's {@code file:} URL.
+   */
+  static String url(Attachment attachment) {
+    if (attachment.kind() == Attachment.Kind.IMAGE) {
+      return attachment.dataUrl();
+    }
+    return attachment.path().map(p -> p.toUri().toString()).orElseGet(attachment::dataUrl);
+  }
+
   @Override
   public void send(String message) {
+    send(message, List.of());
+  }
+
+  /** As {@link #send(String)}, with each attachment as a file part, shown by its name in the log. */
+  @Override
+  public void send(String message, List<Attachment> attachments) {
     if (closed) {
       throw new AgentException(AgentException.Kind.PROCESS_EXITED, "the session is closed");
     }
@@ -118,9 +153,16 @@ final class OpenCodeSession implements AgentSession, OpenCodeServer.Listener {
     synchronized (turnLock) {
       turnRunning = true;
     }
+    if (!attachments.isEmpty()) {
+      Map<String, ContentPart> shown = new LinkedHashMap<>();
+      attachments.forEach(a -> shown.put(url(a), a.contentPart()));
+      synchronized (translator) {
+        translator.showFilesAs(shown);
+      }
+    }
     try {
       server.call("POST", "/session/" + sessionId + "/prompt_async",
-          promptBody(message, context.agentMode(), context.model(), context.variant()));
+          promptBody(message, attachments, context.agentMode(), context.model(), context.variant()));
     } catch (AgentException e) {
       // A server that refused the prompt runs no turn; one that died on it reports its exit.
       if (server.runsAfter(Duration.ofSeconds(1))) {

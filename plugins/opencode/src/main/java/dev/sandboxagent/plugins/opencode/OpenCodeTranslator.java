@@ -54,6 +54,13 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
   /** Open text and reasoning parts: id → (message id, kind). */
   private final Map<String, OpenPart> open = new LinkedHashMap<>();
   private final Map<String, String> toolState = new HashMap<>();
+  /** How to show the file parts the daemon sent for attachments, by URL (the newest few kept). */
+  private final Map<String, ContentPart> shownFiles = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ContentPart> eldest) {
+      return size() > 64;
+    }
+  };
   private int statusCounter;
   /** The usage of the turn's steps by part id (a part may be reported more than once). */
   private final Map<String, Usage> turnUsage = new LinkedHashMap<>();
@@ -65,6 +72,14 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
     super("opencode");
     this.prefix = prefix;
   }
+  /**
+   * Shows file parts with these URLs as the given parts: an attachment by its name, not by its
+   * absolute path or data URL.
+   */
+  public void showFilesAs(Map<String, ContentPart> parts) {
+    shownFiles.putAll(parts);
+  }
+
 
   @Override
   protected void translate(JsonNode event, List<AgentEvent> out) {
@@ -187,8 +202,10 @@ public final class OpenCodeTranslator extends JsonLineTranslator {
         }
       }
       case "file" -> {
-        UniversalItem file = UniversalItem.of(id, ItemKind.MESSAGE, role, List.of(new ContentPart.FileRef(
-            part.path("url").asText(part.path("filename").asText("")), FileAction.READ, null)), ItemStatus.IN_PROGRESS);
+        String url = part.path("url").asText(part.path("filename").asText(""));
+        ContentPart shown = shownFiles.get(url);
+        UniversalItem file = UniversalItem.of(id, ItemKind.MESSAGE, role,
+            List.of(shown != null ? shown : new ContentPart.FileRef(url, FileAction.READ, null)), ItemStatus.IN_PROGRESS);
         out.add(AgentEvent.of(new EventData.ItemStarted(file)));
         out.add(AgentEvent.of(new EventData.ItemCompleted(file.withStatus(ItemStatus.COMPLETED))));
       }

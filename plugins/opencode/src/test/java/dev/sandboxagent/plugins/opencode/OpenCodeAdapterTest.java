@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sandboxagent.api.AgentDescriptor;
 import dev.sandboxagent.api.AgentException;
 import dev.sandboxagent.api.AgentMode;
+import dev.sandboxagent.api.Attachment;
 import dev.sandboxagent.api.Capability;
 import dev.sandboxagent.api.PermissionMode;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OpenCodeAdapterTest {
@@ -52,6 +55,21 @@ class OpenCodeAdapterTest {
     assertThat(OpenCodeSession.promptBody("hi", "build", "gpt-5", "high").toString())
         .isEqualTo("{\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}],\"agent\":\"build\","
             + "\"model\":{\"modelID\":\"gpt-5\"},\"variant\":\"high\"}");
+  }
+
+  @Test
+  void attachmentsBecomeFileParts() {
+    Path notes = Path.of("/work/notes.txt");
+    Attachment file = new Attachment(Attachment.Kind.FILE, "notes.txt", "text/plain", notes, new byte[] {'a'});
+    Attachment image = new Attachment(Attachment.Kind.IMAGE, "a.png", "image/png", Path.of("/work/a.png"),
+        new byte[] {1, 2, 3});
+    Attachment inline = new Attachment(Attachment.Kind.FILE, "attachment.txt", "text/plain", null, new byte[] {'b'});
+    assertThat(OpenCodeSession.promptBody("hi", List.of(file, image, inline), null, null, null).toString())
+        .isEqualTo("{\"parts\":[{\"type\":\"text\",\"text\":\"hi\"},"
+            + "{\"type\":\"file\",\"mime\":\"text/plain\",\"url\":\"" + notes.toUri() + "\",\"filename\":\"notes.txt\"},"
+            + "{\"type\":\"file\",\"mime\":\"image/png\",\"url\":\"data:image/png;base64,AQID\",\"filename\":\"a.png\"},"
+            + "{\"type\":\"file\",\"mime\":\"text/plain\",\"url\":\"data:text/plain;base64,Yg==\","
+            + "\"filename\":\"attachment.txt\"}]}");
   }
 
   @Test

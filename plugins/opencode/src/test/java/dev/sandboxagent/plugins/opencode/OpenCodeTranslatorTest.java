@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sandboxagent.api.AgentEvent;
 import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
+import dev.sandboxagent.api.event.FileAction;
 import dev.sandboxagent.api.event.Question;
 import dev.sandboxagent.api.event.EventType;
 import dev.sandboxagent.testkit.TranslatorHarness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The translation of {@code opencode serve} events beyond the golden files. */
@@ -38,6 +40,24 @@ class OpenCodeTranslatorTest {
         .extracting(e -> ((EventData.ItemCompleted) e.data()).item().content().get(0))
         .containsExactly(new ContentPart.Text("Say hello."),
             new ContentPart.Text("Run the shell command echo hi and tell me what it printed."));
+  }
+
+  @Test
+  void filePartsSentForAttachmentsAreShownByName() {
+    OpenCodeTranslator translator = new OpenCodeTranslator("");
+    translator.showFilesAs(Map.of("data:image/png;base64,AQID", new ContentPart.Image("a.png", "image/png")));
+    translator.translate("{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"m1\",\"role\":\"user\","
+        + "\"sessionID\":\"s\"}}}");
+    List<AgentEvent> shown = translator.translate("{\"type\":\"message.part.updated\",\"properties\":{\"part\":{"
+        + "\"id\":\"p1\",\"messageID\":\"m1\",\"sessionID\":\"s\",\"type\":\"file\",\"mime\":\"image/png\","
+        + "\"url\":\"data:image/png;base64,AQID\",\"filename\":\"a.png\"}}}");
+    List<AgentEvent> other = translator.translate("{\"type\":\"message.part.updated\",\"properties\":{\"part\":{"
+        + "\"id\":\"p2\",\"messageID\":\"m1\",\"sessionID\":\"s\",\"type\":\"file\",\"mime\":\"text/plain\","
+        + "\"url\":\"file:///w/b.txt\",\"filename\":\"b.txt\"}}}");
+    assertThat(((EventData.ItemCompleted) shown.get(1).data()).item().content())
+        .containsExactly(new ContentPart.Image("a.png", "image/png"));
+    assertThat(((EventData.ItemCompleted) other.get(1).data()).item().content())
+        .containsExactly(new ContentPart.FileRef("file:///w/b.txt", FileAction.READ, null));
   }
 
   @Test
