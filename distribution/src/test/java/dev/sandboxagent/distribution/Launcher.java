@@ -93,6 +93,8 @@ final class Launcher implements AutoCloseable {
     pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
     // Each daemon stores its sessions in its own directory, never in the user's.
     pb.environment().put("SANDBOX_AGENT_DATA_DIR", dataDir(workDir).toString());
+    // The tests' daemons start from the built layout, whose AOT cache they leave alone.
+    pb.environment().put("SANDBOX_AGENT_AOT", "off");
     pb.environment().putAll(env);
     Launcher launcher = new Launcher(pb.start(), port, token, log, workDir, authArgs, extraArgs, env);
     launcher.awaitHealthy(Duration.ofSeconds(30));
