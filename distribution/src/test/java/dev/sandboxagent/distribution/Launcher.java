@@ -27,12 +27,23 @@ final class Launcher implements AutoCloseable {
   final String token;
   final Path log;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int port;
+  private final Path workDir;
+  private final List<String> authArgs;
+  private final List<String> extraArgs;
+  private final java.util.Map<String, String> env;
 
-  private Launcher(Process process, int port, String token, Path log) {
+  private Launcher(Process process, int port, String token, Path log, Path workDir, List<String> authArgs,
+      List<String> extraArgs, java.util.Map<String, String> env) {
     this.process = process;
+    this.port = port;
     this.base = "http://127.0.0.1:" + port;
     this.token = token;
     this.log = log;
+    this.workDir = workDir;
+    this.authArgs = List.copyOf(authArgs);
+    this.extraArgs = List.copyOf(extraArgs);
+    this.env = java.util.Map.copyOf(env);
   }
 
   static Launcher start(Path workDir, String token) throws Exception {
@@ -55,6 +66,20 @@ final class Launcher implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
+    return start(workDir, token, authArgs, extraArgs, env, port);
+  }
+
+  /**
+   * Stops this daemon (SIGTERM) and starts it again with the same arguments, data directory and
+   * port, as a user restarting it would.
+   */
+  Launcher restart() throws Exception {
+    stop();
+    return start(workDir, token, authArgs, extraArgs, env, port);
+  }
+
+  private static Launcher start(Path workDir, String token, List<String> authArgs, List<String> extraArgs,
+      java.util.Map<String, String> env, int port) throws Exception {
     Path log = workDir.resolve("daemon.log");
     ProcessBuilder pb = new ProcessBuilder(Dist.dir().resolve("bin/sandbox-agent").toString(), "server",
         "--host", "127.0.0.1", "--port", String.valueOf(port))
@@ -68,8 +93,10 @@ final class Launcher implements AutoCloseable {
     pb.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString());
     // Each daemon stores its sessions in its own directory, never in the user's.
     pb.environment().put("SANDBOX_AGENT_DATA_DIR", dataDir(workDir).toString());
+    // The tests' daemons start from the built layout, whose AOT cache they leave alone.
+    pb.environment().put("SANDBOX_AGENT_AOT", "off");
     pb.environment().putAll(env);
-    Launcher launcher = new Launcher(pb.start(), port, token, log);
+    Launcher launcher = new Launcher(pb.start(), port, token, log, workDir, authArgs, extraArgs, env);
     launcher.awaitHealthy(Duration.ofSeconds(30));
     return launcher;
   }

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The inspector, a browser UI at {@code /ui/}: three static files served from the host's own
- * resources (no CDN, works offline). The page calls the API with URLs relative to itself, so it
- * also works behind a path prefix; it needs no token to load, its API calls carry the token.
+ * resources (no CDN, works offline). By default the page calls the API with URLs relative to itself,
+ * so it also works behind a path prefix; the user may point it at another daemon. It needs no token
+ * to load, its API calls carry the token.
  */
 final class InspectorUi {
 
@@ -23,9 +24,11 @@ final class InspectorUi {
   private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
   private static final HeaderName REFERRER = HeaderNames.create("Referrer-Policy");
   private static final HeaderName FRAME = HeaderNames.create("X-Frame-Options");
-  // Scripts and styles only from the page's own origin (no inline code), API calls to it only.
+  // Scripts and styles only from the page's own origin (no inline code). API calls go to this daemon
+  // or to another one the user chose by its URL (which must let this origin in through CORS).
   private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+      + "img-src 'self' data:; connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; "
+      + "frame-ancestors 'none'";
 
   private record Asset(byte[] bytes, String contentType) {}
 

@@ -53,6 +53,12 @@ final class SessionsService {
           .put("nativeSessionId", session.nativeSessionId())
           .put("ended", session.ending().isPresent())
           .put("eventCount", session.log().size());
+      if (session.restored()) {
+        entry.put("restored", true);
+      }
+      if (session.resumed()) {
+        entry.put("resumed", true);
+      }
       Usage usage = session.usage();
       if (!usage.isEmpty()) {
         entry.set("usage", responses.mapper().valueToTree(usage));

@@ -9,6 +9,7 @@ import dev.sandboxagent.api.ExitStatus;
 import dev.sandboxagent.api.PendingPermission;
 import dev.sandboxagent.api.PendingQuestion;
 import dev.sandboxagent.api.SessionContext;
+import dev.sandboxagent.api.event.ContentPart;
 import dev.sandboxagent.api.event.EventData;
 import dev.sandboxagent.api.event.EventSource;
 import dev.sandboxagent.api.event.EventType;
@@ -37,6 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Session {
 
+  /** The label of the status item recorded when a restored session's agent is reopened. */
+  static final String RESUMED_LABEL = "session.resumed";
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
   private final Tenant tenant;
@@ -62,6 +65,10 @@ public final class Session {
   private volatile Ending ending;
   private volatile Instant endedAt;
   private volatile boolean closed;
+  /** Loaded from the store when this daemon started, rather than created since. */
+  private volatile boolean restored;
+  /** Its agent was reopened after a restart: the log holds a {@code session.resumed} status item. */
+  private volatile boolean resumed;
   private AgentSession handle;
 
   Session(
@@ -262,7 +269,9 @@ public final class Session {
     try {
       for (RecordedEvent event : events) {
         normalizer.restore(event.event());
+        resumed |= isResumed(event.event());
       }
+      restored = true;
       lastSequence = events.size();
       resumeNativeSessionId = nativeSessionId != null ? nativeSessionId : normalizer.nativeSessionId();
       latestNativeSessionId = resumeNativeSessionId;
@@ -277,6 +286,27 @@ public final class Session {
     } finally {
       recordLock.unlock();
     }
+  }
+
+  /** Whether the session was loaded from the store when this daemon started. */
+  public boolean restored() {
+    return restored;
+  }
+
+  /** Whether its agent was ever reopened after a restart (in this daemon's life or an earlier one). */
+  public boolean resumed() {
+    return resumed;
+  }
+
+  /** Notes that the agent was reopened after a restart. */
+  void markResumed() {
+    resumed = true;
+  }
+
+  private static boolean isResumed(UniversalEvent event) {
+    return event.data() instanceof EventData.ItemCompleted completed
+        && completed.item().content().stream().anyMatch(part -> part instanceof ContentPart.Status status
+            && RESUMED_LABEL.equals(status.label()));
   }
 
   /** The agent's session id to continue, for a session stored before a restart; else null. */

@@ -311,7 +311,8 @@ public final class SessionManager {
     String nativeId = session.resumeNativeSessionId();
     String detail = "the daemon restarted; "
         + (nativeId == null ? "the agent starts a new session" : "continuing the agent's session " + nativeId);
-    session.record(List.of(AgentEvent.synthetic(SessionRestorer.statusItem("session.resumed", detail))));
+    session.record(List.of(AgentEvent.synthetic(SessionRestorer.statusItem(Session.RESUMED_LABEL, detail))));
+    session.markResumed();
   }
 
   /** Waits until the session's events so far are stored (the store catches up later if it cannot). */

@@ -1,16 +1,42 @@
-// The sandbox-agent inspector: plain browser JavaScript, no dependencies. Every API URL is relative
-// to this page (../v1/…), so the inspector also works behind a path prefix. The token lives in
-// sessionStorage and travels only in the Authorization header.
+// The sandbox-agent inspector: plain browser JavaScript, no dependencies. By default every API URL
+// is relative to this page (../v1/…), so the inspector also works behind a path prefix; another
+// daemon can be chosen by its base URL. The base URL and the token live in localStorage, and the
+// token travels only in the Authorization header.
 'use strict';
 
-const TOKEN_KEY = 'sandbox-agent.token';
+const CONNECTION_KEY = 'sandbox-agent.connection';
+const TURN_MODE_KEY = 'sandbox-agent.turn-mode';
+const REQUEST_LOG_LIMIT = 200;
 const $ = (id) => document.getElementById(id);
 
+/** The daemon this page was served by: the folder above /ui/. */
+function defaultBase() {
+  return new URL('../', document.baseURI).toString();
+}
+
+/** The saved connection: {base, token}; a null token means none was chosen yet. */
+function savedConnection() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(CONNECTION_KEY));
+    if (saved && typeof saved.base === 'string') {
+      return { base: saved.base, token: typeof saved.token === 'string' ? saved.token : null };
+    }
+  } catch (e) {
+    // a damaged entry counts as none
+  }
+  return { base: defaultBase(), token: null };
+}
+
+function saveConnection() {
+  localStorage.setItem(CONNECTION_KEY, JSON.stringify({ base: state.base, token: state.token }));
+}
+
 const state = {
-  token: sessionStorage.getItem(TOKEN_KEY),
+  ...savedConnection(),
   agents: [],
   modes: new Map(),
   selected: null,
+  requests: 0,
 };
 
 /** An API failure with the server's problem body. */
@@ -23,44 +49,145 @@ class ApiError extends Error {
 }
 
 function apiUrl(path) {
-  return new URL('../v1/' + path, document.baseURI).toString();
+  return new URL('v1/' + path, state.base).toString();
 }
 
 async function api(path, options = {}) {
-  const headers = new Headers(options.headers || {});
-  if (state.token) {
-    headers.set('Authorization', 'Bearer ' + state.token);
-  }
+  const headers = Object.entries(options.headers || {});
   if (options.json !== undefined) {
-    headers.set('Content-Type', 'application/json');
+    headers.push(['Content-Type', 'application/json']);
   }
-  const response = await fetch(apiUrl(path), {
-    method: options.method || 'GET',
-    headers,
-    body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
-    signal: options.signal,
-    cache: 'no-store',
-  });
+  const body = options.json !== undefined ? JSON.stringify(options.json) : undefined;
+  const url = apiUrl(path);
+  const method = options.method || 'GET';
+  const logged = logRequest({ method, url, headers, body, auth: Boolean(state.token), stream: Boolean(options.stream) });
+  const sent = new Headers(headers);
+  if (state.token) {
+    sent.set('Authorization', 'Bearer ' + state.token);
+  }
+  let response;
+  try {
+    response = await fetch(url, { method, headers: sent, body, signal: options.signal, cache: 'no-store' });
+  } catch (error) {
+    logged.done(options.signal && options.signal.aborted ? 'aborted' : 'failed');
+    throw error;
+  }
+  logged.done(response.status);
   if (options.raw) {
     return response;
   }
   const text = await response.text();
-  let body = null;
+  let parsed = null;
   if (text) {
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (e) {
-      body = { detail: text };
+      parsed = { detail: text };
     }
   }
   if (!response.ok) {
     if (response.status === 401) {
       askForToken('The daemon rejected the token (401).');
     }
-    throw new ApiError(response.status, body);
+    throw new ApiError(response.status, parsed);
   }
-  return body;
+  return parsed;
 }
+
+// ---- the request log --------------------------------------------------------------------------
+
+/** A word for the shell: single-quoted, each ' written as '\'' so nothing inside is expanded. */
+function shellQuote(text) {
+  return "'" + String(text).replace(/'/g, "'\\''") + "'";
+}
+
+/**
+ * The request as a curl command line. The token is never written out: the header reads it from
+ * $SANDBOX_AGENT_TOKEN when the shell runs the command.
+ */
+function curlCommand(request) {
+  const words = ['curl', '-sS'];
+  if (request.stream) {
+    words.push('-N');
+  }
+  if (request.method !== 'GET') {
+    words.push('-X', request.method);
+  }
+  words.push(shellQuote(request.url));
+  if (request.auth) {
+    words.push('-H', '"Authorization: Bearer $SANDBOX_AGENT_TOKEN"');
+  }
+  for (const [name, value] of request.headers) {
+    words.push('-H', shellQuote(name + ': ' + value));
+  }
+  if (request.body !== undefined) {
+    words.push('--data-raw', shellQuote(request.body));
+  }
+  return words.join(' ');
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    const area = el('textarea', { class: 'visually-hidden', 'aria-hidden': 'true' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    return copied;
+  }
+}
+
+/** Adds a request to the log (newest first); the returned handle fills in its status and duration. */
+function logRequest(request) {
+  const started = performance.now();
+  const path = new URL(request.url).pathname + new URL(request.url).search;
+  const status = el('span', { class: 'status pending', 'data-testid': 'request-status', text: '…' });
+  const duration = el('span', { class: 'duration', 'data-testid': 'request-duration' });
+  const curl = el('pre', { class: 'curl', 'data-testid': 'curl', hidden: true });
+  const copied = el('span', { class: 'muted copied', role: 'status' });
+  const row = el('li', { class: 'request', 'data-testid': 'request', 'data-method': request.method, 'data-path': path },
+    el('div', { class: 'request-line' },
+      el('span', { class: 'method', text: request.method }),
+      el('span', { class: 'path', title: request.url, text: path }),
+      status, duration,
+      el('button', {
+        type: 'button', class: 'link', 'data-testid': 'copy-curl', text: 'copy as curl',
+        onclick: async () => {
+          curl.textContent = curlCommand(request);
+          curl.hidden = false;
+          copied.textContent = (await copyText(curl.textContent)) ? 'copied' : 'select and copy';
+        },
+      }),
+      copied),
+    curl);
+  const list = $('requests');
+  list.prepend(row);
+  while (list.children.length > REQUEST_LOG_LIMIT) {
+    list.lastElementChild.remove();
+  }
+  state.requests += 1;
+  $('requests-count').textContent = String(state.requests);
+  return {
+    done(outcome) {
+      const ms = Math.round(performance.now() - started);
+      status.textContent = String(outcome);
+      const ok = typeof outcome === 'number' && outcome < 400;
+      status.className = 'status ' + (ok ? 'ok' : 'bad');
+      duration.textContent = ms + ' ms' + (request.stream && ok ? ' to first byte' : '');
+    },
+  };
+}
+
+$('requests-clear').addEventListener('click', (event) => {
+  event.preventDefault();
+  $('requests').replaceChildren();
+  state.requests = 0;
+  $('requests-count').textContent = '0';
+});
 
 const seg = (value) => encodeURIComponent(value);
 
@@ -110,37 +237,103 @@ function setPill(node, text, kind) {
   node.className = 'pill' + (kind ? ' ' + kind : '');
 }
 
-// ---- token ------------------------------------------------------------------------------------
+// ---- connection: the daemon's base URL and token ----------------------------------------------
 
 function askForToken(message) {
   $('token-panel').hidden = false;
+  $('connect-cancel').hidden = true;
+  $('token-input').required = true;
+  $('token-input').placeholder = '';
+  $('base-input').value = state.base;
   showError($('token-error'), message ? new Error(message) : null);
   setPill($('connection'), 'token needed', 'down');
   $('token-input').focus();
 }
 
-$('token-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  state.token = $('token-input').value.trim();
-  sessionStorage.setItem(TOKEN_KEY, state.token);
+/** The base URL typed by the user, as an absolute http(s) URL ending in a slash; throws when it is none. */
+function normalizeBase(text) {
+  const trimmed = text.trim() || defaultBase();
+  let url;
+  try {
+    url = new URL(trimmed);
+  } catch (e) {
+    throw new Error('Not a URL: ' + trimmed);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error('The daemon URL must start with http:// or https://');
+  }
+  url.search = '';
+  url.hash = '';
+  if (!url.pathname.endsWith('/')) {
+    url.pathname += '/';
+  }
+  return url.toString();
+}
+
+/** Connects to the chosen daemon afresh: everything shown of the previous one is dropped. */
+function connect(base, token) {
+  try {
+    state.base = normalizeBase(base);
+  } catch (error) {
+    showError($('token-error'), error);
+    return;
+  }
+  state.token = token;
+  saveConnection();
   $('token-input').value = '';
   $('token-panel').hidden = true;
+  closeStream();
+  state.selected = null;
+  state.agents = [];
+  state.modes.clear();
+  $('agents').replaceChildren();
+  $('sessions').replaceChildren();
+  $('timeline').replaceChildren();
+  $('session-title').textContent = 'No session selected';
+  $('session-meta').textContent = '';
+  $('stream-state').hidden = true;
+  setComposerEnabled(false);
   start();
+}
+
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  connect($('base-input').value, $('token-input').value.trim() || state.token || '');
 });
 
-$('no-token').addEventListener('click', () => {
-  state.token = '';
-  sessionStorage.setItem(TOKEN_KEY, '');
-  $('token-panel').hidden = true;
-  start();
+$('no-token').addEventListener('click', () => connect($('base-input').value, ''));
+
+$('base-default').addEventListener('click', () => {
+  $('base-input').value = defaultBase();
 });
 
 $('forget-token').addEventListener('click', () => {
-  sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
+  saveConnection();
   closeStream();
   askForToken(null);
 });
+
+$('change-endpoint').addEventListener('click', () => {
+  $('token-panel').hidden = false;
+  $('connect-cancel').hidden = state.token === null;
+  // An empty token field keeps the token in use.
+  $('token-input').required = !state.token;
+  $('token-input').placeholder = state.token ? 'unchanged' : '';
+  $('base-input').value = state.base;
+  showError($('token-error'), null);
+  $('base-input').focus();
+});
+
+$('connect-cancel').addEventListener('click', () => {
+  $('token-panel').hidden = true;
+});
+
+function showEndpoint() {
+  const own = state.base === defaultBase();
+  $('endpoint').textContent = own ? 'this daemon' : state.base;
+  $('endpoint').title = state.base;
+}
 
 // ---- agents -----------------------------------------------------------------------------------
 
@@ -261,7 +454,15 @@ async function loadSessions() {
         onclick: () => selectSession(s),
       },
       el('span', { class: 'sid', text: s.sessionId }),
-      el('span', { class: 'muted', text: s.agent + (s.ended ? ' · ended' : '') + (s.usage ? ' · ' + usageText(s.usage) : '') }))));
+      el('span', { class: 'muted', text: s.agent + (s.ended ? ' · ended' : '') + (s.usage ? ' · ' + usageText(s.usage) : '') }),
+      s.restored ? el('span', {
+        class: 'tag restored', 'data-testid': 'restored', text: 'restored',
+        title: 'Loaded from disk when the daemon started',
+      }) : null,
+      s.resumed ? el('span', {
+        class: 'tag resumed', 'data-testid': 'resumed', text: 'resumed',
+        title: 'Its agent was reopened after a daemon restart',
+      }) : null)));
   }
   return sessions;
 }
@@ -315,27 +516,47 @@ $('terminate').addEventListener('click', async () => {
 
 function selectSession(session) {
   closeStream();
+  const controller = new AbortController();
   const view = {
     id: session.sessionId,
+    agent: session.agent,
     lastSequence: 0,
     items: new Map(),
     entries: new Map(),
     ended: false,
     // Whether the timeline follows new events: true until the reader scrolls up, again once back down.
     follow: true,
-    controller: new AbortController(),
+    // Ends everything done for this view; the follower ends only the session's SSE stream.
+    controller,
+    follower: null,
+    continuation: null,
+    turn: false,
   };
   state.selected = view;
   $('session-title').textContent = session.sessionId;
   $('session-meta').textContent = [session.agent, 'mode ' + session.agentMode, 'permissions ' + session.permissionMode,
-    session.model ? 'model ' + session.model : null, session.nativeSessionId ? 'native ' + session.nativeSessionId : null]
+    session.model ? 'model ' + session.model : null, session.nativeSessionId ? 'native ' + session.nativeSessionId : null,
+    session.restored ? 'restored from disk at the daemon\'s start' : null,
+    session.resumed ? 'resumed after a restart' : null]
     .filter(Boolean).join(' · ');
   $('timeline').replaceChildren();
   setComposerEnabled(true);
   for (const button of $('sessions').querySelectorAll('button')) {
     button.setAttribute('aria-current', String(button.dataset.testid === 'session-' + session.sessionId));
   }
-  streamEvents(view);
+  if (turnMode()) {
+    showTurnMode(view);
+  } else {
+    follow(view);
+  }
+}
+
+/** Follows the session's SSE stream until the view closes or turn mode stops it. */
+function follow(view) {
+  view.follower = new AbortController();
+  const stop = () => view.follower.abort();
+  view.controller.signal.addEventListener('abort', stop, { once: true });
+  streamEvents(view, view.follower.signal);
 }
 
 /** The controls that act on a running session: off once it has ended. */
@@ -382,14 +603,13 @@ const sleep = (ms, signal) => new Promise((resolve) => {
  * reconnects with a growing pause and resumes after the last event it showed (offset and
  * Last-Event-ID), so nothing is shown twice or skipped.
  */
-async function streamEvents(view) {
-  const signal = view.controller.signal;
+async function streamEvents(view, signal) {
   let pause = 500;
   while (!signal.aborted) {
     try {
       const headers = view.lastSequence ? { 'Last-Event-ID': String(view.lastSequence) } : {};
       const response = await api('sessions/' + seg(view.id) + '/events/sse?offset=' + view.lastSequence,
-        { raw: true, signal, headers });
+        { raw: true, stream: true, signal, headers });
       if (!response.ok) {
         if (response.status === 401) {
           askForToken('The daemon rejected the token (401).');
@@ -421,7 +641,11 @@ async function streamEvents(view) {
   }
 }
 
-async function readStream(body, view, signal) {
+/**
+ * Shows the events of an SSE response body until it ends, the view closes or, with {@code until},
+ * an event matches it.
+ */
+async function readStream(body, view, signal, until) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
   let buffer = '';
@@ -444,7 +668,7 @@ async function readStream(body, view, signal) {
           showEvent(view, event);
           followTimeline(view);
         }
-        if (view.ended) {
+        if (view.ended || (until && until(event))) {
           // Nothing follows session.ended; the daemon keeps the stream open, the page lets it go.
           reader.cancel().catch(() => {});
           return;
@@ -588,6 +812,11 @@ function sessionEnded(view) {
   $('timeline').querySelectorAll('.actions button').forEach((b) => { b.disabled = true; });
 }
 
+/** The status item the daemon records when it reopens the agent of a session restored from disk. */
+function isResumedItem(item) {
+  return item.kind === 'status' && (item.content || []).some((p) => p.type === 'status' && p.label === 'session.resumed');
+}
+
 function itemLabel(item) {
   switch (item.kind) {
     case 'message': return (item.role || 'assistant') + ' message';
@@ -610,8 +839,10 @@ function showItem(view, event, item) {
   entry.completed = event.type === 'item.completed';
   entry.dataset.kind = item.kind;
   entry.dataset.role = item.role || '';
-  entry.className = ['entry', 'kind-' + item.kind, 'role-' + (item.role || 'none'), item.status].join(' ');
-  entry.querySelector('.head .what').textContent = itemLabel(item);
+  const resumed = isResumedItem(item);
+  entry.className = ['entry', 'kind-' + item.kind, 'role-' + (item.role || 'none'), item.status,
+    resumed ? 'resumed' : ''].join(' ').trim();
+  entry.querySelector('.head .what').textContent = resumed ? 'session resumed after a daemon restart' : itemLabel(item);
   renderItemBody(entry, item, entry.completed ? null : entry.deltaText);
   record(entry, event);
 }
@@ -758,6 +989,10 @@ async function replyTo(entry, button, path, json) {
   try {
     await api(path, { method: 'POST', json });
     showError(error, null);
+    const view = state.selected;
+    if (view && turnMode() && entry.isConnected) {
+      continueTurn(view);
+    }
   } catch (e) {
     // Still pending: the reply can be tried again.
     showError(error, e);
@@ -779,23 +1014,168 @@ function resolve(entry, status, text) {
   outcome.textContent = text;
 }
 
+// ---- turn mode: each message on its own turn stream --------------------------------------------
+
+function turnMode() {
+  return $('turn-mode').checked;
+}
+
+$('turn-mode').checked = localStorage.getItem(TURN_MODE_KEY) === 'on';
+$('turn-mode').addEventListener('change', () => {
+  localStorage.setItem(TURN_MODE_KEY, turnMode() ? 'on' : 'off');
+  const view = state.selected;
+  if (!view) {
+    return;
+  }
+  if (turnMode()) {
+    if (view.follower) {
+      view.follower.abort();
+    }
+    showTurnMode(view);
+  } else {
+    stopContinuation(view);
+    follow(view);
+  }
+});
+
+/** In turn mode the session's stream is not followed: its stored events are read once, as JSON. */
+async function showTurnMode(view) {
+  await catchUp(view);
+  if (state.selected === view && !view.turn) {
+    setPill($('stream-state'), view.ended ? 'ended' : 'turn mode', view.ended ? null : 'turn');
+  }
+}
+
+/** Shows the session's events after the last one shown, read with GET …/events. */
+async function catchUp(view) {
+  try {
+    const body = await api('sessions/' + seg(view.id) + '/events?offset=' + view.lastSequence,
+      { signal: view.controller.signal });
+    for (const event of body.events || []) {
+      if (event.sequence > view.lastSequence && state.selected === view) {
+        view.lastSequence = event.sequence;
+        showEvent(view, event);
+      }
+    }
+    followTimeline(view);
+  } catch (error) {
+    if (!view.controller.signal.aborted) {
+      showError($('send-error'), error);
+    }
+  }
+}
+
+/**
+ * Whether this event ends a turn stream (the daemon's rule): the stream is over once it is shown;
+ * a turn that waits for a permission or an answer goes on after the reply.
+ */
+function endsTurn(view, event) {
+  const data = event.data || {};
+  if (['session.ended', 'error', 'agent.unparsed', 'permission.requested', 'question.requested'].includes(event.type)) {
+    return true;
+  }
+  if (event.type !== 'item.completed' || !data.item) {
+    return false;
+  }
+  const item = data.item;
+  if (item.kind === 'status') {
+    const status = (item.content || []).find((p) => p.type === 'status');
+    return Boolean(status) && (status.label === 'turn.completed' || status.label === 'session.idle');
+  }
+  return item.kind === 'message' && item.role === 'assistant' && view.agent !== 'codex';
+}
+
+/** Sends the message on POST …/messages/stream and shows the turn's events as they arrive. */
+async function sendTurn(view, text) {
+  stopContinuation(view);
+  await catchUp(view);
+  view.turn = true;
+  const signal = view.controller.signal;
+  try {
+    const response = await api('sessions/' + seg(view.id) + '/messages/stream',
+      { method: 'POST', json: { message: text }, raw: true, stream: true, signal });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => null);
+      throw new ApiError(response.status, problem);
+    }
+    $('message').value = '';
+    showError($('send-error'), null);
+    setPill($('stream-state'), 'turn streaming…', 'live');
+    await readStream(response.body, view, signal);
+  } finally {
+    view.turn = false;
+  }
+  if (state.selected === view) {
+    // What was recorded after the stream's terminal event (a turn's closing status, say).
+    await catchUp(view);
+    setPill($('stream-state'), view.ended ? 'ended' : 'turn mode', view.ended ? null : 'turn');
+  }
+}
+
+/**
+ * After a reply to a permission or question in turn mode, the turn goes on: its events are read
+ * from the session's stream until the turn ends again.
+ */
+async function continueTurn(view) {
+  if (view.turn || view.ended) {
+    return;
+  }
+  view.turn = true;
+  const continuation = new AbortController();
+  view.continuation = continuation;
+  view.controller.signal.addEventListener('abort', () => continuation.abort(), { once: true });
+  const signal = continuation.signal;
+  try {
+    const response = await api('sessions/' + seg(view.id) + '/events/sse?offset=' + view.lastSequence,
+      { raw: true, stream: true, signal });
+    if (response.ok) {
+      setPill($('stream-state'), 'turn streaming…', 'live');
+      await readStream(response.body, view, signal, (event) => endsTurn(view, event));
+    }
+  } catch (error) {
+    if (!signal.aborted) {
+      showError($('send-error'), error);
+    }
+  } finally {
+    view.turn = false;
+    view.continuation = null;
+  }
+  if (state.selected === view && turnMode() && !signal.aborted) {
+    setPill($('stream-state'), view.ended ? 'ended' : 'turn mode', view.ended ? null : 'turn');
+  }
+}
+
+/** Stops following a turn that went on after a reply (a new turn or the session's stream takes over). */
+function stopContinuation(view) {
+  if (view.continuation) {
+    view.continuation.abort();
+  }
+}
+
 // ---- composer ---------------------------------------------------------------------------------
 
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('message').value;
-  if (!state.selected || !text.trim()) {
+  const view = state.selected;
+  if (!view || !text.trim()) {
     return;
   }
   $('send').disabled = true;
   try {
-    await api('sessions/' + seg(state.selected.id) + '/messages', { method: 'POST', json: { message: text } });
-    $('message').value = '';
-    showError($('send-error'), null);
+    if (turnMode()) {
+      await sendTurn(view, text);
+    } else {
+      await api('sessions/' + seg(view.id) + '/messages', { method: 'POST', json: { message: text } });
+      $('message').value = '';
+      showError($('send-error'), null);
+    }
   } catch (error) {
-    showError($('send-error'), error);
+    if (!view.controller.signal.aborted) {
+      showError($('send-error'), error);
+    }
   } finally {
-    if (!state.selected || !state.selected.ended) {
+    if (state.selected === view && !view.ended) {
       $('send').disabled = false;
       $('message').focus();
     }
@@ -818,6 +1198,7 @@ async function start() {
     askForToken(null);
     return;
   }
+  showEndpoint();
   setPill($('connection'), 'connecting…');
   try {
     await loadAgents();

@@ -105,6 +105,8 @@ class DurableSessionsTest {
       awaitText(first, "s", 0, "permission.requested");
       first.createSession("done");
       assertThat(first.postEmpty("/v1/sessions/done/terminate").statusCode()).isEqualTo(204);
+      assertThat(session(first, "s").has("restored")).isFalse();
+      assertThat(session(first, "s").has("resumed")).isFalse();
       before = texts(events(first, "s", "?include_raw=true"));
       for (JsonNode e : events(first, "s", "")) {
         if (e.path("data").has("item")) {
@@ -120,6 +122,11 @@ class DurableSessionsTest {
       assertThat(listed.get("ended").asBoolean()).isFalse();
       assertThat(listed.get("nativeSessionId").asText()).isEqualTo("script-s");
       assertThat(session(second, "done").get("ended").asBoolean()).isTrue();
+      assertThat(listed.get("restored").asBoolean()).isTrue();
+      assertThat(session(second, "done").get("restored").asBoolean()).isTrue();
+      assertThat(listed.has("resumed")).isFalse();
+      second.createSession("new");
+      assertThat(session(second, "new").has("restored")).isFalse();
 
       // The stored log, byte for byte, then the question and permission the restart left unanswered.
       JsonNode all = events(second, "s", "?include_raw=true");
@@ -157,6 +164,14 @@ class DurableSessionsTest {
       assertThat(resumed.toString()).contains("\"label\":\"session.resumed\"").contains("script-s");
       assertThat(itemIdsBefore).doesNotContain(reply.get("data").get("item").get("item_id").asText());
       assertThat(second.post("/v1/sessions/done/messages", "{\"message\":\"reply no\"}").statusCode()).isEqualTo(400);
+      assertThat(session(second, "s").get("resumed").asBoolean()).isTrue();
+      assertThat(session(second, "done").has("resumed")).isFalse();
+    }
+    // A later start still knows that the session was resumed, from its log.
+    try (TestServer third = TestServer.startDurable(tmp.resolve("three"), data)) {
+      assertThat(session(third, "s").get("resumed").asBoolean()).isTrue();
+      assertThat(session(third, "new").get("restored").asBoolean()).isTrue();
+      assertThat(session(third, "new").has("resumed")).isFalse();
     }
   }
 

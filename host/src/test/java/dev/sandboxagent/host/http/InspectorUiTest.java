@@ -41,7 +41,7 @@ class InspectorUiTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
     assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
-        .contains("default-src 'none'").contains("script-src 'self'").contains("connect-src 'self'")
+        .contains("default-src 'none'").contains("script-src 'self'").contains("connect-src 'self' http: https:;")
         .doesNotContain("unsafe-inline");
     assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
     assertThat(page.headers().firstValue("cache-control")).contains("no-cache");
@@ -51,7 +51,9 @@ class InspectorUiTest {
     HttpResponse<String> script = get("/ui/app.js");
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.headers().firstValue("content-type")).contains("text/javascript; charset=utf-8");
-    assertThat(script.body()).contains("'../v1/'").doesNotContain("fetch('/v1");
+    // By default the API is reached relative to the page: ../v1/… behind any path prefix.
+    assertThat(script.body()).contains("new URL('../', document.baseURI)").contains("new URL('v1/' + path, state.base)")
+        .doesNotContain("fetch('/v1");
     assertThat(get("/ui/app.css").headers().firstValue("content-type")).contains("text/css; charset=utf-8");
 
     // The API itself still needs the token.
