@@ -170,6 +170,22 @@ class AcpLiveIT {
         daemon.awaitEvent("c1", hello, Launcher.statusCompleted("turn.completed"), TIMEOUT);
         attachments.assertModelReceivedBoth(model.bodies);
         TestAttachments.assertUserItemsShowAll(daemon.events("c1"), "Describe the attachments.");
+        // Usage: each turn reports the tokens of the prompt's answer, and the listing sums them.
+        long input = 0;
+        int turns = 0;
+        for (JsonNode e : daemon.events("c1")) {
+          JsonNode usage = e.path("data").path("item").path("content").path(0).path("usage");
+          if (e.get("type").asText().equals("item.completed") && usage.isObject()) {
+            input += usage.get("input_tokens").asLong();
+            turns++;
+          }
+        }
+        JsonNode listed = Launcher.json(daemon.get("/v1/sessions")).get("sessions").get(0).get("usage");
+        System.out.println("LIVE claude-acp usage: " + listed + " over " + turns + " turns");
+        assertThat(turns).isEqualTo(2);
+        // The fake model reports 10 input tokens for each answer; a turn is at least one answer.
+        assertThat(input).isGreaterThanOrEqualTo(20).isEqualTo(listed.get("input_tokens").asLong());
+        assertThat(input % 10).isZero();
         assertApprovedAndDeclined(daemon, "c1", false, "claude-acp", project, model.toolResults,
             "refused permission");
         terminateLeavesNothing(daemon, marked, "c1");

@@ -15,6 +15,8 @@ import dev.sandboxagent.api.event.ItemRole;
 import dev.sandboxagent.api.event.ItemStatus;
 import dev.sandboxagent.api.event.ReasoningVisibility;
 import dev.sandboxagent.api.event.UniversalItem;
+import dev.sandboxagent.api.event.Usage;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +41,9 @@ import java.util.Map;
  *       call's title (else its kind) and whose metadata holds the tool call, the options and the
  *       request id, after the call's {@code tool_call} item when no {@code tool_call} announced it;
  *   <li>the answer to {@code session/prompt} ({@code stopReason}): a {@code turn.completed} status
- *       item whose detail names the stop reason; an error answer: an {@code error} event;
+ *       item whose detail names the stop reason and whose usage holds the answer's tokens and the
+ *       turn's cost (from the session's running cost in {@code usage_update}); an error answer: an
+ *       {@code error} event;
  *   <li>extension notifications (methods starting with {@code _}): nothing; anything else: {@code
  *       agent.unparsed}.
  * </ul>
@@ -73,6 +77,9 @@ public final class AcpTranslator implements EventTranslator {
   private int permissions;
   /** Tool calls whose result has not completed, by tool call id. */
   private final Map<String, ToolCall> tools = new LinkedHashMap<>();
+  /** The session's cost so far as the agent last reported it, and when the previous turn ended. */
+  private Double sessionCostUsd;
+  private Double costAtLastTurn;
 
   private static final class OpenMessage {
     final String nativeId;
@@ -184,6 +191,11 @@ public final class AcpTranslator implements EventTranslator {
           return;
         }
         closeMessage(out);
+        JsonNode cost = update.path("cost");
+        if (kind.equals("usage_update") && cost.path("amount").isNumber()
+            && cost.path("currency").asText("").equals("USD")) {
+          sessionCostUsd = cost.get("amount").asDouble();
+        }
         ObjectNode detail = update.deepCopy();
         detail.remove("sessionUpdate");
         status(label, detail.toString(), out);
@@ -403,9 +415,33 @@ public final class AcpTranslator implements EventTranslator {
     }
     if (result.path("stopReason").isTextual()) {
       endTurn(ItemStatus.COMPLETED, out);
-      status("turn.completed", JSON.createObjectNode().put("stopReason", result.get("stopReason").textValue())
-          .toString(), out);
+      String detail = JSON.createObjectNode().put("stopReason", result.get("stopReason").textValue()).toString();
+      out.addAll(AgentEvent.startedAndCompleted(
+          UniversalItem.status(prefix + "status_" + (++statuses), "turn.completed", detail, turnUsage(result)),
+          ItemStatus.COMPLETED));
     }
+  }
+
+  /**
+   * The turn's usage: the tokens of the prompt's answer ({@code usage}) and the growth of the
+   * session's cost ({@code usage_update}'s running total in USD) since the previous turn ended.
+   */
+  private Usage turnUsage(JsonNode result) {
+    JsonNode usage = result.path("usage");
+    Double cost = null;
+    if (sessionCostUsd != null) {
+      // in decimal, so that 0.000875 - 0.00035 is 0.000525
+      cost = BigDecimal.valueOf(sessionCostUsd)
+          .subtract(BigDecimal.valueOf(costAtLastTurn == null ? 0 : costAtLastTurn)).doubleValue();
+      costAtLastTurn = sessionCostUsd;
+    }
+    return new Usage(count(usage, "inputTokens"), count(usage, "outputTokens"), count(usage, "cachedReadTokens"),
+        count(usage, "cachedWriteTokens"), cost, null);
+  }
+
+  private static Long count(JsonNode usage, String field) {
+    JsonNode value = usage.path(field);
+    return value.isIntegralNumber() ? value.asLong() : null;
   }
 
   /** Closes the message and the tool results still running. */
