@@ -170,19 +170,9 @@ class ClaudeLiveIT {
       Launcher daemon = Launcher.start(work, "t", List.of("--agent-bin", "claude=" + program), env);
       try {
         assertThat(daemon.post("/v1/sessions/a", "{\"agent\":\"claude\"}").statusCode()).isEqualTo(200);
-        assertThat(daemon.post("/v1/sessions/a/messages", attachments.message("Describe the attachments."))
-            .statusCode()).isEqualTo(204);
-        int end = daemon.awaitEvent("a", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
-        assertThat(assistantText(daemon, "a", 0, end)).contains(FakeAnthropic.HELLO);
-        attachments.assertModelReceivedBoth(model.bodies);
-        JsonNode events = Launcher.json(daemon.get("/v1/sessions/a/events")).get("events");
-        TestAttachments.assertUserItemsShowAll(events, "Describe the attachments.");
-
-        assertThat(daemon.post("/v1/sessions/a/messages", attachments.inlineImageMessage("And this one?"))
-            .statusCode()).isEqualTo(204);
-        daemon.awaitEvent("a", end, Launcher.statusCompleted("turn.completed"), TIMEOUT);
-        String last = model.bodies.get(model.bodies.size() - 1);
-        assertThat(last).contains("\"media_type\":\"image/png\"").contains(attachments.base64());
+        attachments.sendBothThenInline(daemon, "a", model.bodies, "turn.completed");
+        assertThat(daemon.events("a").toString()).contains(FakeAnthropic.HELLO);
+        assertThat(model.bodies.get(model.bodies.size() - 1)).contains("\"media_type\":\"image/png\"");
       } finally {
         daemon.stop();
       }

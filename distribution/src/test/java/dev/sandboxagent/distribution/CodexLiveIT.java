@@ -117,19 +117,7 @@ class CodexLiveIT {
       Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "codex=" + program), env);
       try {
         assertThat(daemon.post("/v1/sessions/a", "{\"agent\":\"codex\"}").statusCode()).isEqualTo(200);
-        assertThat(daemon.post("/v1/sessions/a/messages", attachments.message("Describe the attachments."))
-            .statusCode()).isEqualTo(204);
-        int end = daemon.awaitEvent("a", 0, Launcher.statusCompleted("turn.completed"), TIMEOUT).get("sequence").asInt();
-        attachments.assertModelReceivedBoth(model.bodies);
-        TestAttachments.assertUserItemsShowAll(
-            Launcher.json(daemon.get("/v1/sessions/a/events")).get("events"), "Describe the attachments.");
-
-        assertThat(daemon.post("/v1/sessions/a/messages", attachments.inlineImageMessage("And this one?"))
-            .statusCode()).isEqualTo(204);
-        daemon.awaitEvent("a", end, Launcher.statusCompleted("turn.completed"), TIMEOUT);
-        String events = Launcher.json(daemon.get("/v1/sessions/a/events")).toString();
-        assertThat(events).contains("{\"type\":\"image\",\"path\":\"inline.png\",\"mime\":\"image/png\"}")
-            .doesNotContain(attachments.base64());
+        attachments.sendBothThenInline(daemon, "a", model.bodies, "turn.completed");
 
         // Usage: the fake model reports 10 input and 5 output tokens for each answer.
         long answers = model.requests.all().stream().filter(r -> r.line().startsWith("POST ")).count();

@@ -39,19 +39,7 @@ class OpenCodeLiveIT {
       Launcher daemon = Launcher.start(project, "t", List.of("--agent-bin", "opencode=" + program), env);
       try {
         assertThat(daemon.post("/v1/sessions/a", "{\"agent\":\"opencode\"}").statusCode()).isEqualTo(200);
-        assertThat(daemon.post("/v1/sessions/a/messages", attachments.message("Describe the attachments."))
-            .statusCode()).isEqualTo(204);
-        int end = daemon.awaitEvent("a", 0, Launcher.statusCompleted("session.idle"), TIMEOUT).get("sequence").asInt();
-        attachments.assertModelReceivedBoth(model.bodies);
-        TestAttachments.assertUserItemsShowAll(
-            Launcher.json(daemon.get("/v1/sessions/a/events")).get("events"), "Describe the attachments.");
-
-        assertThat(daemon.post("/v1/sessions/a/messages", attachments.inlineImageMessage("And this one?"))
-            .statusCode()).isEqualTo(204);
-        daemon.awaitEvent("a", end, Launcher.statusCompleted("session.idle"), TIMEOUT);
-        String events = Launcher.json(daemon.get("/v1/sessions/a/events")).toString();
-        assertThat(events).contains("{\"type\":\"image\",\"path\":\"inline.png\",\"mime\":\"image/png\"}")
-            .doesNotContain(attachments.base64());
+        attachments.sendBothThenInline(daemon, "a", model.bodies, "session.idle");
 
         // Usage: the fake model reports 10 input and 5 output tokens for each answer; the session's
         // turns are the requests with tools (OpenCode also asks its small model for a title, without).

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -23,6 +24,8 @@ final class TestAttachments {
   static final String FILE = "notes.txt";
   /** A line of the text file that appears nowhere else. */
   static final String MARKER = "attachment marker 7f3c1a: the build is green";
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   final byte[] png;
 
@@ -57,11 +60,38 @@ final class TestAttachments {
   }
 
   /** The body of a message attaching only the image, inline. */
-  String inlineImageMessage(String text) {
+  private String inlineImageMessage(String text) {
     ObjectNode body = Launcher.JSON.createObjectNode().put("message", text);
     body.putArray("attachments").add(Launcher.JSON.createObjectNode().put("type", "image")
         .put("data", Base64.getEncoder().encodeToString(png)).put("name", "inline.png"));
     return body.toString();
+  }
+
+  /**
+   * Sends, in {@code session} of {@code daemon}, a message attaching the image and the file, then
+   * one attaching the image inline, each awaited until the status item {@code turnEnd} completes;
+   * checks that the model received both attachments and the inline image, and that the log shows
+   * them by name, never by content.
+   *
+   * @param modelRequests the bodies of the requests the fake model received so far, growing
+   */
+  void sendBothThenInline(Launcher daemon, String session, List<String> modelRequests, String turnEnd)
+      throws Exception {
+    String messages = "/v1/sessions/" + session + "/messages";
+    int from = daemon.events(session).size();
+    assertThat(daemon.post(messages, message("Describe the attachments.")).statusCode()).isEqualTo(204);
+    int end = daemon.awaitEvent(session, from, Launcher.statusCompleted(turnEnd), TIMEOUT).get("sequence").asInt();
+    assertModelReceivedBoth(modelRequests);
+    assertUserItemsShowAll(daemon.events(session), "Describe the attachments.");
+
+    int before = modelRequests.size();
+    assertThat(daemon.post(messages, inlineImageMessage("And this one?")).statusCode()).isEqualTo(204);
+    daemon.awaitEvent(session, end, Launcher.statusCompleted(turnEnd), TIMEOUT);
+    assertThat(modelRequests.subList(before, modelRequests.size())).as("a model request carrying the inline image")
+        .anyMatch(b -> b.contains(base64()));
+    assertThat(daemon.events(session).toString())
+        .contains("{\"type\":\"image\",\"path\":\"inline.png\",\"mime\":\"image/png\"}")
+        .doesNotContain(base64());
   }
 
   /** The image's content in Base64, as a model API carries it. */
@@ -70,7 +100,7 @@ final class TestAttachments {
   }
 
   /** Some request to the model carried the image's bytes, and some the file's text. */
-  void assertModelReceivedBoth(List<String> modelRequests) {
+  private void assertModelReceivedBoth(List<String> modelRequests) {
     assertThat(modelRequests).as("a model request carrying the image").anyMatch(b -> b.contains(base64()));
     assertThat(modelRequests).as("a model request carrying the file").anyMatch(b -> b.contains(MARKER));
   }
