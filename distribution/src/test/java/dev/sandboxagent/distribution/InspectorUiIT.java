@@ -309,6 +309,41 @@ class InspectorUiIT {
   }
 
   @Test
+  void attachesImagesAndFilesToAMessage() throws Exception {
+    TestAttachments files = TestAttachments.write(tmp.resolve("chosen"));
+    try (Launcher daemon = Launcher.start(tmp, TOKEN); HeadlessChromium chromium = HeadlessChromium.start(tmp)) {
+      WebDriver driver = chromium.driver;
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+      open(driver, daemon.base, TOKEN);
+      createSession(driver, "attached");
+      WebElement input = driver.findElement(testId("attach-input"));
+      input.sendKeys(tmp.resolve("chosen").resolve(TestAttachments.IMAGE).toAbsolutePath() + "\n"
+          + tmp.resolve("chosen").resolve(TestAttachments.FILE).toAbsolutePath());
+      wait.until(d -> d.findElements(testId("attachment")).size() == 2);
+      // One removed and chosen again: the list shows what goes with the next message.
+      driver.findElements(testId("attachment")).get(1).findElement(By.tagName("button")).click();
+      wait.until(d -> d.findElements(testId("attachment")).size() == 1);
+      input.sendKeys(tmp.resolve("chosen").resolve(TestAttachments.FILE).toAbsolutePath().toString());
+      wait.until(d -> d.findElements(testId("attachment")).size() == 2);
+      assertThat(driver.findElements(testId("attachment"))).extracting(WebElement::getText)
+          .containsExactly("image\npixel.png\n×", "file\nnotes.txt\n×");
+
+      send(driver, "echo seen", false);
+      wait.until(d -> d.findElements(testId("attachment")).isEmpty());
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#timeline"), "Received 2 attachments"));
+      String described = daemon.events("attached").toString();
+      assertThat(described).contains("{\"type\":\"image\",\"path\":\"pixel.png\",\"mime\":\"image/png\"}")
+          .contains("- image pixel.png (image/png, " + files.png.length + " bytes")
+          .contains("- file notes.txt (text/plain, ");
+      assertThat(driver.findElement(By.cssSelector("#timeline")).getText()).contains("image pixel.png (image/png)")
+          .contains("read notes.txt");
+      assertThat(severe(driver)).as("browser console errors").isEmpty();
+      Files.write(Path.of("target", "inspector-ui-attachments.png"),
+          ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+  }
+
+  @Test
   void connectsToAnotherDaemonByItsUrlAndRemembersIt() throws Exception {
     Path one = Files.createDirectories(tmp.resolve("one"));
     Path two = Files.createDirectories(tmp.resolve("two"));

@@ -564,6 +564,7 @@ function setComposerEnabled(enabled) {
   $('terminate').disabled = !enabled;
   $('message').disabled = !enabled;
   $('send').disabled = !enabled;
+  $('attach').disabled = !enabled;
 }
 
 function atBottom(timeline) {
@@ -1093,12 +1094,13 @@ async function sendTurn(view, text) {
   const signal = view.controller.signal;
   try {
     const response = await api('sessions/' + seg(view.id) + '/messages/stream',
-      { method: 'POST', json: { message: text }, raw: true, stream: true, signal });
+      { method: 'POST', json: messageBody(text), raw: true, stream: true, signal });
     if (!response.ok) {
       const problem = await response.json().catch(() => null);
       throw new ApiError(response.status, problem);
     }
     $('message').value = '';
+    clearAttachments();
     showError($('send-error'), null);
     setPill($('stream-state'), 'turn streaming…', 'live');
     await readStream(response.body, view, signal);
@@ -1154,6 +1156,59 @@ function stopContinuation(view) {
 
 // ---- composer ---------------------------------------------------------------------------------
 
+/** The images and files attached to the next message: {type, name, mimeType, data (Base64)}. */
+let attachments = [];
+
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
+function readAttachment(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      const attachment = { type: IMAGE_TYPES.includes(file.type) ? 'image' : 'file', name: file.name,
+        data: url.slice(url.indexOf(',') + 1) };
+      if (file.type && attachment.type === 'file') {
+        attachment.mimeType = file.type;
+      }
+      resolve(attachment);
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+function renderAttachments() {
+  const list = $('attachments');
+  list.hidden = attachments.length === 0;
+  list.replaceChildren(...attachments.map((a, i) => el('li', { 'data-testid': 'attachment' },
+    el('span', { class: 'muted', text: a.type }), el('span', { text: a.name }),
+    el('button', { type: 'button', title: 'Remove ' + a.name, 'aria-label': 'Remove ' + a.name, text: '×',
+      onclick: () => { attachments.splice(i, 1); renderAttachments(); } }))));
+}
+
+function clearAttachments() {
+  attachments = [];
+  renderAttachments();
+}
+
+$('attach').addEventListener('click', () => $('attach-input').click());
+$('attach-input').addEventListener('change', async () => {
+  const files = [...$('attach-input').files];
+  $('attach-input').value = '';
+  try {
+    attachments.push(...await Promise.all(files.map(readAttachment)));
+  } catch (error) {
+    showError($('send-error'), error);
+  }
+  renderAttachments();
+});
+
+/** The body of a message: its text and, when there are any, its attachments. */
+function messageBody(text) {
+  return attachments.length ? { message: text, attachments } : { message: text };
+}
+
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('message').value;
@@ -1166,8 +1221,9 @@ $('composer').addEventListener('submit', async (event) => {
     if (turnMode()) {
       await sendTurn(view, text);
     } else {
-      await api('sessions/' + seg(view.id) + '/messages', { method: 'POST', json: { message: text } });
+      await api('sessions/' + seg(view.id) + '/messages', { method: 'POST', json: messageBody(text) });
       $('message').value = '';
+      clearAttachments();
       showError($('send-error'), null);
     }
   } catch (error) {
