@@ -123,8 +123,9 @@ public final class Daemon implements AutoCloseable {
     DaemonMetrics metrics = DaemonMetrics.create();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper, metrics);
     ProcessSupervisor processes = ProcessSupervisor.create();
-    // A data directory in use stops the start at once; its database opens while the server is
-    // built, and one that cannot be read stops the start too.
+    // A data directory in use stops the start at once; its database opens in the background while
+    // the server is built and starts (the health check answers meanwhile, readiness does not, and
+    // requests that need the sessions wait for them), and one that cannot be read stops the start.
     SqliteStore sqlite;
     try {
       sqlite = config.dataDir() == null ? null : SqliteStore.open(config.dataDir());
@@ -163,12 +164,12 @@ public final class Daemon implements AutoCloseable {
         .build();
     Throwable failure;
     try {
-      // Listening only once the database is open: a daemon that answers is one that stays.
-      if (sqlite != null) {
+      failure = startQuietly(server);
+      if (sqlite != null && server.isRunning()) {
         sqlite.awaitOpen();
       }
-      failure = startQuietly(server);
     } catch (RuntimeException e) {
+      stopQuietly(server);
       sessions.shutdown();
       closeQuietly(export);
       store.close();
@@ -178,11 +179,7 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     if (!server.isRunning()) {
-      try {
-        server.stop();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "stopping the web server that did not start failed", e);
-      }
+      stopQuietly(server);
       // The background load may still be adding plugins: let it finish, then stop them all.
       registry.awaitLoaded();
       registry.close();
@@ -231,6 +228,14 @@ public final class Daemon implements AutoCloseable {
     }
     reasons.addAll(sessions.notReady());
     return reasons;
+  }
+
+  private static void stopQuietly(WebServer server) {
+    try {
+      server.stop();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "stopping the web server failed", e);
+    }
   }
 
   private static void closeQuietly(EventExport export) {

@@ -11,6 +11,7 @@ import dev.sandboxagent.host.plugin.AdapterRegistry;
 import dev.sandboxagent.host.session.SessionException;
 import dev.sandboxagent.host.session.SessionManager;
 import dev.sandboxagent.host.store.StoreStatus;
+import dev.sandboxagent.host.tenant.Tenant;
 import dev.sandboxagent.host.tenant.Tenants;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -124,7 +125,10 @@ public final class ApiRouting {
       if (s.exportStatus() == null && !store.failing()) {
         Responses.json(res, healthy);
       } else {
-        responses.json(res, Health.of(s.mapper(), s.exportStatus() == null ? null : s.exportStatus().get(), store));
+        // The errors can name the database's host or the data directory: shown to the admin only.
+        boolean admin = s.tenants().isEmpty() || isAdmin(AuthFilter.authenticate(s.tenants(), req));
+        responses.json(res, Health.of(s.mapper(), s.exportStatus() == null ? null : s.exportStatus().get(), store,
+            admin));
       }
     });
     r.get("/v1/health/live", (req, res) -> Responses.json(res, healthy));
@@ -181,6 +185,10 @@ public final class ApiRouting {
       res.status(Status.NOT_FOUND_404);
       res.send();
     });
+  }
+
+  private static boolean isAdmin(Tenant tenant) {
+    return tenant != null && tenant.admin();
   }
 
   private record Routes(HttpRouting.Builder routing, Map<String, List<Method>> methods, RouteTemplates templates) {

@@ -38,15 +38,20 @@ final class AuthFilter implements Filter {
       chain.proceed();
       return;
     }
-    String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse(null);
-    String token = header == null ? null : presented(header);
-    Tenant tenant = token == null ? null : tenants.authenticate(token).orElse(null);
+    Tenant tenant = authenticate(tenants, req);
     if (tenant == null) {
       responses.problem(res, ApiException.tokenInvalid());
       return;
     }
     req.context().register(Tenant.class, tenant);
     chain.proceed();
+  }
+
+  /** The tenant of the request's token, or null when it presents none or an unknown one. */
+  static Tenant authenticate(Tenants tenants, ServerRequest req) {
+    String header = req.headers().value(HeaderNames.AUTHORIZATION).orElse(null);
+    String token = header == null ? null : presented(header);
+    return token == null ? null : tenants.authenticate(token).orElse(null);
   }
 
   /** The token of an {@code Authorization} header ("Bearer" or "Token" scheme), or null for any other. */

@@ -1,7 +1,9 @@
 package dev.sandboxagent.host.http;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -17,9 +19,17 @@ final class RouteTemplates {
   private record Template(String route, Pattern pattern) {}
 
   private final List<Template> templates = new ArrayList<>();
+  /**
+   * The routes without a parameter that no earlier route matches, by their path: looked up without
+   * a regular expression (the health checks are asked for thousands of times a second).
+   */
+  private final Map<String, String> literals = new HashMap<>();
 
   /** Adds a route pattern; {@code {name}} stands for one path segment. */
   void add(String route) {
+    if (route.indexOf('{') < 0 && of(route).equals(UNMATCHED)) {
+      literals.put(route, route);
+    }
     StringBuilder regex = new StringBuilder();
     int at = 0;
     while (at < route.length()) {
@@ -40,6 +50,10 @@ final class RouteTemplates {
 
   /** The pattern of the first route {@code rawPath} matches, or {@link #UNMATCHED}. */
   String of(String rawPath) {
+    String literal = literals.get(rawPath);
+    if (literal != null) {
+      return literal;
+    }
     for (Template t : templates) {
       if (t.pattern().matcher(rawPath).matches()) {
         return t.route();

@@ -69,6 +69,8 @@ public final class SessionManager {
   private final Map<String, Object> tenantLocks = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Session> newestFirst = new ConcurrentLinkedDeque<>();
   private volatile boolean shuttingDown;
+  /** Whether the store could not be read: the daemon's start stops, and nothing is served meanwhile. */
+  private volatile boolean unreadable;
 
   public SessionManager(
       AdapterRegistry registry, AgentCatalog catalog, EventCodec codec, Clock clock, Path workingDirectory,
@@ -328,6 +330,11 @@ public final class SessionManager {
   }
 
   /** Marks the stored sessions as restored: requests waiting for them go on. */
+  /** The store cannot be read: requests waiting for the stored sessions are refused, not served from nothing. */
+  void unreadable() {
+    unreadable = true;
+  }
+
   void restored(List<Session> restoredSessions) {
     for (Session session : restoredSessions) {
       sessions.put(new Key(session.tenant().id(), session.id()), session);
@@ -357,6 +364,9 @@ public final class SessionManager {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw SessionException.unavailable("interrupted while restoring sessions");
+    }
+    if (unreadable) {
+      throw SessionException.unavailable("the session store cannot be read; the daemon is stopping");
     }
   }
 

@@ -97,6 +97,7 @@ public final class SessionRestorer {
       }
     } catch (StoreException e) {
       // The database cannot be read: the daemon's start reports it and stops.
+      manager.unreadable();
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "restoring the stored sessions failed", e);
     } finally {

@@ -19,17 +19,20 @@ class SqliteNativeTest {
   @TempDir Path data;
   private String path;
   private String name;
+  private String temp;
 
   @BeforeEach
   void clearProperties() {
     path = System.clearProperty(SqliteNative.PATH_PROPERTY);
     name = System.clearProperty(SqliteNative.NAME_PROPERTY);
+    temp = System.clearProperty(SqliteNative.TEMP_PROPERTY);
   }
 
   @AfterEach
   void restoreProperties() {
     restore(SqliteNative.PATH_PROPERTY, path);
     restore(SqliteNative.NAME_PROPERTY, name);
+    restore(SqliteNative.TEMP_PROPERTY, temp);
   }
 
   private static void restore(String key, String value) {
@@ -44,7 +47,8 @@ class SqliteNativeTest {
   void theLibraryIsCopiedOnceIntoTheDataDirectoryAndSqliteJdbcIsPointedAtIt() throws Exception {
     String folder = OSInfo.getNativeLibFolderPathForCurrentOS();
     String file = System.mapLibraryName("sqlitejdbc");
-    Path dir = data.resolve("native/sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()).resolve(folder);
+    Path dir = data.resolve("native/sqlite-jdbc-" + SQLiteJDBCLoader.getVersion())
+        .resolve(System.getProperty("os.name") + "-" + System.getProperty("os.arch"));
 
     SqliteNative.prepare(data);
 
@@ -54,6 +58,8 @@ class SqliteNativeTest {
     }
     assertThat(System.getProperty(SqliteNative.PATH_PROPERTY)).isEqualTo(dir.toString());
     assertThat(System.getProperty(SqliteNative.NAME_PROPERTY)).isEqualTo(file);
+    // sqlite-jdbc's own temporary files (and its search for stale ones) stay in that directory.
+    assertThat(System.getProperty(SqliteNative.TEMP_PROPERTY)).isEqualTo(dir.toString());
     try (var listing = Files.list(dir)) {
       assertThat(listing).containsExactly(library); // no partial copy left
     }
@@ -71,6 +77,7 @@ class SqliteNativeTest {
     SqliteNative.prepare(data);
 
     assertThat(System.getProperty(SqliteNative.PATH_PROPERTY)).isEqualTo("/opt/sqlite");
+    assertThat(System.getProperty(SqliteNative.TEMP_PROPERTY)).isNull();
     assertThat(data.resolve("native")).doesNotExist();
   }
 
