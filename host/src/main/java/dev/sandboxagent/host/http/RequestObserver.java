@@ -29,6 +29,9 @@ final class RequestObserver implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     long start = System.nanoTime();
+    // Whether to log is decided when the request arrives, so that turning the log on or off never
+    // logs a request half-way through.
+    boolean log = AccessLog.enabled();
     try {
       chain.proceed();
     } finally {
@@ -38,7 +41,7 @@ final class RequestObserver implements Filter {
       Method method = req.prologue().method();
       String name = METHODS.contains(method.text()) ? method.text() : "other";
       metrics.httpRequest(name, route, status);
-      if (AccessLog.enabled()) {
+      if (log) {
         String tenant = req.context().get(Tenant.class, Tenant.class).map(Tenant::id).orElse(null);
         AccessLog.log(name, path, route, status, System.nanoTime() - start, tenant);
       }
