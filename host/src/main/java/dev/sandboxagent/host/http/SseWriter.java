@@ -70,7 +70,7 @@ public final class SseWriter {
     }
     long cursor = after;
     open.incrementAndGet();
-    try (OutputStream out = res.outputStream()) {
+    try (FrameBuffer out = new FrameBuffer(res.outputStream())) {
       boolean first = announce;
       while (true) {
         long wait = first ? 0 : keepAlive.toMillis();
@@ -106,13 +106,114 @@ public final class SseWriter {
     }
   }
 
-  private static void writeFrame(OutputStream out, RecordedEvent event, boolean includeRaw) throws IOException {
-    StringBuilder head = new StringBuilder(48)
-        .append("id: ").append(event.sequence()).append('\n')
-        .append("data: ");
-    out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-    out.write(event.json(includeRaw));
-    out.write('\n');
-    out.write('\n');
+  private static void writeFrame(FrameBuffer out, RecordedEvent event, boolean includeRaw) throws IOException {
+    out.frame(event.sequence(), event.json(includeRaw));
+  }
+
+  /**
+   * Gathers frames into large writes: the response's own stream turns every write into work of its
+   * own (a chunk once the headers are out), so a batch of small frames goes out in a few writes of
+   * up to {@link #CAPACITY} bytes, and everything is written by each {@link #flush()}.
+   */
+  static final class FrameBuffer extends OutputStream {
+    static final int CAPACITY = 32 * 1024;
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = {'\n', '\n'};
+    /** The longest frame head: "id: ", a long's 20 digits, "\ndata: ". */
+    private static final int HEAD = 4 + 20 + 7;
+
+    private final OutputStream out;
+    private final byte[] buffer = new byte[CAPACITY];
+    private int length;
+
+    FrameBuffer(OutputStream out) {
+      this.out = out;
+    }
+
+    /** Appends one frame: {@code id: <sequence>}, then {@code data: <json>} and a blank line. */
+    void frame(long sequence, byte[] json) throws IOException {
+      if (length + HEAD + json.length + 2 > CAPACITY) {
+        drain();
+      }
+      if (HEAD + json.length + 2 > CAPACITY) {
+        byte[] head = ("id: " + sequence + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        out.write(head);
+        out.write(json);
+        out.write(END);
+        return;
+      }
+      System.arraycopy(ID, 0, buffer, length, ID.length);
+      length += ID.length;
+      length = digits(sequence, buffer, length);
+      System.arraycopy(DATA, 0, buffer, length, DATA.length);
+      length += DATA.length;
+      System.arraycopy(json, 0, buffer, length, json.length);
+      length += json.length;
+      buffer[length++] = '\n';
+      buffer[length++] = '\n';
+    }
+
+    /** Writes the decimal digits of a non-negative {@code value} at {@code at}; returns the end. */
+    static int digits(long value, byte[] into, int at) {
+      if (value < 0) {
+        byte[] text = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, into, at, text.length);
+        return at + text.length;
+      }
+      int count = 1;
+      for (long rest = value / 10; rest > 0; rest /= 10) {
+        count++;
+      }
+      long rest = value;
+      for (int i = at + count - 1; i >= at; i--) {
+        into[i] = (byte) ('0' + (rest % 10));
+        rest /= 10;
+      }
+      return at + count;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (length == CAPACITY) {
+        drain();
+      }
+      buffer[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > CAPACITY - length) {
+        drain();
+        if (len > CAPACITY) {
+          out.write(b, off, len);
+          return;
+        }
+      }
+      System.arraycopy(b, off, buffer, length, len);
+      length += len;
+    }
+
+    private void drain() throws IOException {
+      if (length > 0) {
+        out.write(buffer, 0, length);
+        length = 0;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      drain();
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        drain();
+      } finally {
+        out.close();
+      }
+    }
   }
 }
