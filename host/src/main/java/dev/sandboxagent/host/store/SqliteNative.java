@@ -18,9 +18,11 @@ import org.sqlite.util.OSInfo;
  * of the data directory ({@code os.name} and {@code os.arch} as the JVM reports them; written to a
  * temporary name, then moved into place, so a copy is whole or absent), and sqlite-jdbc is pointed at
  * it through its {@code org.sqlite.lib.path} and {@code org.sqlite.lib.name} properties, and at that
- * directory, not the system's, for its temporary files. Only the first start of a data directory
- * asks sqlite-jdbc which of its libraries fits the platform; a later one finds the copy by the JVM's
- * properties alone. (Should a data directory move to a machine of the same operating system and
+ * directory, not the system's, for its temporary files. The first start of a data directory picks
+ * the library that fits the platform from the JVM's properties and the C library the process has
+ * mapped (glibc or musl, read from {@code /proc/self/maps}), without sqlite-jdbc's probe, which runs
+ * {@code uname}; a platform that mapping does not know is left to that probe. A later start finds
+ * the copy by the JVM's properties alone. (Should a data directory move to a machine of the same operating system and
  * architecture but another C library, the copy does not load, and sqlite-jdbc loads its own as it
  * otherwise does.) Where those properties are set already, where sqlite-jdbc has no library for the
  * platform or the copy fails, sqlite-jdbc loads it as it otherwise does.
@@ -50,7 +52,7 @@ final class SqliteNative {
     Path library = dir.resolve(name);
     try {
       if (!Files.isRegularFile(library)) {
-        String resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
+        String resource = "/org/sqlite/native/" + folder() + "/" + name;
         try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
           if (in == null) {
             return;
@@ -74,5 +76,44 @@ final class SqliteNative {
     if (System.getProperty(TEMP_PROPERTY) == null) {
       System.setProperty(TEMP_PROPERTY, dir.toString());
     }
+  }
+
+  /** sqlite-jdbc's folder of libraries for this platform, such as {@code Linux/x86_64}. */
+  static String folder() {
+    String os = System.getProperty("os.name", "");
+    String maps = "";
+    if (os.equals("Linux")) {
+      try {
+        maps = Files.readString(Path.of("/proc/self/maps"));
+      } catch (IOException | RuntimeException e) {
+        return OSInfo.getNativeLibFolderPathForCurrentOS();
+      }
+    }
+    String folder = folder(os, System.getProperty("os.arch", ""), System.getProperty("java.vm.vendor", ""), maps);
+    return folder != null ? folder : OSInfo.getNativeLibFolderPathForCurrentOS();
+  }
+
+  /**
+   * The folder for an operating system, architecture and JVM vendor as the JVM names them, the
+   * process's memory map telling glibc from musl on Linux; null where sqlite-jdbc's own probe must
+   * decide (Android, other systems and architectures).
+   */
+  static String folder(String os, String arch, String vmVendor, String maps) {
+    String cpu = switch (arch) {
+      case "amd64", "x86_64" -> "x86_64";
+      case "aarch64", "arm64" -> "aarch64";
+      default -> null;
+    };
+    if (cpu == null || vmVendor.contains("Android")) {
+      return null;
+    }
+    if (os.equals("Linux")) {
+      boolean musl = maps.contains("/ld-musl-") || maps.contains("/libc.musl-");
+      return (musl ? "Linux-Musl/" : "Linux/") + cpu;
+    }
+    if (os.startsWith("Mac")) {
+      return "Mac/" + cpu;
+    }
+    return null;
   }
 }

@@ -89,4 +89,23 @@ class SqliteNativeTest {
 
     assertThat(System.getProperty(SqliteNative.PATH_PROPERTY)).isNull();
   }
+
+  @Test
+  void thePlatformsFolderIsTheOneSqliteJdbcsProbeFinds() {
+    assertThat(SqliteNative.folder()).isEqualTo(OSInfo.getNativeLibFolderPathForCurrentOS());
+  }
+
+  @Test
+  void theFolderFollowsTheSystemTheArchitectureAndTheCLibrary() {
+    String glibc = "7f00-7f01 r-xp 00000000 fe:01 123 /usr/lib/x86_64-linux-gnu/libc.so.6\n";
+    String musl = "7f00-7f01 r-xp 00000000 fe:01 123 /lib/ld-musl-x86_64.so.1\n";
+    assertThat(SqliteNative.folder("Linux", "amd64", "Eclipse Adoptium", glibc)).isEqualTo("Linux/x86_64");
+    assertThat(SqliteNative.folder("Linux", "aarch64", "Oracle Corporation", glibc)).isEqualTo("Linux/aarch64");
+    assertThat(SqliteNative.folder("Linux", "amd64", "Alpine", musl)).isEqualTo("Linux-Musl/x86_64");
+    assertThat(SqliteNative.folder("Mac OS X", "aarch64", "Homebrew", "")).isEqualTo("Mac/aarch64");
+    // left to sqlite-jdbc's probe
+    assertThat(SqliteNative.folder("Linux", "arm", "Raspbian", glibc)).isNull();
+    assertThat(SqliteNative.folder("Linux", "aarch64", "The Android Project", glibc)).isNull();
+    assertThat(SqliteNative.folder("Windows 11", "amd64", "Microsoft", "")).isNull();
+  }
 }
