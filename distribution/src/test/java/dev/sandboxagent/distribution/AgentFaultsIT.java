@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the middle of a turn, or exits while a child it started still holds its output: each ends the
  * one-turn stream with an {@code error} within seconds, and another session of the same agent goes
  * on untouched. The stand-in programs switch to these faults by the words of the message; the idle
- * timeouts are 2 s, except in the daemon that checks exits, where they are long enough never to
+ * timeouts are 5 s (on a loaded machine a stand-in that answers at once has been seen silent for
+ * more than 2 s), except in the daemon that checks exits, where they are long enough never to
  * come first.
  */
 @Timeout(240)
@@ -35,10 +36,10 @@ class AgentFaultsIT {
       "opencode", List.of("opencode", "FakeOpenCode.java", "tool.jsonl", "permission.jsonl"),
       "amp", List.of("amp", "amp-text.jsonl"));
   private static final Map<String, String> SILENCE = Map.of(
-      "claude", "Claude Code wrote nothing for 2 s; the turn was stopped",
-      "codex", "Codex wrote nothing for 2 s; the turn was stopped",
-      "opencode", "OpenCode wrote nothing for 2 s; the turn was stopped",
-      "amp", "Amp wrote nothing for 2 s; the turn was stopped");
+      "claude", "Claude Code wrote nothing for 5 s; the turn was stopped",
+      "codex", "Codex wrote nothing for 5 s; the turn was stopped",
+      "opencode", "OpenCode wrote nothing for 5 s; the turn was stopped",
+      "amp", "Amp wrote nothing for 5 s; the turn was stopped");
   private static final Map<String, String> EARLY_EXIT = Map.of(
       "claude", "Claude Code exited with status 0 before the end of its turn",
       "codex", "codex app-server exited with status 0 in the middle of the turn",
@@ -46,7 +47,7 @@ class AgentFaultsIT {
       "amp", "Amp exited with status 0 before the end of its turn");
 
   @TempDir static Path work;
-  /** Idle timeouts of 2 s. */
+  /** Idle timeouts of 5 s. */
   static Launcher daemon;
   /** Idle timeouts of 10 minutes: an exit is what ends the turn. */
   static Launcher patient;
@@ -63,7 +64,7 @@ class AgentFaultsIT {
       Files.setPosixFilePermissions(fake.resolve(agent.getKey()), PosixFilePermissions.fromString("rwxr-xr-x"));
       args.addAll(List.of("--agent-bin", agent.getKey() + "=" + fake.resolve(agent.getKey())));
     }
-    daemon = start(Files.createDirectories(work.resolve("quick")), args, "2");
+    daemon = start(Files.createDirectories(work.resolve("quick")), args, "5");
     patient = start(Files.createDirectories(work.resolve("patient")), args, "600");
   }
 
