@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -113,7 +114,9 @@ public final class SseWriter {
   /**
    * Gathers frames into large writes: the response's own stream turns every write into work of its
    * own (a chunk once the headers are out), so a batch of small frames goes out in a few writes of
-   * up to {@link #CAPACITY} bytes, and everything is written by each {@link #flush()}.
+   * up to {@link #CAPACITY} bytes, and everything is written by each {@link #flush()}. The buffer
+   * grows to what a batch needs and is let go at each flush, so that the many streams that wait
+   * for events hold none.
    */
   static final class FrameBuffer extends OutputStream {
     static final int CAPACITY = 32 * 1024;
@@ -123,8 +126,11 @@ public final class SseWriter {
     /** The longest frame head: "id: ", a long's 20 digits, "\ndata: ". */
     private static final int HEAD = 4 + 20 + 7;
 
+    private static final int INITIAL = 4 * 1024;
+    private static final byte[] NONE = new byte[0];
+
     private final OutputStream out;
-    private final byte[] buffer = new byte[CAPACITY];
+    private byte[] buffer = NONE;
     private int length;
 
     FrameBuffer(OutputStream out) {
@@ -143,6 +149,7 @@ public final class SseWriter {
         out.write(END);
         return;
       }
+      reserve(HEAD + json.length + 2);
       System.arraycopy(ID, 0, buffer, length, ID.length);
       length += ID.length;
       length = digits(sequence, buffer, length);
@@ -173,11 +180,24 @@ public final class SseWriter {
       return at + count;
     }
 
+    /** Makes room for {@code more} bytes (at most what the capacity leaves after {@code length}). */
+    private void reserve(int more) {
+      int needed = length + more;
+      if (needed > buffer.length) {
+        int size = Math.max(INITIAL, buffer.length);
+        while (size < needed) {
+          size *= 2;
+        }
+        buffer = Arrays.copyOf(buffer, Math.min(size, CAPACITY));
+      }
+    }
+
     @Override
     public void write(int b) throws IOException {
       if (length == CAPACITY) {
         drain();
       }
+      reserve(1);
       buffer[length++] = (byte) b;
     }
 
@@ -190,6 +210,7 @@ public final class SseWriter {
           return;
         }
       }
+      reserve(len);
       System.arraycopy(b, off, buffer, length, len);
       length += len;
     }
@@ -204,7 +225,13 @@ public final class SseWriter {
     @Override
     public void flush() throws IOException {
       drain();
+      buffer = NONE;
       out.flush();
+    }
+
+    /** The bytes held for the next write (for tests). */
+    int held() {
+      return buffer.length;
     }
 
     @Override

@@ -56,10 +56,12 @@ class SseFrameBufferTest {
     for (int i = 1; i <= 50; i++) {
       buffer.frame(i, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
     }
+    assertTrue(buffer.held() <= 4096, "the buffer is sized to the batch: " + buffer.held());
     assertEquals(List.of(), out.writes, "nothing is written before a flush");
     buffer.flush();
     assertEquals(1, out.writes.size(), "fifty small frames are one write");
     assertEquals(1, out.flushes);
+    assertEquals(0, buffer.held(), "a waiting stream holds no buffer");
     assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(frame(50, "{\"a\":1}")));
   }
 
