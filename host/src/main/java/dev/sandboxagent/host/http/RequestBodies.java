@@ -87,7 +87,10 @@ final class RequestBodies {
     byte[] bytes;
     try {
       // Read to the end (or one byte past the limit); the stream is not closed, which would drain it.
-      bytes = req.content().inputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      // A declared length sizes the read, so that a small body does not cost a buffer of the limit's
+      // chunk size (the stream ends at the declared length).
+      long limit = declared >= 0 ? Math.min(declared, maxBytes) + 1 : maxBytes + 1;
+      bytes = req.content().inputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit));
     } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
       throw new CloseConnectionException("the client went away while sending the request body", e);
     } catch (IllegalArgumentException e) {
