@@ -2,6 +2,8 @@ package dev.sandboxagent.host.daemon;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxagent.api.AgentAdapter;
 import dev.sandboxagent.api.Platform;
@@ -119,7 +121,7 @@ public final class Daemon implements AutoCloseable {
   }
 
   private static Daemon start(HostConfig config, InetAddress address, AdapterRegistry registry) {
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = jsonMapper();
     DaemonMetrics metrics = DaemonMetrics.create();
     AgentCatalog catalog = catalog(config, PlatformDetector.current(), mapper, metrics);
     ProcessSupervisor processes = ProcessSupervisor.create();
@@ -158,6 +160,12 @@ public final class Daemon implements AutoCloseable {
         .maxPayloadSize(config.maxBodyBytes())
         .shutdownGracePeriod(Duration.ofMillis(500))
         .connectionOptions(o -> o.tcpNoDelay(true))
+        // What a connection keeps while it is open (an event stream's for hours): an event stream
+        // gathers its frames itself (SseWriter), so the response stream's own buffer only has to hold
+        // a keep-alive comment; and a socket, not a socket channel, which would keep a read and a
+        // write buffer of 8 KB each.
+        .writeBufferSize(512)
+        .useNio(false)
         .update(timeouts::configure)
         .directHandlers(ApiRouting.directHandlers(services))
         .routing(routing -> ApiRouting.configure(routing.addFilter(timeouts.bodyReads()), services))
@@ -191,6 +199,16 @@ public final class Daemon implements AutoCloseable {
     }
     return new Daemon(registry, sessions, server, processes, timeouts, store, events,
         SessionRetention.start(sessions, config.retention()), export);
+  }
+
+  /**
+   * The daemon's JSON mapper. Its parsers' and generators' buffers (about 12 KB) come from one
+   * shared pool rather than one set per thread: every connection is served by a virtual thread of
+   * its own, which would otherwise keep a set for as long as the connection stays open, such as an
+   * event stream's.
+   */
+  static ObjectMapper jsonMapper() {
+    return new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
   }
 
   /** The gauges read from the daemon's state when scraped. */
