@@ -1,7 +1,6 @@
 package dev.sandboxagent.host.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +24,6 @@ import java.time.Duration;
  */
 final class ApiClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -141,7 +139,7 @@ final class ApiClient {
 
   private static String prettyIfJson(String body) {
     try {
-      JsonNode node = JSON.readTree(body);
+      JsonNode node = PrettyJson.JSON.readTree(body);
       return node == null ? body : PrettyJson.render(node);
     } catch (IOException e) {
       return body;

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -35,16 +36,6 @@ import picocli.CommandLine;
     footerHeading = "%nExit status: 0 success, 1 failure, 2 usage error.%n",
     footer = "Run 'sandbox-agent <COMMAND> --help' for a command's options.")
 public final class Cli implements Callable<Integer> {
-
-  /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
-  private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
-
-  static {
-    PF4J_LOG.setLevel(Level.WARNING);
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      UtcLogFormatter.install();
-    }
-  }
 
   /** The help width: fixed, so that help reads the same in every terminal and in the README. */
   static final int HELP_WIDTH = 110;
@@ -84,6 +75,11 @@ public final class Cli implements Callable<Integer> {
   /** Runs the command line {@code args}; returns the exit status. */
   static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     CommandContext context = new CommandContext(env, in, out, err);
+    OptionalInt quick = ShortCommandFastPath.run(args, context);
+    if (quick.isPresent()) {
+      return quick.getAsInt();
+    }
+    LogDefaults.apply();
     Optional<ServerCommand> server = ServerFastPath.parse(args, context);
     if (server.isPresent()) {
       try {
@@ -169,7 +165,7 @@ public final class Cli implements Callable<Integer> {
    * Reports what made {@code command} fail: a usage error (2) with where to find its usage, else the
    * failure's message (1).
    */
-  private static int report(Exception e, String command, PrintWriter err) {
+  static int report(Exception e, String command, PrintWriter err) {
     err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     if (e instanceof UsageException) {
       err.println("Run '" + command + " --help' for usage.");
@@ -196,6 +192,27 @@ public final class Cli implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       return new String[] {"sandbox-agent " + version()};
+    }
+  }
+
+  /**
+   * The logging every command but the short ones starts with, set on first use: the logging
+   * framework's start is a cost {@code --version} need not pay.
+   */
+  private static final class LogDefaults {
+
+    /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
+    private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
+
+    static {
+      PF4J_LOG.setLevel(Level.WARNING);
+      if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+        UtcLogFormatter.install();
+      }
+    }
+
+    static void apply() {
+      // the static initializer did it
     }
   }
 

@@ -12,7 +12,11 @@ import java.io.IOException;
  */
 final class PrettyJson {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The command line's one mapper, made on first use: building it loads hundreds of classes, which
+   * a command that prints no JSON (or the parser building its model) should not pay for.
+   */
+  static final ObjectMapper JSON = new ObjectMapper();
   private static final Separators SEPARATORS = Separators.createDefaultInstance()
       .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
       .withObjectEmptySeparator("")
