@@ -59,7 +59,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
       String variant,
       @Option(names = {"-A", "--agent-version"}, paramLabel = "<AGENT_VERSION>",
           description = "the agent's program version") String agentVersion) {
-    ObjectNode body = PrettyJson.JSON.createObjectNode();
+    ObjectNode body = PrettyJson.mapper().createObjectNode();
     putIfGiven(body, "agent", agent);
     putIfGiven(body, "agentMode", agentMode);
     putIfGiven(body, "permissionMode", permissionMode);
@@ -116,7 +116,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
       @Option(names = {"-a", "--answers"}, paramLabel = "<JSON>", required = true, converter = Answers.class,
           description = "a JSON array of string arrays, one per question asked, e.g. '[[\"Yes\"]]'")
       JsonNode answers) {
-    ObjectNode body = PrettyJson.JSON.createObjectNode();
+    ObjectNode body = PrettyJson.mapper().createObjectNode();
     body.set("answers", answers);
     return api.client().send(Request.post(session(session) + "/questions/" + segment(question) + "/reply",
         body.toString()));
@@ -137,7 +137,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
       String permission,
       @Option(names = {"-r", "--reply"}, paramLabel = "<REPLY>", required = true,
           description = "once, always or reject (any case)") Reply reply) {
-    ObjectNode body = PrettyJson.JSON.createObjectNode().put("reply", reply.name());
+    ObjectNode body = PrettyJson.mapper().createObjectNode().put("reply", reply.name());
     return api.client().send(Request.post(session(session) + "/permissions/" + segment(permission) + "/reply",
         body.toString()));
   }
@@ -153,7 +153,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
   }
 
   private static String message(String text) {
-    return PrettyJson.JSON.createObjectNode().put("message", text).toString();
+    return PrettyJson.mapper().createObjectNode().put("message", text).toString();
   }
 
   private static String query(Long offset, Long limit, boolean includeRaw) {
@@ -178,7 +178,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
     public JsonNode convert(String value) {
       JsonNode answers;
       try {
-        answers = PrettyJson.JSON.readTree(value);
+        answers = PrettyJson.mapper().readTree(value);
       } catch (JsonProcessingException e) {
         throw new TypeConversionException("not JSON (" + e.getOriginalMessage() + "); " + EXPECTED);
       }

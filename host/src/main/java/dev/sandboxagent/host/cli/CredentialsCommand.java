@@ -95,7 +95,7 @@ final class CredentialsCommand implements Callable<Integer> {
     Found found = discover(adapters, homeDir, noOauth);
     PrintStream out = context.out();
     if (agent == null && provider == null) {
-      ObjectNode body = PrettyJson.JSON.createObjectNode();
+      ObjectNode body = PrettyJson.mapper().createObjectNode();
       for (String named : CredentialDiscovery.NAMED_PROVIDERS) {
         body.set(named, found.find(named).<JsonNode>map(c -> json(c, reveal)).orElse(NullNode.getInstance()));
       }
@@ -180,7 +180,7 @@ final class CredentialsCommand implements Callable<Integer> {
   }
 
   private static ObjectNode json(Credential c, boolean reveal) {
-    ObjectNode node = PrettyJson.JSON.createObjectNode();
+    ObjectNode node = PrettyJson.mapper().createObjectNode();
     node.put("provider", c.provider());
     node.put("source", c.source());
     node.put("auth_type", c.authType());
