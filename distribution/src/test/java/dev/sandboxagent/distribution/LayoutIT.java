@@ -256,6 +256,20 @@ class LayoutIT {
     assertThat(run.stderr()).contains("sandbox.agent.home = " + Dist.dir().toRealPath());
   }
 
+  /** Started by its bare name (`sh sandbox-agent` in bin/), the launcher still finds its installation. */
+  @Test
+  void launcherFindsItsInstallationFromABareName() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("sh", "sandbox-agent", "--version")
+        .directory(Dist.dir().resolve("bin").toFile()).redirectErrorStream(true);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().remove("JAVA_OPTS");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).isEqualTo("sandbox-agent " + Dist.version() + "\n");
+  }
+
   @Test
   void launcherLeavesOutItsCollectorWhenJavaOptsChooseOne() throws Exception {
     Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-XX:+UseParallelGC");
