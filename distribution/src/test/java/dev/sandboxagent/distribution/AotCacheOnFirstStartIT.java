@@ -67,9 +67,12 @@ class AotCacheOnFirstStartIT {
           assertThat(niceness).containsOnly(19);
         }
       }
-      // Recorded for these JARs, its output in a file, nothing left behind.
+      // Recorded for these JARs, its output in a file, nothing left behind; then the api commands' cache.
       assertThat(lib.resolve("sandbox-agent.aot.sums")).hasSameTextualContentAs(home.resolve("SHA256SUMS"));
-      assertThat(Files.readString(lib.resolve("sandbox-agent.aot.log"))).contains("AOT cache recorded: " + cache);
+      assertThat(Files.readString(lib.resolve("sandbox-agent.aot.log"))).contains("AOT cache recorded: " + cache)
+          .contains("AOT cache recorded: " + lib.resolve("sandbox-agent-api.aot"));
+      assertThat(lib.resolve("sandbox-agent-api.aot")).isNotEmptyFile();
+      assertThat(lib.resolve("sandbox-agent-api.aot.sums")).hasSameTextualContentAs(home.resolve("SHA256SUMS"));
       try (Stream<Path> files = Files.list(lib)) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("recording"));
       }
@@ -85,6 +88,14 @@ class AotCacheOnFirstStartIT {
     try (Server next = start(home, "three", Map.of("JAVA_OPTS", "-Xlog:aot=info:stdout"))) {
       assertThat(Files.readString(next.log)).contains("Opened AOT cache " + cache);
       assertThat(lock).doesNotExist();
+      ProcessBuilder api = new ProcessBuilder(home.resolve("bin/sandbox-agent").toString(), "-t", "t", "api", "-e",
+          next.base, "sessions", "list").redirectErrorStream(true);
+      api.environment().put("JAVA_OPTS", "-Xlog:aot=info:stdout");
+      Process process = api.start();
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as(output).isZero();
+      assertThat(output).contains("Opened AOT cache " + lib.resolve("sandbox-agent-api.aot"))
+          .doesNotContain("Unable to use").contains("\"sessions\"");
     }
   }
 

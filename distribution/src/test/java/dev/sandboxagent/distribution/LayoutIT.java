@@ -55,9 +55,10 @@ class LayoutIT {
 
     assertThat(root).isEqualTo("sandbox-agent-" + Dist.version() + "/");
     assertThat(modes).containsEntry(root + "bin/sandbox-agent", 0755);
-    // The AOT cache is bound to the build directory and its JDK: it is not shipped.
+    // The AOT caches are bound to the build directory and its JDK: they are not shipped.
     assertThat(modes.keySet()).containsExactlyInAnyOrderElementsOf(layoutFiles().stream()
-        .filter(f -> !f.startsWith("lib/sandbox-agent.aot")).map(f -> root + f).toList());
+        .filter(f -> !f.startsWith("lib/sandbox-agent.aot") && !f.startsWith("lib/sandbox-agent-api.aot"))
+        .map(f -> root + f).toList());
   }
 
   @Test
@@ -146,6 +147,50 @@ class LayoutIT {
     assertThat(run.stdout()).doesNotContain("Opened AOT cache").endsWith("sandbox-agent " + Dist.version() + "\n");
   }
 
+  /** The api commands have a cache of their own, recorded with the options they run with. */
+  @Test
+  void theBuildRecordsACacheTheApiCommandsUse() throws Exception {
+    Path cache = Dist.dir().resolve("lib/sandbox-agent-api.aot");
+    assertThat(cache).isNotEmptyFile();
+    assertThat(Dist.dir().resolve("lib/sandbox-agent-api.aot.sums")).hasSameTextualContentAs(Dist.dir().resolve("SHA256SUMS"));
+    Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", "api", "--help");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("Opened AOT cache " + cache).doesNotContain("Unable to use AOT cache")
+        .doesNotContain("mismatch").contains("Usage: sandbox-agent api");
+    // The server's cache is the server's only, and the api commands' theirs only.
+    Run server = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", "server", "--help");
+    assertThat(server.stdout()).doesNotContain("Opened AOT cache " + cache);
+    Run hash = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", "credentials", "--help");
+    assertThat(hash.exitCode()).as(hash.stderr()).isZero();
+    assertThat(hash.stdout()).doesNotContain("Opened AOT cache");
+  }
+
+  /**
+   * Short commands start with the serial collector, the quick compiler only and no statistics file;
+   * the server and install-agent with the defaults, and the options in JAVA_OPTS win.
+   */
+  @Test
+  void shortCommandsStartWithTheirOwnOptions() throws Exception {
+    Path launcher = Dist.dir().resolve("bin/sandbox-agent");
+    for (List<String> line : List.of(List.of("--version"), List.of("hash-token", "--help"),
+        List.of("api", "--help"), List.of("--help"))) {
+      Run run = launch(launcher, "-XX:+PrintCommandLineFlags", line.toArray(String[]::new));
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      assertThat(run.stdout()).as(String.join(" ", line)).contains("-XX:+UseSerialGC")
+          .contains("-XX:TieredStopAtLevel=1").contains("-XX:-UsePerfData").doesNotContain("-XX:+UseG1GC");
+    }
+    for (List<String> line : List.of(List.of("server", "--help"), List.of("install-agent", "--help"))) {
+      Run run = launch(launcher, "-XX:+PrintCommandLineFlags", line.toArray(String[]::new));
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      assertThat(run.stdout()).as(String.join(" ", line)).contains("-XX:+UseG1GC")
+          .doesNotContain("TieredStopAtLevel").doesNotContain("-XX:+UseSerialGC");
+    }
+    Run chosen = launch(launcher, "-XX:+PrintCommandLineFlags -XX:+UseParallelGC -XX:TieredStopAtLevel=4");
+    assertThat(chosen.exitCode()).as(chosen.stderr()).isZero();
+    assertThat(chosen.stdout()).contains("-XX:+UseParallelGC").contains("-XX:TieredStopAtLevel=4")
+        .doesNotContain("-XX:+UseSerialGC").endsWith("sandbox-agent " + Dist.version() + "\n");
+  }
+
   @Test
   void theLauncherIgnoresACacheOlderThanItsJars() throws Exception {
     Path cache = Dist.dir().resolve("lib/sandbox-agent.aot");
@@ -167,18 +212,20 @@ class LayoutIT {
   /** A build gives its JARs one fixed time: a cache recorded with other JARs is told by their digests. */
   @Test
   void theLauncherIgnoresACacheRecordedForOtherJars() throws Exception {
-    Path sums = Dist.dir().resolve("lib/sandbox-agent.aot.sums");
-    assertThat(sums).hasSameTextualContentAs(Dist.dir().resolve("SHA256SUMS"));
-    String recorded = Files.readString(sums);
-    Files.writeString(sums, recorded.replaceFirst("[0-9a-f]{64}", "0".repeat(64)));
-    Run run;
-    try {
-      run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", "server", "--help");
-    } finally {
-      Files.writeString(sums, recorded);
+    for (String command : List.of("server", "api")) {
+      Path sums = Dist.dir().resolve(command.equals("server") ? "lib/sandbox-agent.aot.sums" : "lib/sandbox-agent-api.aot.sums");
+      assertThat(sums).hasSameTextualContentAs(Dist.dir().resolve("SHA256SUMS"));
+      String recorded = Files.readString(sums);
+      Files.writeString(sums, recorded.replaceFirst("[0-9a-f]{64}", "0".repeat(64)));
+      Run run;
+      try {
+        run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", command, "--help");
+      } finally {
+        Files.writeString(sums, recorded);
+      }
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      assertThat(run.stdout()).as(command).doesNotContain("Opened AOT cache").contains("Usage: sandbox-agent " + command);
     }
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).doesNotContain("Opened AOT cache").contains("Usage: sandbox-agent");
   }
 
   @Test
@@ -207,6 +254,20 @@ class LayoutIT {
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).isEqualTo("sandbox-agent " + Dist.version() + "\n");
     assertThat(run.stderr()).contains("sandbox.agent.home = " + Dist.dir().toRealPath());
+  }
+
+  /** Started by its bare name (`sh sandbox-agent` in bin/), the launcher still finds its installation. */
+  @Test
+  void launcherFindsItsInstallationFromABareName() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("sh", "sandbox-agent", "--version")
+        .directory(Dist.dir().resolve("bin").toFile()).redirectErrorStream(true);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().remove("JAVA_OPTS");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).isEqualTo("sandbox-agent " + Dist.version() + "\n");
   }
 
   @Test

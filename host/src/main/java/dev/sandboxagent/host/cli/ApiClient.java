@@ -1,22 +1,20 @@
 package dev.sandboxagent.host.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Sends one request of an {@code api} command and prints the answer: JSON pretty on stdout, a stream
@@ -25,7 +23,6 @@ import java.time.Duration;
  */
 final class ApiClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -75,37 +72,62 @@ final class ApiClient {
   /**
    * Sends {@code request} and prints the answer.
    *
+   * <p>Over {@link HttpURLConnection}, the JDK's older client: it starts several times faster than
+   * {@code java.net.http.HttpClient}, whose start (its selector thread, executor and lambdas) took
+   * most of a short {@code api} command's time. HTTP/1.1, no proxy, redirects not followed, as the
+   * newer client's defaults; the answer's time limit bounds each read of a non-streaming answer.
+   *
    * @return 0 for a 2xx answer
    * @throws IllegalStateException for an error status or a failed request (exit 1)
    */
   int send(Request request) {
     URI uri = uri(request);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
-    if (!request.stream()) {
-      builder.timeout(REQUEST_TIMEOUT);
+    HttpURLConnection connection;
+    try {
+      connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+      connection.setRequestMethod(request.method());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException("request to " + uri + " failed: "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    connection.setReadTimeout(request.stream() ? 0 : (int) REQUEST_TIMEOUT.toMillis());
     if (token != null) {
-      builder.header("Authorization", "Bearer " + token);
+      connection.setRequestProperty("Authorization", "Bearer " + token);
     }
-    if (request.body() != null) {
-      builder.header("Content-Type", "application/json")
-          .method(request.method(), HttpRequest.BodyPublishers.ofString(request.body()));
-    } else {
-      builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+    byte[] body = request.body() == null ? null : request.body().getBytes(StandardCharsets.UTF_8);
+    if (body != null) {
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setDoOutput(true);
     }
     try {
-      HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-      int status = response.statusCode();
+      try {
+        connection.connect();
+      } catch (SocketTimeoutException e) {
+        throw new IllegalStateException(unreachable("no answer in " + CONNECT_TIMEOUT.toSeconds() + " s"), e);
+      } catch (ConnectException e) {
+        throw new IllegalStateException(unreachable(e.getMessage() == null ? "connection refused"
+            : e.getMessage().toLowerCase(Locale.ROOT)), e);
+      }
+      if (body != null) {
+        try (OutputStream sink = connection.getOutputStream()) {
+          sink.write(body);
+        }
+      }
+      int status = connection.getResponseCode();
       if (status / 100 != 2) {
-        String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-        if (!body.isBlank()) {
-          err.println(prettyIfJson(body));
+        InputStream error = connection.getErrorStream();
+        String text = error == null ? "" : new String(error.readAllBytes(), StandardCharsets.UTF_8);
+        if (!text.isBlank()) {
+          err.println(prettyIfJson(text));
         }
         throw new IllegalStateException("unexpected http status: " + status + " " + reason(status));
       }
       if (request.stream()) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
           while ((line = reader.readLine()) != null) {
             out.println(line);
@@ -114,23 +136,21 @@ final class ApiClient {
         }
         return 0;
       }
-      String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-      if (!body.isBlank()) {
-        out.println(prettyIfJson(body));
+      String text;
+      try (InputStream in = connection.getInputStream()) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (!text.isBlank()) {
+        out.println(prettyIfJson(text));
       }
       return 0;
-    } catch (HttpConnectTimeoutException e) {
-      throw new IllegalStateException(unreachable("no answer in " + CONNECT_TIMEOUT.toSeconds() + " s"), e);
-    } catch (ConnectException e) {
-      throw new IllegalStateException(unreachable(e.getMessage() == null ? "connection refused" : e.getMessage()), e);
-    } catch (HttpTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       throw new IllegalStateException("no answer from " + uri + " in " + REQUEST_TIMEOUT.toSeconds() + " s", e);
     } catch (IOException e) {
       throw new IllegalStateException("request to " + uri + " failed: "
           + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    } finally {
+      connection.disconnect();
     }
   }
 
@@ -141,8 +161,7 @@ final class ApiClient {
 
   private static String prettyIfJson(String body) {
     try {
-      JsonNode node = JSON.readTree(body);
-      return node == null ? body : PrettyJson.render(node);
+      return PrettyJson.reformat(body);
     } catch (IOException e) {
       return body;
     }

@@ -4,7 +4,6 @@ import static dev.sandboxagent.host.cli.ApiClient.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.host.cli.ApiClient.Request;
@@ -25,7 +24,6 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "sessions", description = "The session endpoints.", synopsisSubcommandLabel = "<COMMAND>")
 final class ApiSessionsCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
   @ParentCommand ApiCommand api;
@@ -61,7 +59,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
       String variant,
       @Option(names = {"-A", "--agent-version"}, paramLabel = "<AGENT_VERSION>",
           description = "the agent's program version") String agentVersion) {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = PrettyJson.mapper().createObjectNode();
     putIfGiven(body, "agent", agent);
     putIfGiven(body, "agentMode", agentMode);
     putIfGiven(body, "permissionMode", permissionMode);
@@ -118,7 +116,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
       @Option(names = {"-a", "--answers"}, paramLabel = "<JSON>", required = true, converter = Answers.class,
           description = "a JSON array of string arrays, one per question asked, e.g. '[[\"Yes\"]]'")
       JsonNode answers) {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = PrettyJson.mapper().createObjectNode();
     body.set("answers", answers);
     return api.client().send(Request.post(session(session) + "/questions/" + segment(question) + "/reply",
         body.toString()));
@@ -139,7 +137,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
       String permission,
       @Option(names = {"-r", "--reply"}, paramLabel = "<REPLY>", required = true,
           description = "once, always or reject (any case)") Reply reply) {
-    ObjectNode body = JSON.createObjectNode().put("reply", reply.name());
+    ObjectNode body = PrettyJson.mapper().createObjectNode().put("reply", reply.name());
     return api.client().send(Request.post(session(session) + "/permissions/" + segment(permission) + "/reply",
         body.toString()));
   }
@@ -155,7 +153,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
   }
 
   private static String message(String text) {
-    return JSON.createObjectNode().put("message", text).toString();
+    return PrettyJson.mapper().createObjectNode().put("message", text).toString();
   }
 
   private static String query(Long offset, Long limit, boolean includeRaw) {
@@ -180,7 +178,7 @@ final class ApiSessionsCommand implements Callable<Integer> {
     public JsonNode convert(String value) {
       JsonNode answers;
       try {
-        answers = JSON.readTree(value);
+        answers = PrettyJson.mapper().readTree(value);
       } catch (JsonProcessingException e) {
         throw new TypeConversionException("not JSON (" + e.getOriginalMessage() + "); " + EXPECTED);
       }

@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,24 +33,20 @@ import picocli.CommandLine;
     customSynopsis = {"sandbox-agent [-t <TOKEN> | --token-file <FILE> | -n] <COMMAND> [<ARGS>...]",
         "       sandbox-agent -h | -V"},
     description = "Runs coding agents (Claude Code, Codex, OpenCode, Amp, ACP agents) behind one HTTP API.",
-    subcommands = {ServerCommand.class, InstallAgentCommand.class, ApiCommand.class, CredentialsCommand.class,
-        HashTokenCommand.class, CompletionCommand.class, AotTrainingCommand.class},
     footerHeading = "%nExit status: 0 success, 1 failure, 2 usage error.%n",
     footer = "Run 'sandbox-agent <COMMAND> --help' for a command's options.")
 public final class Cli implements Callable<Integer> {
 
-  /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
-  private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
-
-  static {
-    PF4J_LOG.setLevel(Level.WARNING);
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      UtcLogFormatter.install();
-    }
-  }
-
   /** The help width: fixed, so that help reads the same in every terminal and in the README. */
   static final int HELP_WIDTH = 110;
+
+  /**
+   * The commands, in the order help lists them. Not in the annotation: a command line that names one
+   * of them gets a parser with that command only (see {@link #commandsFor}).
+   */
+  static final List<Class<?>> COMMANDS = List.of(ServerCommand.class, InstallAgentCommand.class, ApiCommand.class,
+      CredentialsCommand.class, HashTokenCommand.class, CompletionCommand.class, AotTrainingCommand.class,
+      AotTrainingApiCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -84,6 +83,11 @@ public final class Cli implements Callable<Integer> {
   /** Runs the command line {@code args}; returns the exit status. */
   static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     CommandContext context = new CommandContext(env, in, out, err);
+    OptionalInt quick = ShortCommandFastPath.run(args, context);
+    if (quick.isPresent()) {
+      return quick.getAsInt();
+    }
+    LogDefaults.apply();
     Optional<ServerCommand> server = ServerFastPath.parse(args, context);
     if (server.isPresent()) {
       try {
@@ -93,8 +97,40 @@ public final class Cli implements Callable<Integer> {
         return report(e, "sandbox-agent server", writer);
       }
     }
-    return commandLine(new Cli(context), context).execute(args);
+    Cli cli = new Cli(context);
+    return commandLine(cli, context, new Factory(context), commandsFor(args)).execute(args);
   }
+
+  /**
+   * The commands the parser of {@code args} needs: the one command they name, when only token
+   * options come before it, else all of them. Building the parser's model from the annotations is
+   * most of a short command's time, and a command is parsed, helped and reported on by its own model
+   * alone — except {@code completion}, which describes all of them, and a command line without a
+   * command (help, a mistake), whose messages list them. {@code CommandsForTest} holds the options
+   * read here to the parser's, and the results of both parsers to each other.
+   */
+  static List<Class<?>> commandsFor(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (TOKEN_VALUE_OPTIONS.contains(arg)) {
+        i++;
+      } else if (!TOKEN_FLAGS.contains(arg) && !arg.startsWith("--token=") && !arg.startsWith("--token-file=")) {
+        for (Class<?> type : COMMANDS) {
+          if (type != CompletionCommand.class && type.getAnnotation(Command.class).name().equals(arg)) {
+            return List.of(type);
+          }
+        }
+        return COMMANDS;
+      }
+    }
+    return COMMANDS;
+  }
+
+  /** The token options that take a value, by every name the parser knows them. */
+  static final Set<String> TOKEN_VALUE_OPTIONS = Set.of("-t", "--token", "--token-file");
+
+  /** The token option that takes no value, by both its names. */
+  static final Set<String> TOKEN_FLAGS = Set.of("-n", "--no-token");
 
   /** Runs with no standard input. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -108,7 +144,21 @@ public final class Cli implements Callable<Integer> {
 
   /** The parser for {@code command}, whose commands {@code factory} creates. */
   static CommandLine commandLine(Object command, CommandContext context, CommandLine.IFactory factory) {
+    return commandLine(command, context, factory, COMMANDS);
+  }
+
+  /**
+   * The parser for {@code command}, whose commands {@code factory} creates; the whole command line
+   * ({@link Cli}) with the {@code commands} given.
+   */
+  static CommandLine commandLine(Object command, CommandContext context, CommandLine.IFactory factory,
+      List<Class<?>> commands) {
     CommandLine line = new CommandLine(command, factory);
+    if (command instanceof Cli) {
+      for (Class<?> type : commands) {
+        line.addSubcommand(new CommandLine(create(factory, type), factory));
+      }
+    }
     line.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
     line.setUsageHelpAutoWidth(false);
@@ -119,6 +169,14 @@ public final class Cli implements Callable<Integer> {
     line.setExecutionExceptionHandler(Cli::failure);
     style(line);
     return line;
+  }
+
+  private static Object create(CommandLine.IFactory factory, Class<?> type) {
+    try {
+      return factory.create(type);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the command " + type.getName(), e);
+    }
   }
 
   /** The same help layout for every command: options in the order declared, sections set apart. */
@@ -169,7 +227,7 @@ public final class Cli implements Callable<Integer> {
    * Reports what made {@code command} fail: a usage error (2) with where to find its usage, else the
    * failure's message (1).
    */
-  private static int report(Exception e, String command, PrintWriter err) {
+  static int report(Exception e, String command, PrintWriter err) {
     err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     if (e instanceof UsageException) {
       err.println("Run '" + command + " --help' for usage.");
@@ -196,6 +254,27 @@ public final class Cli implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       return new String[] {"sandbox-agent " + version()};
+    }
+  }
+
+  /**
+   * The logging every command but the short ones starts with, set on first use: the logging
+   * framework's start is a cost {@code --version} need not pay.
+   */
+  private static final class LogDefaults {
+
+    /** Held so that its level stays: the plugin framework's per-plugin lines repeat what the registry logs. */
+    private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
+
+    static {
+      PF4J_LOG.setLevel(Level.WARNING);
+      if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+        UtcLogFormatter.install();
+      }
+    }
+
+    static void apply() {
+      // the static initializer did it
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.sandboxagent.host.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandboxagent.api.AgentAdapter;
@@ -41,7 +40,6 @@ import picocli.CommandLine.Spec;
         "then the files the agents' plugins read (~/.claude.json, ~/.codex/auth.json, …)."})
 final class CredentialsCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger PF4J_LOG = Logger.getLogger("org.pf4j");
   private static final Logger PLUGIN_LOG = Logger.getLogger("dev.sandboxagent.host.plugin");
 
@@ -97,7 +95,7 @@ final class CredentialsCommand implements Callable<Integer> {
     Found found = discover(adapters, homeDir, noOauth);
     PrintStream out = context.out();
     if (agent == null && provider == null) {
-      ObjectNode body = JSON.createObjectNode();
+      ObjectNode body = PrettyJson.mapper().createObjectNode();
       for (String named : CredentialDiscovery.NAMED_PROVIDERS) {
         body.set(named, found.find(named).<JsonNode>map(c -> json(c, reveal)).orElse(NullNode.getInstance()));
       }
@@ -182,7 +180,7 @@ final class CredentialsCommand implements Callable<Integer> {
   }
 
   private static ObjectNode json(Credential c, boolean reveal) {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = PrettyJson.mapper().createObjectNode();
     node.put("provider", c.provider());
     node.put("source", c.source());
     node.put("auth_type", c.authType());
