@@ -89,7 +89,7 @@ public final class SseWriter {
         }
         first = false;
         for (RecordedEvent event : read.events()) {
-          writeFrame(out, event, includeRaw);
+          out.frame(event.sequence(), event.json(includeRaw));
           cursor = event.sequence();
           if (last.test(event)) {
             out.flush();
@@ -105,10 +105,6 @@ public final class SseWriter {
     } finally {
       open.decrementAndGet();
     }
-  }
-
-  private static void writeFrame(FrameBuffer out, RecordedEvent event, boolean includeRaw) throws IOException {
-    out.frame(event.sequence(), event.json(includeRaw));
   }
 
   /**
@@ -139,26 +135,37 @@ public final class SseWriter {
 
     /** Appends one frame: {@code id: <sequence>}, then {@code data: <json>} and a blank line. */
     void frame(long sequence, byte[] json) throws IOException {
-      if (length + HEAD + json.length + 2 > CAPACITY) {
+      int body = json.length + END.length;
+      if (HEAD + body > CAPACITY) {
+        // A body larger than the buffer goes out on its own, after its head.
+        head(sequence);
         drain();
-      }
-      if (HEAD + json.length + 2 > CAPACITY) {
-        byte[] head = ("id: " + sequence + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
-        out.write(head);
         out.write(json);
         out.write(END);
         return;
       }
-      reserve(HEAD + json.length + 2);
+      if (length + HEAD + body > CAPACITY) {
+        drain();
+      }
+      reserve(HEAD + body);
+      head(sequence);
+      System.arraycopy(json, 0, buffer, length, json.length);
+      length += json.length;
+      System.arraycopy(END, 0, buffer, length, END.length);
+      length += END.length;
+    }
+
+    /** Appends a frame's head, {@code id: <sequence>} and {@code data: }, making room for it. */
+    private void head(long sequence) throws IOException {
+      if (length + HEAD > CAPACITY) {
+        drain();
+      }
+      reserve(HEAD);
       System.arraycopy(ID, 0, buffer, length, ID.length);
       length += ID.length;
       length = digits(sequence, buffer, length);
       System.arraycopy(DATA, 0, buffer, length, DATA.length);
       length += DATA.length;
-      System.arraycopy(json, 0, buffer, length, json.length);
-      length += json.length;
-      buffer[length++] = '\n';
-      buffer[length++] = '\n';
     }
 
     /** Writes the decimal digits of a non-negative {@code value} at {@code at}; returns the end. */
