@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * delivered after {@code exited}. The end of the stream is a real one: the JDK closes its end of a
  * process's pipe when the process exits, unless a read holds the stream at that moment, so a
  * stream could otherwise end while a child still holds the pipe; the readers hold their stream for
- * as long as they read it.
+ * as long as they read it, and the program runs only once they do (see {@link Launcher}).
  */
 public final class HostProcess implements AgentProcess {
 
@@ -49,6 +50,8 @@ public final class HostProcess implements AgentProcess {
   public static final Duration GRACE = Duration.ofSeconds(2);
   /** How long stdout may stay open after the process has exited before what holds it is stopped. */
   static final Duration DRAIN = Duration.ofSeconds(1);
+  /** How long a start waits for the output's readers before it lets the program run regardless. */
+  private static final Duration GATE_WAIT = Duration.ofSeconds(10);
 
   private final Process process;
   private final String name;
@@ -59,6 +62,7 @@ public final class HostProcess implements AgentProcess {
   private final OutputStream stdin;
   private final StderrTail tail = new StderrTail();
   private final CountDownLatch stdoutEnded = new CountDownLatch(1);
+  private final CountDownLatch reading = new CountDownLatch(2);
   private final ReentrantLock delivery = new ReentrantLock();
   private final Thread stderrReader;
   private final Object stopLock = new Object();
@@ -70,7 +74,7 @@ public final class HostProcess implements AgentProcess {
   private volatile boolean groupGone;
 
   private HostProcess(Process process, String name, String marker, boolean ownGroup, ProcessListener listener,
-      Consumer<HostProcess> onGone) {
+      Consumer<HostProcess> onGone, ThreadFactory readers) {
     this.process = process;
     this.name = name;
     this.marker = marker;
@@ -78,7 +82,8 @@ public final class HostProcess implements AgentProcess {
     this.listener = listener;
     this.onGone = onGone;
     this.stdin = process.getOutputStream();
-    this.stderrReader = Thread.ofVirtual().name(name + "-stderr").unstarted(this::readStderr);
+    this.stderrReader = readers.newThread(this::readStderr);
+    stderrReader.setName(name + "-stderr");
   }
 
   /**
@@ -90,6 +95,13 @@ public final class HostProcess implements AgentProcess {
    */
   static HostProcess start(ProcessSpec spec, Map<String, String> baseEnvironment, Path defaultDirectory,
       ProcessListener listener, String name, String marker, Consumer<HostProcess> onGone) {
+    return start(spec, baseEnvironment, defaultDirectory, listener, name, marker, onGone,
+        Thread.ofVirtual().factory());
+  }
+
+  /** {@link #start}, with the threads that read the output made by {@code readers}. */
+  static HostProcess start(ProcessSpec spec, Map<String, String> baseEnvironment, Path defaultDirectory,
+      ProcessListener listener, String name, String marker, Consumer<HostProcess> onGone, ThreadFactory readers) {
     requireNonNull(listener, "listener is null");
     requireNonNull(marker, "marker is null");
     Path dir = spec.workingDirectory() != null ? spec.workingDirectory() : defaultDirectory;
@@ -115,11 +127,32 @@ public final class HostProcess implements AgentProcess {
       throw new AgentException(AgentException.Kind.NOT_INSTALLED,
           "cannot start " + spec.command().get(0) + ": " + e.getMessage(), e);
     }
-    HostProcess hp = new HostProcess(process, name, marker, launch.ownGroup(), listener, onGone);
+    HostProcess hp = new HostProcess(process, name, marker, launch.ownGroup(), listener, onGone, readers);
     hp.stderrReader.start();
-    Thread.ofVirtual().name(name + "-stdout").start(hp::readStdout);
+    Thread stdoutReader = readers.newThread(hp::readStdout);
+    stdoutReader.setName(name + "-stdout");
+    stdoutReader.start();
     Thread.ofVirtual().name(name + "-exit").start(hp::watchExit);
+    if (launch.gated()) {
+      hp.openGate();
+    }
     return hp;
+  }
+
+  /** Lets the program run once both readers hold their stream. */
+  private void openGate() {
+    if (!await(reading, GATE_WAIT)) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: its output is not being read after {1}; starting it anyway",
+          name, GATE_WAIT);
+    }
+    synchronized (stdin) {
+      try {
+        stdin.write(Launcher.OPEN.getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+      } catch (IOException e) {
+        // it is gone already: its exit says so
+      }
+    }
   }
 
   @Override
@@ -307,6 +340,7 @@ public final class HostProcess implements AgentProcess {
     // the JDK drains and closes a process's pipe when the process exits unless a read holds this
     // monitor, and a pipe closed that way would end the stream while a child still holds it.
     synchronized (in) {
+      reading.countDown();
       try (in) {
         int n;
         while ((n = in.read(buffer)) >= 0) {

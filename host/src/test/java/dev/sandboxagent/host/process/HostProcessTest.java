@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -236,6 +237,44 @@ class HostProcessTest {
     sh("env -i /bin/sh -c 'trap \"\" TERM; exec sleep 600' & echo $!; exit 5", r, Map.of());
 
     assertThat(r.exit.get(15, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+    ProcTable.awaitGone(pids(r.out));
+  }
+
+  /**
+   * Starts {@code script} with the threads that read its output starting late: long after a short
+   * script would have exited, had it not waited for them.
+   */
+  private HostProcess startReadingLate(String script, Recorder recorder) {
+    ThreadFactory late = task -> Thread.ofVirtual().unstarted(() -> {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      task.run();
+    });
+    return HostProcess.start(new ProcessSpec(List.of("/bin/sh", "-c", script), Map.of(), null), Map.of(), tmp,
+        recorder, "late", scope.marker() + ":late", p -> { }, late);
+  }
+
+  @Test
+  void aChildHoldingStdoutIsStoppedWhenTheOutputIsReadLate() throws Exception {
+    Recorder r = new Recorder();
+    startReadingLate("env -i /bin/sh -c 'trap \"\" TERM; exec sleep 600' & echo $!; exit 5", r);
+
+    assertThat(r.exit.get(20, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+    assertThat(r.out).hasSize(1);
+    ProcTable.awaitGone(pids(r.out));
+  }
+
+  @Test
+  void aChildNotHoldingStdoutOutlivesItsParentWhenTheOutputIsReadLate() throws Exception {
+    Recorder r = new Recorder();
+    startReadingLate("sleep 600 >/dev/null 2>&1 & echo $!; exit 5", r);
+
+    assertThat(r.exit.get(20, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+    assertThat(pids(r.out)).hasSize(1).allMatch(ProcTable::running);
+    pids(r.out).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     ProcTable.awaitGone(pids(r.out));
   }
 
