@@ -2,9 +2,17 @@
 # POSIX sh, meant to be sourced. Order: $JAVA_HOME, the `java` on PATH, then the usual install
 # locations (the newest version found there wins). Set SA_NEED_JAVAC=1 to require a compiler.
 sa_java_version() {
-  # prints the major version of the Java home in $1, or nothing
+  # prints the major version of the Java home in $1, or nothing; the release file is read by the
+  # shell itself, so that finding the version starts no program
   if [ -f "$1/release" ]; then
-    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
+    while IFS= read -r sa_line || [ -n "$sa_line" ]; do
+      case $sa_line in
+        JAVA_VERSION=\"[0-9]*)
+          sa_line=${sa_line#JAVA_VERSION=\"}
+          echo "${sa_line%%[!0-9]*}"
+          return 0 ;;
+      esac
+    done < "$1/release"
   elif [ -x "$1/bin/java" ]; then
     "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
   fi
