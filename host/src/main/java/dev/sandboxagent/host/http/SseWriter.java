@@ -136,31 +136,28 @@ public final class SseWriter {
     /** Appends one frame: {@code id: <sequence>}, then {@code data: <json>} and a blank line. */
     void frame(long sequence, byte[] json) throws IOException {
       int body = json.length + END.length;
-      if (HEAD + body > CAPACITY) {
-        // A body larger than the buffer goes out on its own, after its head.
-        head(sequence);
+      // A body larger than the buffer goes out on its own, after its head.
+      boolean alone = HEAD + body > CAPACITY;
+      int room = alone ? HEAD : HEAD + body;
+      if (length + room > CAPACITY) {
+        drain();
+      }
+      reserve(room);
+      head(sequence);
+      if (alone) {
         drain();
         out.write(json);
         out.write(END);
         return;
       }
-      if (length + HEAD + body > CAPACITY) {
-        drain();
-      }
-      reserve(HEAD + body);
-      head(sequence);
       System.arraycopy(json, 0, buffer, length, json.length);
       length += json.length;
       System.arraycopy(END, 0, buffer, length, END.length);
       length += END.length;
     }
 
-    /** Appends a frame's head, {@code id: <sequence>} and {@code data: }, making room for it. */
-    private void head(long sequence) throws IOException {
-      if (length + HEAD > CAPACITY) {
-        drain();
-      }
-      reserve(HEAD);
+    /** Appends a frame's head, {@code id: <sequence>} and {@code data: }, into room already made. */
+    private void head(long sequence) {
       System.arraycopy(ID, 0, buffer, length, ID.length);
       length += ID.length;
       length = digits(sequence, buffer, length);
