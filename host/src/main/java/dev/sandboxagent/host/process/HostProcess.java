@@ -145,13 +145,10 @@ public final class HostProcess implements AgentProcess {
       LOG.log(System.Logger.Level.WARNING, "{0}: its output is not being read after {1}; starting it anyway",
           name, GATE_WAIT);
     }
-    synchronized (stdin) {
-      try {
-        stdin.write(Launcher.OPEN.getBytes(StandardCharsets.US_ASCII));
-        stdin.flush();
-      } catch (IOException e) {
-        // it is gone already: its exit says so
-      }
+    try {
+      writeLine(""); // the line the gate reads
+    } catch (AgentException e) {
+      // it is gone already: its exit says so
     }
   }
 

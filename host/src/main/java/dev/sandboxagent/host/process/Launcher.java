@@ -34,17 +34,14 @@ final class Launcher {
   /** The gate's script: one line read from the input, then the command in the shell's place. */
   private static final String GATE_SCRIPT = "read -r _ && exec \"$@\"";
 
-  /** The line that opens the gate. */
-  static final String OPEN = "\n";
-
   private Launcher() {}
 
   /**
    * The command to run.
    *
    * @param ownGroup whether the process leads a process group of its own (its pid is the group id)
-   * @param gated whether the process waits for one line on its input ({@link #OPEN}) before the
-   *     program runs
+   * @param gated whether the process waits for one line (an empty one will do) on its input before
+   *     the program runs
    */
   record Launch(List<String> command, boolean ownGroup, boolean gated) {
     Launch {
