@@ -153,10 +153,14 @@ class LayoutIT {
     Path cache = Dist.dir().resolve("lib/sandbox-agent-api.aot");
     assertThat(cache).isNotEmptyFile();
     assertThat(Dist.dir().resolve("lib/sandbox-agent-api.aot.sums")).hasSameTextualContentAs(Dist.dir().resolve("SHA256SUMS"));
-    Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", "api", "--help");
+    Run run = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout -Xlog:class+load=info:stdout",
+        "api", "--help");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("Opened AOT cache " + cache).doesNotContain("Unable to use AOT cache")
         .doesNotContain("mismatch").contains("Usage: sandbox-agent api");
+    // The parser's classes come from the cache: class files it can keep (Java 6 and later).
+    List<String> parser = run.stdout().lines().filter(l -> l.contains(" picocli.")).toList();
+    assertThat(parser).hasSizeGreaterThan(20).allSatisfy(l -> assertThat(l).contains("source: shared objects file"));
     // The server's cache is the server's only, and the api commands' theirs only.
     Run server = launch(Dist.dir().resolve("bin/sandbox-agent"), "-Xlog:aot=info:stdout", "server", "--help");
     assertThat(server.stdout()).doesNotContain("Opened AOT cache " + cache);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
  * -XX:AOTCacheOutput} to record the AOT cache of the {@code api} commands, small beside the server's
  * (the JDK's classes they load, linked ahead of time, and the JSON and HTTP client code). It runs
  * the {@code api} command lines a user runs first — lists, a session's creation, a message, its
- * events and their stream, an answer with an error status, a usage error — against a stand-in for
+ * events and their stream, an answer with an error status, a usage error, help — against a stand-in for
  * the daemon on a free loopback port (the daemon's own classes would make the cache as large as the
  * server's), then exits normally so that the JVM writes the cache.
  */
@@ -54,8 +54,10 @@ final class AotTrainingApiCommand implements Callable<Integer> {
           List.of("api", "sessions", "send-message-stream", "s1", "-m", "hello"),
           List.of("api", "sessions", "terminate", "s1"),
           List.of("api", "sessions", "events", "missing"),
-          List.of("api", "sessions", "bogus"));
-      int[] expected = {0, 0, 0, 0, 0, 0, 0, 0, 1, 2};
+          List.of("api", "sessions", "bogus"),
+          List.of("api", "--help"),
+          List.of("api", "sessions", "create", "--help"));
+      int[] expected = {0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0};
       PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < lines.size(); i++) {

@@ -1,6 +1,8 @@
 package dev.sandboxagent.host.cli;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,12 +17,20 @@ import picocli.CommandLine.Spec;
  * daemon. {@code -e} and the token options go anywhere after {@code api}.
  */
 @Command(name = "api", description = "HTTP client for a running daemon.",
-    subcommands = {ApiAgentsCommand.class, ApiSessionsCommand.class},
     synopsisSubcommandLabel = "(agents | sessions) <COMMAND>",
     footerHeading = "%nExit status: 0 success, 1 failure (an error status, the daemon not reachable), 2 usage error.%n",
     footer = {"JSON answers are printed pretty on stdout; streams are copied as they arrive. On an error status",
         "the answer's body is printed on stderr. Path arguments (ids) are percent-encoded."})
 final class ApiCommand implements Callable<Integer> {
+
+  /**
+   * Its commands, in the order help lists them. Not in the annotation: a command line that names one
+   * gets a parser with that one only (see {@link Cli#commandsFor}).
+   */
+  static final List<Class<?>> GROUPS = List.of(ApiAgentsCommand.class, ApiSessionsCommand.class);
+
+  /** Its own options that take a value, by every name the parser knows them. */
+  static final Set<String> VALUE_OPTIONS = Set.of("-e", "--endpoint");
 
   @Spec CommandSpec spec;
   @ParentCommand Cli cli;

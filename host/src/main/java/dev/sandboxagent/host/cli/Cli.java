@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,9 +89,9 @@ public final class Cli implements Callable<Integer> {
     if (quick.isPresent()) {
       return quick.getAsInt();
     }
-    LogDefaults.apply();
     Optional<ServerCommand> server = ServerFastPath.parse(args, context);
     if (server.isPresent()) {
+      LogDefaults.apply();
       try {
         return server.get().call();
       } catch (RuntimeException e) {
@@ -97,33 +99,96 @@ public final class Cli implements Callable<Integer> {
         return report(e, "sandbox-agent server", writer);
       }
     }
+    Set<Class<?>> commands = commandsFor(args);
+    if (!apiOnly(commands)) {
+      LogDefaults.apply();
+    }
     Cli cli = new Cli(context);
-    return commandLine(cli, context, new Factory(context), commandsFor(args)).execute(args);
+    return commandLine(cli, context, new Factory(context), commands).execute(args);
   }
 
   /**
-   * The commands the parser of {@code args} needs: the one command they name, when only token
-   * options come before it, else all of them. Building the parser's model from the annotations is
-   * most of a short command's time, and a command is parsed, helped and reported on by its own model
-   * alone — except {@code completion}, which describes all of them, and a command line without a
-   * command (help, a mistake), whose messages list them. {@code CommandsForTest} holds the options
-   * read here to the parser's, and the results of both parsers to each other.
+   * The commands the parser of {@code args} needs: at each level whose commands are added here (not
+   * in an annotation, see {@link #LEVELS}), the one command the arguments name there, when only that
+   * level's known options come before it; else every command of that level and all below it.
+   * Building the parser's model from the annotations is most of a short command's time, and a command
+   * is parsed, helped and reported on by its own model alone — except {@code completion}, which
+   * describes all of them, and a command line that stops at a level (help, a mistake), whose messages
+   * list that level's commands. {@code CommandsForTest} holds the options read here to the parser's,
+   * and the results of both parsers to each other.
    */
-  static List<Class<?>> commandsFor(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (TOKEN_VALUE_OPTIONS.contains(arg)) {
-        i++;
-      } else if (!TOKEN_FLAGS.contains(arg) && !arg.startsWith("--token=") && !arg.startsWith("--token-file=")) {
-        for (Class<?> type : COMMANDS) {
-          if (type != CompletionCommand.class && type.getAnnotation(Command.class).name().equals(arg)) {
-            return List.of(type);
-          }
-        }
-        return COMMANDS;
+  static Set<Class<?>> commandsFor(String[] args) {
+    Set<Class<?>> chosen = new LinkedHashSet<>();
+    CommandLevel level = LEVELS.get(Cli.class);
+    int i = 0;
+    while (level != null) {
+      Class<?> named = level.named(args, i);
+      if (named == null) {
+        chosen.addAll(everyCommandBelow(level));
+        return chosen;
+      }
+      chosen.add(named);
+      i = level.indexOfCommand(args, i) + 1;
+      level = LEVELS.get(named);
+    }
+    return chosen;
+  }
+
+  /** Every command of the command line: what a parser of all of it holds. */
+  static Set<Class<?>> allCommands() {
+    return everyCommandBelow(LEVELS.get(Cli.class));
+  }
+
+  private static Set<Class<?>> everyCommandBelow(CommandLevel level) {
+    Set<Class<?>> all = new LinkedHashSet<>();
+    for (Class<?> type : level.commands()) {
+      all.add(type);
+      CommandLevel below = LEVELS.get(type);
+      if (below != null) {
+        all.addAll(everyCommandBelow(below));
       }
     }
-    return COMMANDS;
+    return all;
+  }
+
+  /** Whether {@code commands} are an {@code api} command's: it sends a request and logs nothing. */
+  private static boolean apiOnly(Set<Class<?>> commands) {
+    return COMMANDS.stream().filter(commands::contains).toList().equals(List.of(ApiCommand.class));
+  }
+
+  /**
+   * A command whose commands the parser gets from here: them in the order help lists them, and the
+   * options that may come before one of them (by every name the parser knows them), those that
+   * take a value and those that do not.
+   */
+  record CommandLevel(List<Class<?>> commands, Set<String> valueOptions, Set<String> flags) {
+
+    /** The command {@code args} name from {@code from} on, or null when they name none after known options. */
+    Class<?> named(String[] args, int from) {
+      int at = indexOfCommand(args, from);
+      if (at < 0) {
+        return null;
+      }
+      for (Class<?> type : commands) {
+        if (type != CompletionCommand.class && type.getAnnotation(Command.class).name().equals(args[at])) {
+          return type;
+        }
+      }
+      return null;
+    }
+
+    /** Where the first argument from {@code from} on that is not one of the known options is, or -1. */
+    int indexOfCommand(String[] args, int from) {
+      for (int i = from; i < args.length; i++) {
+        String arg = args[i];
+        if (valueOptions.contains(arg)) {
+          i++;
+        } else if (!flags.contains(arg) && valueOptions.stream().noneMatch(o -> o.startsWith("--") && arg.startsWith(o + "="))) {
+          return i;
+        }
+      }
+      return -1;
+    }
   }
 
   /** The token options that take a value, by every name the parser knows them. */
@@ -131,6 +196,17 @@ public final class Cli implements Callable<Integer> {
 
   /** The token option that takes no value, by both its names. */
   static final Set<String> TOKEN_FLAGS = Set.of("-n", "--no-token");
+
+  /** The levels whose commands are added here, by the command they are below. */
+  static final Map<Class<?>, CommandLevel> LEVELS = Map.of(
+      Cli.class, new CommandLevel(COMMANDS, TOKEN_VALUE_OPTIONS, TOKEN_FLAGS),
+      ApiCommand.class, new CommandLevel(ApiCommand.GROUPS, union(TOKEN_VALUE_OPTIONS, ApiCommand.VALUE_OPTIONS), TOKEN_FLAGS));
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> both = new HashSet<>(a);
+    both.addAll(b);
+    return Set.copyOf(both);
+  }
 
   /** Runs with no standard input. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -144,21 +220,16 @@ public final class Cli implements Callable<Integer> {
 
   /** The parser for {@code command}, whose commands {@code factory} creates. */
   static CommandLine commandLine(Object command, CommandContext context, CommandLine.IFactory factory) {
-    return commandLine(command, context, factory, COMMANDS);
+    return commandLine(command, context, factory, allCommands());
   }
 
   /**
-   * The parser for {@code command}, whose commands {@code factory} creates; the whole command line
-   * ({@link Cli}) with the {@code commands} given.
+   * The parser for {@code command}, whose commands {@code factory} creates, with those of the
+   * {@code commands} given that are below it.
    */
   static CommandLine commandLine(Object command, CommandContext context, CommandLine.IFactory factory,
-      List<Class<?>> commands) {
-    CommandLine line = new CommandLine(command, factory);
-    if (command instanceof Cli) {
-      for (Class<?> type : commands) {
-        line.addSubcommand(new CommandLine(create(factory, type), factory));
-      }
-    }
+      Set<Class<?>> commands) {
+    CommandLine line = withCommands(new CommandLine(command, factory), factory, commands);
     line.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
     line.setUsageHelpAutoWidth(false);
@@ -168,6 +239,23 @@ public final class Cli implements Callable<Integer> {
     line.setParameterExceptionHandler(Cli::usageError);
     line.setExecutionExceptionHandler(Cli::failure);
     style(line);
+    return line;
+  }
+
+  /**
+   * {@code line} with those of the {@code commands} that its level has, each with its own, added
+   * before it is: as the parser adds the commands an annotation names, so that options inherited
+   * from above reach every level.
+   */
+  private static CommandLine withCommands(CommandLine line, CommandLine.IFactory factory, Set<Class<?>> commands) {
+    CommandLevel level = LEVELS.get(line.getCommandSpec().userObject().getClass());
+    if (level != null) {
+      for (Class<?> type : level.commands()) {
+        if (commands.contains(type)) {
+          line.addSubcommand(withCommands(new CommandLine(create(factory, type), factory), factory, commands));
+        }
+      }
+    }
     return line;
   }
 
