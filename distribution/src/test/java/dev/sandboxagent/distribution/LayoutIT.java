@@ -174,14 +174,15 @@ class LayoutIT {
    * the server and install-agent with the defaults, and the options in JAVA_OPTS win.
    */
   @Test
-  void shortCommandsStartWithTheirOwnOptions() throws Exception {
+  void shortCommandsStartWithTheirOwnOptions(@TempDir Path temp) throws Exception {
     Path launcher = Dist.dir().resolve("bin/sandbox-agent");
     for (List<String> line : List.of(List.of("--version"), List.of("hash-token", "--help"),
         List.of("api", "--help"), List.of("--help"))) {
       Run run = launch(launcher, "-XX:+PrintCommandLineFlags", line.toArray(String[]::new));
       assertThat(run.exitCode()).as(run.stderr()).isZero();
       assertThat(run.stdout()).as(String.join(" ", line)).contains("-XX:+UseSerialGC")
-          .contains("-XX:TieredStopAtLevel=1").contains("-XX:-UsePerfData").doesNotContain("-XX:+UseG1GC");
+          .contains("-XX:TieredStopAtLevel=1").contains("-XX:-UsePerfData").doesNotContain("-XX:+UseG1GC")
+          .doesNotContain("TrimNativeHeapInterval");
     }
     for (List<String> line : List.of(List.of("server", "--help"), List.of("install-agent", "--help"))) {
       Run run = launch(launcher, "-XX:+PrintCommandLineFlags", line.toArray(String[]::new));
@@ -189,6 +190,18 @@ class LayoutIT {
       assertThat(run.stdout()).as(String.join(" ", line)).contains("-XX:+UseG1GC")
           .doesNotContain("TieredStopAtLevel").doesNotContain("-XX:+UseSerialGC");
     }
+    // The server gives free C heap back once a second (this JDK is 22 or later).
+    Run server = launch(launcher, "-XX:+PrintCommandLineFlags", "server", "--help");
+    assertThat(server.stdout()).contains("-XX:TrimNativeHeapInterval=1000");
+    Run install = launch(launcher, "-XX:+PrintCommandLineFlags", "install-agent", "--help");
+    assertThat(install.stdout()).doesNotContain("TrimNativeHeapInterval");
+    // Not on JDK 21, where the option is experimental or missing: a runtime whose release file says 21.
+    Path jdk = Files.createDirectories(temp.resolve("jdk-21/bin"));
+    Files.createSymbolicLink(jdk.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    Files.writeString(jdk.resolveSibling("release"), "JAVA_VERSION=\"21.0.5\"\n");
+    Run older = launch(launcher, jdk.getParent(), "-XX:+PrintCommandLineFlags", "server", "--help");
+    assertThat(older.exitCode()).as(older.stderr()).isZero();
+    assertThat(older.stdout()).contains("-XX:+UseG1GC").doesNotContain("TrimNativeHeapInterval");
     Run chosen = launch(launcher, "-XX:+PrintCommandLineFlags -XX:+UseParallelGC -XX:TieredStopAtLevel=4");
     assertThat(chosen.exitCode()).as(chosen.stderr()).isZero();
     assertThat(chosen.stdout()).contains("-XX:+UseParallelGC").contains("-XX:TieredStopAtLevel=4")
@@ -319,9 +332,13 @@ class LayoutIT {
 
   /** Runs {@code <launcher> --version} on the JDK running this test, with {@code JAVA_OPTS}. */
   private static Run launch(Path launcher, String javaOpts, String... args) throws Exception {
+    return launch(launcher, Path.of(System.getProperty("java.home")), javaOpts, args);
+  }
+
+  private static Run launch(Path launcher, Path javaHome, String javaOpts, String... args) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(launcher.toString());
     builder.command().addAll(args.length == 0 ? List.of("--version") : List.of(args));
-    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("JAVA_HOME", javaHome.toString());
     builder.environment().put("JAVA_OPTS", javaOpts);
     builder.environment().remove("SANDBOX_AGENT_JAVA_OPTS");
     Path stderr = Files.createTempFile("launcher", ".stderr");
