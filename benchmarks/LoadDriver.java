@@ -92,11 +92,13 @@ public class LoadDriver {
   static final int HELD_SESSIONS = 10_000;
 
   /**
-   * How long the daemon may settle before its RSS with the held sessions is read: longer than the
-   * launcher's periodic collection interval (15 s), so that a collection has had its chance, and than
-   * the daemon's SSE keep-alive interval (15 s), so that every open stream sends bytes meanwhile.
+   * How long the daemon may settle before its RSS with the held sessions is read: longer than two of
+   * the launcher's periodic collection intervals (15 s), because the JVM checks whether one is due
+   * once an interval and starts it only when the last whole-heap collection is an interval old, so
+   * that it comes between 15 and 30 s after the sessions were opened; and longer than the daemon's
+   * SSE keep-alive interval (15 s), so that every open stream sends bytes meanwhile.
    */
-  static final Duration SETTLE = Duration.ofSeconds(17);
+  static final Duration SETTLE = Duration.ofSeconds(31);
 
   static Map<String, Object> measure(String name, List<String> command, Kind kind) throws Exception {
     boolean full = kind != Kind.REFERENCE;
