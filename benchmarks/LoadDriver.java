@@ -72,9 +72,16 @@ public class LoadDriver {
     Map<String, Object> ref = null;
     if (reference != null && Files.isRegularFile(reference)) {
       Files.setPosixFilePermissions(reference, PosixFilePermissions.fromString("rwxr-xr-x"));
-      ref = measure("reference 0.4.2 (Rust)", List.of(reference.toString(), "server", "--no-token", "--no-telemetry"),
-          Kind.REFERENCE);
+      List<String> referenceDaemon = List.of(reference.toString(), "server", "--no-token", "--no-telemetry");
+      ref = measure("reference 0.4.2 (Rust)", referenceDaemon, Kind.REFERENCE);
       results.put("reference", ref);
+      List<Map<String, Object>> side = sideBySide(daemon, referenceDaemon);
+      results.put("sideBySide", Map.of("daemon", side.get(0), "reference", side.get(1)));
+      // the ratios and targets compare the alternated figures; the other figures stay each daemon's own
+      ours = new LinkedHashMap<>(ours);
+      ours.putAll(side.get(0));
+      ref = new LinkedHashMap<>(ref);
+      ref.putAll(side.get(1));
       printRatios(ours, ref);
     } else {
       System.out.println();
@@ -260,6 +267,71 @@ public class LoadDriver {
     return medians;
   }
 
+  /** Rounds of the side-by-side comparison with the reference: each daemon started anew for each. */
+  static final int SIDE_BY_SIDE_ROUNDS = 3;
+
+  /**
+   * The figures compared with the reference, measured alternately, daemon after daemon, so that both
+   * see the same machine (a shared machine's speed drifts by 2x within minutes, and the two
+   * daemons' own sections are minutes apart): ten starts each, then {@link #SIDE_BY_SIDE_ROUNDS}
+   * rounds in which each daemon, started anew, gives its idle RSS, its {@code /v1/health}
+   * throughput and 70 first-event turns (after its 20 that warm up). Starts, idle RSS and
+   * throughput are medians; the latency percentiles are over every round's turns. Returns this
+   * daemon's figures and the reference's, under the keys of {@link #measure}.
+   */
+  static List<Map<String, Object>> sideBySide(List<String> ours, List<String> reference) throws Exception {
+    System.out.println();
+    System.out.println("== this daemon and the reference, alternated (" + SIDE_BY_SIDE_ROUNDS + " rounds; starts x10)");
+    List<List<Double>> starts = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> idle = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> health = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> latency = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<String>> commands = List.of(ours, reference);
+    for (int i = 0; i < 10; i++) {
+      for (int k = 0; k < 2; k++) {
+        try (Daemon d = Daemon.start(commands.get(k), "side-start-" + k + "-" + i)) {
+          starts.get(k).add(d.startMillis);
+        }
+      }
+    }
+    for (int round = 0; round < SIDE_BY_SIDE_ROUNDS; round++) {
+      for (int k = 0; k < 2; k++) {
+        try (Daemon d = Daemon.start(commands.get(k), "side-" + k + "-" + round)) {
+          Thread.sleep(1000);
+          idle.get(k).add(d.rssKb() / 1024.0);
+          health.get(k).add(healthThroughput(d.base, 64, Duration.ofSeconds(5)));
+          latency.get(k).addAll(k == 0 ? firstEventLatency(d.base, 70) : referenceFirstEventLatency(d.base, 70));
+        }
+      }
+    }
+    List<Map<String, Object>> figures = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      for (List<List<Double>> values : List.of(starts, idle, health, latency)) {
+        Collections.sort(values.get(k));
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("startToHealthyMsMedian", median(starts.get(k)));
+      r.put("idleRssMb", median(idle.get(k)));
+      r.put("healthRequestsPerSecond", median(health.get(k)));
+      r.put("firstEventMsP50", percentile(latency.get(k), 50));
+      r.put("firstEventMsP99", percentile(latency.get(k), 99));
+      figures.add(r);
+      String name = k == 0 ? "this daemon" : "reference";
+      row(name + ": start to first healthy (median of 10)", "%.0f ms", median(starts.get(k)));
+      row(name + ": idle RSS (median)", "%.1f MB (rounds: %s)", median(idle.get(k)), rounded(idle.get(k), "%.1f"));
+      row(name + ": /v1/health throughput (median)", "%.0f req/s (rounds: %s)", median(health.get(k)),
+          rounded(health.get(k), "%.0f"));
+      row(name + ": first event, " + latency.get(k).size() + " turns", "p50 %.2f ms, p99 %.2f ms",
+          percentile(latency.get(k), 50), percentile(latency.get(k), 99));
+    }
+    return figures;
+  }
+
+  /** The values, sorted, each formatted, separated by commas. */
+  static String rounded(List<Double> values, String format) {
+    return String.join(", ", values.stream().map(v -> fmt(format, v)).toList());
+  }
+
   /** What durability costs: the default durable daemon against --ephemeral, measured in the same run. */
   static void printDurableCost(Map<String, Object> durable, Map<String, Object> ephemeral, Map<String, Double> starts) {
     System.out.println();
@@ -303,7 +375,7 @@ public class LoadDriver {
 
   static void printRatios(Map<String, Object> ours, Map<String, Object> ref) {
     System.out.println();
-    System.out.println("== ratios (this daemon / reference, same machine, same run)");
+    System.out.println("== ratios (this daemon / reference, alternated, same machine, same run)");
     ratio("start to first healthy (lower is better)", ours, ref, "startToHealthyMsMedian");
     ratio("idle RSS (lower is better)", ours, ref, "idleRssMb");
     ratio("/v1/health throughput (higher is better)", ours, ref, "healthRequestsPerSecond");
@@ -324,7 +396,7 @@ public class LoadDriver {
    */
   static void printTargets(Map<String, Object> ours, Map<String, Object> ref, int plugins) {
     System.out.println();
-    System.out.println("== targets (ratios: this daemon / reference 0.4.2, same machine, same run)");
+    System.out.println("== targets (ratios: this daemon / reference 0.4.2, alternated, same machine, same run)");
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"figure", "this daemon", "reference 0.4.2", "measured", "target", "met"});
     boolean hasRef = ref != null;
