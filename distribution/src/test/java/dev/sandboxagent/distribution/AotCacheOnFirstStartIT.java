@@ -109,10 +109,8 @@ class AotCacheOnFirstStartIT {
     assertNothingRecorded(lib);
 
     // A Java 24 runtime, as its release file says (the program is this JDK's).
-    Path jdk = Files.createDirectories(tmp.resolve("jdk-24/bin"));
-    Files.createSymbolicLink(jdk.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
-    Files.writeString(jdk.resolveSibling("release"), "JAVA_VERSION=\"24.0.2\"\n");
-    try (Server server = start(home, "jdk24", Map.of("JAVA_HOME", jdk.getParent().toString()))) {
+    Path jdk = Dist.javaHomeOfVersion(tmp, "24.0.2");
+    try (Server server = start(home, "jdk24", Map.of("JAVA_HOME", jdk.toString()))) {
       assertThat(server.health()).isEqualTo(200);
     }
     assertNothingRecorded(lib);

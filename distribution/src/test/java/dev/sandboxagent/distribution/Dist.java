@@ -45,6 +45,17 @@ final class Dist {
     return out;
   }
 
+  /**
+   * A Java home under {@code dir} whose release file says {@code version} and whose {@code bin/java}
+   * is this JDK's program: what the launcher takes for a runtime of that version.
+   */
+  static Path javaHomeOfVersion(Path dir, String version) throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("jdk-" + version + "/bin"));
+    Files.createSymbolicLink(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    Files.writeString(bin.resolveSibling("release"), "JAVA_VERSION=\"" + version + "\"\n");
+    return bin.getParent();
+  }
+
   /** {@code target/sandbox-agent}. */
   static Path dir() {
     return Path.of(property("dist.dir"));

@@ -196,10 +196,7 @@ class LayoutIT {
     Run install = launch(launcher, "-XX:+PrintCommandLineFlags", "install-agent", "--help");
     assertThat(install.stdout()).doesNotContain("TrimNativeHeapInterval");
     // Not on JDK 21, where the option is experimental or missing: a runtime whose release file says 21.
-    Path jdk = Files.createDirectories(temp.resolve("jdk-21/bin"));
-    Files.createSymbolicLink(jdk.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
-    Files.writeString(jdk.resolveSibling("release"), "JAVA_VERSION=\"21.0.5\"\n");
-    Run older = launch(launcher, jdk.getParent(), "-XX:+PrintCommandLineFlags", "server", "--help");
+    Run older = launch(launcher, Dist.javaHomeOfVersion(temp, "21.0.5"), "-XX:+PrintCommandLineFlags", "server", "--help");
     assertThat(older.exitCode()).as(older.stderr()).isZero();
     assertThat(older.stdout()).contains("-XX:+UseG1GC").doesNotContain("TrimNativeHeapInterval");
     Run chosen = launch(launcher, "-XX:+PrintCommandLineFlags -XX:+UseParallelGC -XX:TieredStopAtLevel=4");

@@ -122,13 +122,14 @@ public final class Cli implements Callable<Integer> {
     CommandLevel level = LEVELS.get(Cli.class);
     int i = 0;
     while (level != null) {
-      Class<?> named = level.named(args, i);
+      int at = level.indexOfCommand(args, i);
+      Class<?> named = at < 0 ? null : level.named(args[at]);
       if (named == null) {
         chosen.addAll(everyCommandBelow(level));
         return chosen;
       }
       chosen.add(named);
-      i = level.indexOfCommand(args, i) + 1;
+      i = at + 1;
       level = LEVELS.get(named);
     }
     return chosen;
@@ -163,14 +164,10 @@ public final class Cli implements Callable<Integer> {
    */
   record CommandLevel(List<Class<?>> commands, Set<String> valueOptions, Set<String> flags) {
 
-    /** The command {@code args} name from {@code from} on, or null when they name none after known options. */
-    Class<?> named(String[] args, int from) {
-      int at = indexOfCommand(args, from);
-      if (at < 0) {
-        return null;
-      }
+    /** The command of this level called {@code name}, or null ({@code completion} is never narrowed to). */
+    Class<?> named(String name) {
       for (Class<?> type : commands) {
-        if (type != CompletionCommand.class && type.getAnnotation(Command.class).name().equals(args[at])) {
+        if (type != CompletionCommand.class && type.getAnnotation(Command.class).name().equals(name)) {
           return type;
         }
       }
